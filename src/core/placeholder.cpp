@@ -1,0 +1,1 @@
+// replaced as core grows
