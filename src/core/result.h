@@ -16,7 +16,8 @@ enum class ErrorCode {
   not_found,            // the thing named does not exist (or is out of scope)
   invalid_argument,     // input breaks a rule; `fields` names each field
   failed_precondition,  // legal input, wrong state (e.g. illegal transition)
-  conflict,             // stale version or duplicate key
+  conflict,             // duplicate key or a concurrent change
+  stale_version,        // the caller's If-Match names an older version
   forbidden,            // authenticated but lacking role or scope
   unauthenticated,      // no or bad credentials
   too_many_requests,    // rate limit hit

@@ -1,0 +1,29 @@
+// The composition root's pieces shared by the CLI commands: opening the
+// store named by --database, and the system clock.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/time.h"
+#include "store/store.h"
+
+namespace redress::cli {
+
+// The real clock; the only place Redress reads the system time.
+class SystemClock final : public Clock {
+ public:
+  Instant now() const override {
+    return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+  }
+};
+
+// Opens the store at `database` (a SQLite path; "postgresql://" URLs are
+// refused until that adapter exists), applying migrations.
+Result<std::unique_ptr<store::Store>> open_store(const std::string& database, const Clock& clock);
+
+// Loads the demo organisation and a few dozen complaints in various states.
+// Fails with conflict if the database already has departments.
+Status load_demo(store::Store& store, Clock& clock);
+
+}  // namespace redress::cli

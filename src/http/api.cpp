@@ -1,0 +1,555 @@
+#include "http/api.h"
+
+#include <magic.h>
+
+#include <boost/asio/post.hpp>
+#include <fstream>
+
+#include "app/audit.h"
+#include "app/crypto.h"
+#include "http/await.h"
+#include "http/json_io.h"
+#include "http/problem.h"
+
+namespace redress::http {
+
+namespace {
+
+constexpr std::string_view kSessionCookie = "redress_session";
+
+Response json_response(int status, const Json& body) { return Response::json(status, body.dump()); }
+
+std::optional<std::string> cookie(const Request& r, std::string_view name) {
+  auto header = r.header("Cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const auto semi = rest.find(';');
+    std::string_view pair = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return std::string(pair.substr(eq + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> bearer(const Request& r) {
+  auto header = r.header("Authorization");
+  if (!header || header->substr(0, 7) != "Bearer ") return std::nullopt;
+  return std::string(header->substr(7));
+}
+
+Result<std::int64_t> path_number(const Request& r, std::string_view name) {
+  auto text = r.path_param(name);
+  std::int64_t value = 0;
+  if (!text || text->empty() || text->size() > 18 ||
+      text->find_first_not_of("0123456789") != std::string_view::npos) {
+    return fail(Error::not_found(std::string(name)));
+  }
+  for (char ch : *text) value = value * 10 + (ch - '0');
+  if (value == 0) return fail(Error::not_found(std::string(name)));
+  return value;
+}
+
+// If-Match: "7" (or 7). Absent → nullopt; malformed → an error.
+Result<std::optional<std::int64_t>> if_match(const Request& r) {
+  auto header = r.header("If-Match");
+  if (!header) return std::optional<std::int64_t>{};
+  std::string_view v = *header;
+  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos) {
+    return fail(Error::invalid("If-Match", "must be the complaint's ETag, e.g. \"3\""));
+  }
+  std::int64_t n = 0;
+  for (char ch : v) n = n * 10 + (ch - '0');
+  return std::optional<std::int64_t>(n);
+}
+
+// A malformed body is a 400, not a 422: the request could not be read at all.
+Response body_problem(const Error& e) {
+  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 && e.fields[0].field == "body") {
+    return problem(400, "the body " + e.fields[0].message);
+  }
+  return problem(e);
+}
+
+std::string list_cursor(std::int64_t last_id) { return "c" + std::to_string(last_id); }
+
+Result<std::int64_t> parse_cursor(std::string_view cursor) {
+  if (cursor.size() < 2 || cursor.size() > 20 || cursor[0] != 'c' ||
+      cursor.substr(1).find_first_not_of("0123456789") != std::string_view::npos) {
+    return fail(Error::invalid("cursor", "is not a cursor this server issued"));
+  }
+  return std::stoll(std::string(cursor.substr(1)));
+}
+
+app::IntakeRequest read_intake(FieldReader& r, std::vector<FieldError>& errors) {
+  app::IntakeRequest req;
+  if (const Json* customer = r.object("customer")) {
+    FieldReader c(*customer, errors, "customer.");
+    req.customer.name = c.str("name", 200).value_or("");
+    req.customer.email = c.str("email", 254).value_or("");
+    req.customer.phone = c.str("phone", 50).value_or("");
+    req.customer.language = c.str("language", 16).value_or("en");
+    req.customer.reply_channel = c.enumeration<Channel>("reply_channel");
+  } else if (errors.empty()) {
+    errors.push_back({"customer", "is required: {name, email, phone, language}"});
+  }
+  req.subject = r.str("subject", 500).value_or("");
+  req.description = r.str("description").value_or("");
+  req.demands = r.str("demands").value_or("");
+  req.place = r.str("place", 500).value_or("");
+  req.people_involved = r.str("people_involved", 2000).value_or("");
+  if (const Json* object = r.object("object")) {
+    FieldReader o(*object, errors, "object.");
+    req.object_type = o.str("type", 100).value_or("");
+    req.object_ref = o.str("ref", 500).value_or("");
+  }
+  req.occurred_at = r.instant("occurred_at");
+  req.channel = r.enumeration<Channel>("channel");
+  req.received_at = r.instant("received_at");
+  req.tags = r.strings("tags").value_or(std::vector<std::string>{});
+  return req;
+}
+
+Result<app::TransitionRequest> read_transition(const Json& body) {
+  std::vector<FieldError> errors;
+  FieldReader r(body, errors);
+  app::TransitionRequest req;
+  auto action = r.str("action", 64);
+  if (!action) {
+    if (errors.empty()) errors.push_back({"action", "is required"});
+  } else if (auto a = parse<Action>(*action)) {
+    req.action = *a;
+  } else {
+    errors.push_back({"action", "is not a lifecycle action: '" + *action + "'"});
+  }
+  TransitionInput& in = req.input;
+  in.category = r.str("category", 64);
+  in.urgency = r.enumeration<Urgency>("urgency");
+  in.difficulty = r.enumeration<Difficulty>("difficulty");
+  in.department_id = r.integer("department_id");
+  in.assignee_id = r.integer("assignee_id");
+  in.reason = r.str("reason");
+  in.reply_text = r.str("reply_text");
+  in.department_ids = r.integers("department_ids").value_or(std::vector<std::int64_t>{});
+  in.note = r.str("note");
+  in.feasibility = r.str("feasibility");
+  in.instructions = r.str("instructions");
+  in.accepted = r.boolean("accepted");
+  in.findings = r.str("findings");
+  in.channel = r.enumeration<Channel>("channel");
+  in.text = r.str("text");
+  in.lessons = r.str("lessons");
+  req.estimated_cost = r.number("estimated_cost");
+  if (const Json* remedies = r.array("remedies")) {
+    for (std::size_t i = 0; i < remedies->size(); ++i) {
+      const Json& item = (*remedies)[i];
+      const std::string prefix = "remedies[" + std::to_string(i) + "].";
+      if (!item.is_object()) {
+        errors.push_back({"remedies[" + std::to_string(i) + "]", "must be an object"});
+        continue;
+      }
+      FieldReader m(item, errors, prefix);
+      Remedy remedy;
+      auto type = m.enumeration<RemedyType>("type");
+      if (!type && !item.contains("type")) errors.push_back({prefix + "type", "is required"});
+      remedy.type = type.value_or(RemedyType::other);
+      remedy.description = m.str("description", 2000).value_or("");
+      remedy.amount = m.number("amount");
+      remedy.currency = m.str("currency", 3).value_or("");
+      req.remedies.push_back(std::move(remedy));
+    }
+  }
+  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
+  return req;
+}
+
+}  // namespace
+
+Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)), auth_(store, clock),
+      complaints_(clock), records_(clock), admin_(clock), portal_(complaints_, records_) {
+  magic_ = magic_open(MAGIC_MIME_TYPE);
+  if (!magic_ || magic_load(static_cast<magic_t>(magic_), nullptr) != 0) {
+    throw std::runtime_error("libmagic could not load its database");
+  }
+}
+
+Api::~Api() {
+  slow_pool_.join();
+  if (magic_) magic_close(static_cast<magic_t>(magic_));
+}
+
+void Api::add(Router& router, std::string method, std::string pattern, std::string tag,
+              std::string summary, RouteHandler handler, RouteOptions options) {
+  docs_.push_back({method, pattern, std::move(summary), std::move(tag)});
+  router.add(std::move(method), std::move(pattern), std::move(handler), options);
+}
+
+ErrorResponder Api::error_responder() const {
+  return [](int status, std::string_view detail, const Request*) { return problem(status, detail); };
+}
+
+Result<app::Authenticated> Api::authenticate(const Request& request, bool write) const {
+  const auto session = cookie(request, kSessionCookie);
+  const auto token = bearer(request);
+  REDRESS_TRY(auto who, store_.read<app::Authenticated>([&](const store::ReadTx& tx) {
+    return auth_.authenticate(tx, session, token);
+  }));
+  if (write && who.via_cookie) {
+    auto sent = request.header("X-CSRF-Token");
+    if (!sent || !app::equal_constant_time(*sent, who.csrf_token)) {
+      return fail(Error::forbidden("the X-CSRF-Token header is missing or wrong"));
+    }
+  }
+  return who;
+}
+
+Api::Awaitable Api::idempotent_create(const Request& request, std::string scope,
+                                      std::move_only_function<Result<Response>(store::WriteTx&)> fn) {
+  auto key_header = request.header("Idempotency-Key");
+  if (!key_header) {
+    auto r = co_await write<Response>(std::move(fn));
+    co_return r ? std::move(*r) : problem(r.error());
+  }
+  std::string key(*key_header);
+  if (key.empty() || key.size() > 200) {
+    co_return problem(Error::invalid("Idempotency-Key", "must be 1–200 characters"));
+  }
+  const std::string request_hash = app::sha256_hex(request.method + " " + request.path + "\n" +
+                                                   request.body);
+  const Instant now = clock_.now();
+  auto r = co_await write<Response>(
+      [&, fn = std::move(fn)](store::WriteTx& tx) mutable -> Result<Response> {
+        REDRESS_TRY(auto stored, tx.idempotency().find(scope, key));
+        if (stored) {
+          if (stored->request_hash != request_hash) {
+            return fail(Error::invalid("Idempotency-Key",
+                                       "was already used with a different request"));
+          }
+          Response replay = Response::json(stored->status, stored->body);
+          replay.with_header("Idempotent-Replayed", "true");
+          return replay;
+        }
+        REDRESS_TRY(auto response, fn(tx));
+        REDRESS_CHECK(tx.idempotency().put(scope, key, {request_hash, response.status,
+                                                        response.body},
+                                           now));
+        return response;
+      });
+  co_return r ? std::move(*r) : problem(r.error());
+}
+
+void Api::register_routes(Router& router) {
+  add(router, "GET", "/healthz", "operations", "Liveness: the process answers.",
+      [](Request&) -> Awaitable { co_return json_response(200, Json{{"status", "ok"}}); });
+  add(router, "GET", "/readyz", "operations", "Readiness: the store answers a query.",
+      [this](Request&) -> Awaitable {
+        auto r = store_.read<std::string>(
+            [](const store::ReadTx& tx) { return tx.events().last_hash(); });
+        if (!r) co_return problem(503, "the store does not answer");
+        co_return json_response(200, Json{{"status", "ready"}});
+      });
+  add(router, "GET", "/api/v1/openapi.json", "operations", "This OpenAPI 3.1 document.",
+      [this](Request&) -> Awaitable { co_return Response::json(200, openapi_json()); });
+  add(router, "GET", "/api/v1/lifecycle", "lifecycle",
+      "The lifecycle table: actions, source and target states, roles, required data.",
+      [](Request&) -> Awaitable {
+        Json rows = Json::array();
+        for (const Transition& t : lifecycle_table()) {
+          Json from = Json::array(), roles = Json::array(), required = Json::array();
+          for (const auto& [s, name] : kStateNames) {
+            if (t.from.contains(s)) from.push_back(name);
+          }
+          for (Role r : t.roles.members()) roles.push_back(to_string(r));
+          for (Requirement q : t.required()) required.push_back(requirement_field(q));
+          rows.push_back({{"action", to_string(t.action)},
+                          {"from", from},
+                          {"to", t.destination == Destination::held_from ? "(held_from)"
+                                                                          : to_string(t.to)},
+                          {"alt_to", t.destination == Destination::customer_answer
+                                         ? Json(to_string(t.alt_to))
+                                         : Json(nullptr)},
+                          {"roles", roles},
+                          {"requires", required},
+                          {"summary", t.summary}});
+        }
+        co_return json_response(200, Json{{"transitions", rows}});
+      });
+  register_auth(router);
+  register_complaints(router);
+  register_records(router);
+  register_admin(router);
+  register_public(router);
+}
+
+// ---- auth -------------------------------------------------------------------------
+
+void Api::register_auth(Router& router) {
+  add(router, "POST", "/api/v1/auth/login", "auth",
+      "Log in with user name and password; sets the session cookie, returns the CSRF token.",
+      [this](Request& r) -> Awaitable {
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        auto username = f.str("username", 64);
+        auto password = f.str("password", 1024);
+        if (!username) errors.push_back({"username", "is required"});
+        if (!password) errors.push_back({"password", "is required"});
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto result = co_await await_callback<Result<app::LoginResult>>(
+            [&](std::move_only_function<void(Result<app::LoginResult>)> done) {
+              boost::asio::post(slow_pool_, [&, done = std::move(done)]() mutable {
+                done(auth_.login(*username, *password));
+              });
+            });
+        if (!result) co_return problem(result.error());
+        Response resp = json_response(
+            200, Json{{"user", user_json(result->user)}, {"csrf_token", result->csrf_token}});
+        resp.with_header("Set-Cookie",
+                         std::string(kSessionCookie) + "=" + result->session_token +
+                             "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
+                             (options_.secure_cookies ? "; Secure" : ""));
+        co_return resp;
+      });
+  add(router, "POST", "/api/v1/auth/logout", "auth", "End the cookie session.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        if (auto session = cookie(r, kSessionCookie)) {
+          auto done = co_await write<bool>([&](store::WriteTx& tx) -> Result<bool> {
+            REDRESS_CHECK(auth_.logout(tx, *session));
+            return true;
+          });
+          if (!done) co_return problem(done.error());
+        }
+        Response resp = json_response(200, Json{{"status", "logged out"}});
+        resp.with_header("Set-Cookie", std::string(kSessionCookie) +
+                                           "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+        co_return resp;
+      });
+  add(router, "GET", "/api/v1/auth/me", "auth", "The caller's account.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        co_return json_response(200, Json{{"user", user_json(who->user)}});
+      });
+  add(router, "POST", "/api/v1/auth/tokens", "auth",
+      "Create a bearer API token for integrations (shown once).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        std::string name = f.str("name", 100).value_or("");
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto token = co_await write<std::string>([&](store::WriteTx& tx) {
+          return auth_.create_api_token(tx, who->actor, name);
+        });
+        if (!token) co_return problem(token.error());
+        co_return json_response(201, Json{{"token", *token}, {"name", name}});
+      });
+}
+
+// ---- complaints -------------------------------------------------------------------
+
+void Api::register_complaints(Router& router) {
+  add(router, "POST", "/api/v1/complaints", "complaints",
+      "Register a complaint received by phone, letter, in person or an integration.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::IntakeRequest req = read_intake(f, errors);
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        const Actor actor = who->actor;
+        co_return co_await idempotent_create(
+            r, "user:" + std::to_string(actor.user.value),
+            [this, actor, req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
+              REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
+              REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
+              Json j = complaint_json(view);
+              j["access_token"] = created.access_token;
+              Response resp = Response::json(201, j.dump());
+              return resp;
+            });
+      });
+  add(router, "GET", "/api/v1/complaints", "complaints",
+      "List complaints in the caller's scope, newest first, with filters and a cursor.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        store::ComplaintFilter filter;
+        std::vector<FieldError> errors;
+        auto number = [&](const char* name) -> std::optional<std::int64_t> {
+          auto v = r.query_param(name);
+          if (!v) return std::nullopt;
+          if (v->empty() || v->size() > 18 ||
+              v->find_first_not_of("0123456789") != std::string_view::npos) {
+            errors.push_back({name, "must be a positive integer"});
+            return std::nullopt;
+          }
+          return std::stoll(std::string(*v));
+        };
+        if (auto v = r.query_param("state")) {
+          filter.state = parse<State>(*v);
+          if (!filter.state) errors.push_back({"state", "is not a state"});
+        }
+        if (auto v = r.query_param("urgency")) {
+          filter.urgency = parse<Urgency>(*v);
+          if (!filter.urgency) errors.push_back({"urgency", "must be urgent, important or general"});
+        }
+        if (auto v = r.query_param("category")) filter.category = std::string(*v);
+        if (auto v = number("department_id")) filter.department = DepartmentId{*v};
+        if (auto v = number("assignee_id")) filter.assignee = UserId{*v};
+        for (const char* name : {"received_from", "received_to"}) {
+          if (auto v = r.query_param(name)) {
+            auto t = parse_iso8601(*v);
+            if (!t) errors.push_back({name, "must be an ISO 8601 date or date-time"});
+            (std::string_view(name) == "received_from" ? filter.received_from
+                                                       : filter.received_to) = t;
+          }
+        }
+        if (auto v = number("limit")) {
+          if (*v < 1 || *v > 200) errors.push_back({"limit", "must be between 1 and 200"});
+          filter.limit = static_cast<int>(*v);
+        }
+        if (auto v = r.query_param("cursor")) {
+          auto c = parse_cursor(*v);
+          if (!c) errors.push_back(c.error().fields.front());
+          else filter.before_id = *c;
+        }
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto rows = store_.read<std::vector<app::ComplaintView>>([&](const store::ReadTx& tx) {
+          return complaints_.list(tx, who->actor, filter);
+        });
+        if (!rows) co_return problem(rows.error());
+        Json items = Json::array();
+        for (const auto& v : *rows) items.push_back(complaint_json(v));
+        Json next = nullptr;
+        if (static_cast<int>(rows->size()) == filter.limit && !rows->empty()) {
+          next = list_cursor(rows->back().complaint.id.value);
+        }
+        co_return json_response(200, Json{{"items", items}, {"next_cursor", next}});
+      });
+  add(router, "GET", "/api/v1/complaints/:id", "complaints",
+      "One complaint, with the actions the caller may take (ETag: its version).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        auto id = path_number(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto v = store_.read<app::ComplaintView>([&](const store::ReadTx& tx) {
+          return complaints_.get(tx, who->actor, ComplaintId{*id});
+        });
+        if (!v) co_return problem(v.error());
+        Response resp = json_response(200, complaint_json(*v));
+        resp.with_header("ETag", "\"" + std::to_string(v->complaint.version) + "\"");
+        co_return resp;
+      });
+  add(router, "PATCH", "/api/v1/complaints/:id", "complaints",
+      "Edit registration and assessment fields (If-Match: the ETag).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = path_number(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto version = if_match(r);
+        if (!version) co_return problem(version.error());
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::ComplaintPatch p;
+        p.expected_version = *version;
+        p.subject = f.str("subject", 500);
+        p.description = f.str("description");
+        p.demands = f.str("demands");
+        p.place = f.str("place", 500);
+        p.people_involved = f.str("people_involved", 2000);
+        p.language = f.str("language", 16);
+        p.category = f.str("category", 64);
+        p.tags = f.strings("tags");
+        p.urgency = f.enumeration<Urgency>("urgency");
+        p.difficulty = f.enumeration<Difficulty>("difficulty");
+        if (const Json* object = f.object("object")) {
+          FieldReader o(*object, errors, "object.");
+          p.object_type = o.str("type", 100);
+          p.object_ref = o.str("ref", 500);
+        }
+        if (const Json* impact = f.object("impact")) {
+          FieldReader i(*impact, errors, "impact.");
+          p.impact_customer = i.str("customer", 2000);
+          p.impact_reputation = i.str("reputation", 2000);
+          if (impact->contains("estimated_loss")) p.estimated_loss = i.number("estimated_loss");
+        }
+        for (const auto& [key, value] : body->items()) {
+          static const std::vector<std::string> known{
+              "subject", "description", "demands", "place", "people_involved", "language",
+              "category", "tags", "urgency", "difficulty", "object", "impact"};
+          if (std::find(known.begin(), known.end(), key) == known.end()) {
+            errors.push_back({key, "cannot be changed here (use a transition or its resource)"});
+          }
+        }
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto v = co_await write<app::ComplaintView>([&](store::WriteTx& tx) {
+          return complaints_.patch(tx, who->actor, ComplaintId{*id}, p);
+        });
+        if (!v) co_return problem(v.error());
+        Response resp = json_response(200, complaint_json(*v));
+        resp.with_header("ETag", "\"" + std::to_string(v->complaint.version) + "\"");
+        co_return resp;
+      });
+  add(router, "POST", "/api/v1/complaints/:id/transitions", "complaints",
+      "Take a lifecycle action ({\"action\": …} plus the data it requires).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = path_number(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto version = if_match(r);
+        if (!version) co_return problem(version.error());
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        auto req = read_transition(*body);
+        if (!req) co_return problem(req.error());
+        req->expected_version = *version;
+        auto result = co_await write<app::TransitionResult>([&](store::WriteTx& tx) {
+          return complaints_.transition(tx, who->actor, ComplaintId{*id}, std::move(*req));
+        });
+        if (!result) co_return problem(result.error());
+        Json j = complaint_json(result->view);
+        if (result->follow_up) j["follow_up_id"] = result->follow_up->value;
+        Response resp = json_response(200, j);
+        resp.with_header("ETag", "\"" + std::to_string(result->view.complaint.version) + "\"");
+        co_return resp;
+      });
+  add(router, "GET", "/api/v1/complaints/:id/timeline", "complaints",
+      "Every event of the complaint (and of the original, for a follow-up), oldest first.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        auto id = path_number(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto events = store_.read<std::vector<Event>>([&](const store::ReadTx& tx) {
+          return complaints_.timeline(tx, who->actor, ComplaintId{*id});
+        });
+        if (!events) co_return problem(events.error());
+        Json items = Json::array();
+        for (const Event& e : *events) items.push_back(event_json(e));
+        co_return json_response(200, Json{{"items", items}});
+      });
+}
+
+}  // namespace redress::http

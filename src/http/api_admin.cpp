@@ -1,0 +1,417 @@
+// Routes for administration (organisation and rules), the public portal and
+// the OpenAPI document.
+#include <boost/asio/post.hpp>
+
+#include "app/crypto.h"
+#include "http/api.h"
+#include "http/json_io.h"
+#include "http/problem.h"
+
+namespace redress::http {
+
+namespace {
+
+Response json_response(int status, const Json& body) { return Response::json(status, body.dump()); }
+
+Response body_problem(const Error& e) {
+  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 && e.fields[0].field == "body") {
+    return problem(400, "the body " + e.fields[0].message);
+  }
+  return problem(e);
+}
+
+std::optional<std::int64_t> number_param(const Request& r, std::string_view name) {
+  auto text = r.path_param(name);
+  if (!text || text->empty() || text->size() > 18 ||
+      text->find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(std::string(*text));
+}
+
+Policy read_policy(FieldReader& f, Policy p) {
+  if (auto v = f.str("name", 100)) p.name = *v;
+  p.category = f.str("category", 64);
+  p.urgency = f.enumeration<Urgency>("urgency");
+  if (auto v = f.boolean("supervisor_approval")) p.supervisor_approval = *v;
+  if (auto v = f.boolean("director_for_urgent")) p.director_for_urgent = *v;
+  p.director_compensation_threshold = f.number("director_compensation_threshold");
+  if (auto v = f.boolean("customer_agreement")) p.customer_agreement = *v;
+  if (auto v = f.boolean("qa_verification")) p.qa_verification = *v;
+  if (auto v = f.integer("reopen_window_days")) p.reopen_window_days = static_cast<int>(*v);
+  if (auto v = f.integer("appeal_window_days")) p.appeal_window_days = static_cast<int>(*v);
+  return p;
+}
+
+RoutingRule read_routing_rule(FieldReader& f) {
+  RoutingRule r;
+  r.name = f.str("name", 200).value_or("");
+  r.position = static_cast<int>(f.integer("position").value_or(100));
+  r.kind = f.enumeration<Kind>("kind");
+  r.category = f.str("category", 64);
+  r.channel = f.enumeration<Channel>("channel");
+  r.urgency = f.enumeration<Urgency>("urgency");
+  r.keywords = f.strings("keywords").value_or(std::vector<std::string>{});
+  auto dept = f.integer("department_id");
+  if (!dept) f.error("department_id", "is required");
+  r.department_id = dept.value_or(0);
+  r.assignee_id = f.integer("assignee_id");
+  r.active = f.boolean("active").value_or(true);
+  return r;
+}
+
+}  // namespace
+
+void Api::register_admin(Router& router) {
+  // GET lists: every staff role may read them.
+  auto list = [this, &router](std::string path, std::string summary, auto fetch) {
+    add(router, "GET", path, "administration", std::move(summary),
+        [this, fetch](Request& r) -> Awaitable {
+          auto who = authenticate(r, false);
+          if (!who) co_return problem(who.error());
+          if (auto staff = app::Admin::require_staff(who->actor); !staff) {
+            co_return problem(staff.error());
+          }
+          auto items = store_.read<Json>([&](const store::ReadTx& tx) { return fetch(tx); });
+          if (!items) co_return problem(items.error());
+          co_return json_response(200, Json{{"items", *items}});
+        });
+  };
+  // Writes: parse the body with `build`, run `apply` in one transaction.
+  auto create = [this, &router](std::string method, std::string path, std::string summary,
+                                auto build, auto apply, int status) {
+    add(router, method, path, "administration", std::move(summary),
+        [this, build, apply, status](Request& r) -> Awaitable {
+          auto who = authenticate(r, true);
+          if (!who) co_return problem(who.error());
+          if (auto admin = app::Admin::require_admin(who->actor); !admin) {
+            co_return problem(admin.error());
+          }
+          Json body = Json::object();
+          if (r.method != "DELETE") {
+            auto parsed = parse_json_object(r.body);
+            if (!parsed) co_return body_problem(parsed.error());
+            body = std::move(*parsed);
+          }
+          std::vector<FieldError> errors;
+          FieldReader f(body, errors);
+          auto input = build(f, r);
+          if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+          auto out = co_await write<Json>(
+              [&](store::WriteTx& tx) { return apply(tx, who->actor, std::move(input)); });
+          if (!out) co_return problem(out.error());
+          co_return json_response(status, *out);
+        });
+  };
+
+  list("/api/v1/users", "Staff accounts.", [](const store::ReadTx& tx) -> Result<Json> {
+    REDRESS_TRY(auto rows, tx.directory().users());
+    Json items = Json::array();
+    for (const auto& u : rows) items.push_back(user_json(u));
+    return items;
+  });
+  add(router, "POST", "/api/v1/users", "administration",
+      "Create a staff account with roles and a department.", [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        if (auto admin = app::Admin::require_admin(who->actor); !admin) {
+          co_return problem(admin.error());
+        }
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::NewUser u;
+        u.username = f.str("username", 64).value_or("");
+        u.password = f.str("password", 1024).value_or("");
+        u.display_name = f.str("display_name", 200).value_or("");
+        for (const std::string& name : f.strings("roles").value_or(std::vector<std::string>{})) {
+          if (auto role = parse<Role>(name)) u.roles.push_back(*role);
+          else errors.push_back({"roles", "'" + name + "' is not a role"});
+        }
+        u.department_id = f.integer("department_id");
+        u.wide_scope = f.boolean("wide_scope").value_or(false);
+        u.language = f.str("language", 16).value_or("en");
+        auto more = app::Admin::validate_user(u);
+        errors.insert(errors.end(), more.begin(), more.end());
+        auto pw = app::Admin::validate_password(u.password);
+        errors.insert(errors.end(), pw.begin(), pw.end());
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto hash = co_await await_callback<Result<std::string>>(
+            [&](std::move_only_function<void(Result<std::string>)> done) {
+              boost::asio::post(slow_pool_, [&, done = std::move(done)]() mutable {
+                done(app::hash_password(u.password));
+              });
+            });
+        if (!hash) co_return problem(hash.error());
+        u.password_hash = *hash;
+        auto user = co_await write<User>(
+            [&](store::WriteTx& tx) { return admin_.add_user(tx, who->actor, u); });
+        if (!user) co_return problem(user.error());
+        co_return json_response(201, user_json(*user));
+      });
+
+  list("/api/v1/departments", "Departments (a tree).", [](const store::ReadTx& tx) -> Result<Json> {
+    REDRESS_TRY(auto rows, tx.directory().departments());
+    Json items = Json::array();
+    for (const auto& d : rows) items.push_back(department_json(d));
+    return items;
+  });
+  create(
+      "POST", "/api/v1/departments", "Create a department.",
+      [](FieldReader& f, const Request&) {
+        Department d;
+        d.code = f.str("code", 64).value_or("");
+        d.name = f.str("name", 200).value_or("");
+        if (auto p = f.integer("parent_id")) d.parent = DepartmentId{*p};
+        if (auto s = f.integer("supervisor_id")) d.supervisor = UserId{*s};
+        return d;
+      },
+      [this](store::WriteTx& tx, const Actor& a, Department d) -> Result<Json> {
+        REDRESS_TRY(auto out, admin_.add_department(tx, a, std::move(d)));
+        return department_json(out);
+      },
+      201);
+
+  list("/api/v1/categories", "The category taxonomy.", [](const store::ReadTx& tx) -> Result<Json> {
+    REDRESS_TRY(auto rows, tx.directory().categories());
+    Json items = Json::array();
+    for (const auto& c : rows) items.push_back(category_json(c));
+    return items;
+  });
+  create(
+      "POST", "/api/v1/categories", "Add a category (or sub-category with parent_code).",
+      [](FieldReader& f, const Request&) {
+        return Category{f.str("code", 64).value_or(""), f.str("name", 200).value_or(""),
+                        f.str("parent_code", 64)};
+      },
+      [this](store::WriteTx& tx, const Actor& a, Category c) -> Result<Json> {
+        REDRESS_TRY(auto out, admin_.add_category(tx, a, std::move(c)));
+        return category_json(out);
+      },
+      201);
+
+  list("/api/v1/policies", "Policies switching the optional lifecycle steps.",
+       [](const store::ReadTx& tx) -> Result<Json> {
+         REDRESS_TRY(auto rows, tx.rules().policies());
+         Json items = Json::array();
+         for (const auto& p : rows) items.push_back(policy_json(p));
+         return items;
+       });
+  create(
+      "POST", "/api/v1/policies", "Add a policy for a category and/or urgency.",
+      [](FieldReader& f, const Request&) { return read_policy(f, Policy{}); },
+      [this](store::WriteTx& tx, const Actor& a, Policy p) -> Result<Json> {
+        REDRESS_TRY(auto out, admin_.add_policy(tx, a, std::move(p)));
+        return policy_json(out);
+      },
+      201);
+  create(
+      "PUT", "/api/v1/policies/:id", "Replace a policy.",
+      [](FieldReader& f, const Request& r) {
+        Policy p = read_policy(f, Policy{});
+        p.id = number_param(r, "id").value_or(0);
+        return p;
+      },
+      [this](store::WriteTx& tx, const Actor& a, Policy p) -> Result<Json> {
+        REDRESS_TRY(auto out, admin_.update_policy(tx, a, std::move(p)));
+        return policy_json(out);
+      },
+      200);
+
+  list("/api/v1/routing-rules", "Ordered routing rules; the first match proposes a department.",
+       [](const store::ReadTx& tx) -> Result<Json> {
+         REDRESS_TRY(auto rows, tx.rules().routing_rules());
+         Json items = Json::array();
+         for (const auto& x : rows) items.push_back(routing_rule_json(x));
+         return items;
+       });
+  create(
+      "POST", "/api/v1/routing-rules", "Add a routing rule.",
+      [](FieldReader& f, const Request&) { return read_routing_rule(f); },
+      [this](store::WriteTx& tx, const Actor& a, RoutingRule x) -> Result<Json> {
+        REDRESS_TRY(auto out, admin_.add_routing_rule(tx, a, std::move(x)));
+        return routing_rule_json(out);
+      },
+      201);
+  create(
+      "PUT", "/api/v1/routing-rules/:id", "Replace a routing rule.",
+      [](FieldReader& f, const Request& r) {
+        RoutingRule x = read_routing_rule(f);
+        x.id = number_param(r, "id").value_or(0);
+        return x;
+      },
+      [this](store::WriteTx& tx, const Actor& a, RoutingRule x) -> Result<Json> {
+        REDRESS_TRY(auto out, admin_.update_routing_rule(tx, a, std::move(x)));
+        return routing_rule_json(out);
+      },
+      200);
+  create(
+      "DELETE", "/api/v1/routing-rules/:id", "Delete a routing rule.",
+      [](FieldReader&, const Request& r) { return number_param(r, "id").value_or(0); },
+      [this](store::WriteTx& tx, const Actor& a, std::int64_t id) -> Result<Json> {
+        REDRESS_CHECK(admin_.delete_routing_rule(tx, a, id));
+        return Json{{"deleted", id}};
+      },
+      200);
+
+  list("/api/v1/sanction-rules", "Loss bands and the sanctions they propose.",
+       [](const store::ReadTx& tx) -> Result<Json> {
+         REDRESS_TRY(auto rows, tx.rules().sanction_rules());
+         Json items = Json::array();
+         for (const auto& x : rows) items.push_back(sanction_rule_json(x));
+         return items;
+       });
+  create(
+      "POST", "/api/v1/sanction-rules", "Add a sanction rule for a band of losses.",
+      [](FieldReader& f, const Request&) {
+        SanctionRule x;
+        auto min = f.number("min_loss");
+        if (!min) f.error("min_loss", "is required");
+        x.min_loss = min.value_or(0);
+        x.max_loss = f.number("max_loss");
+        x.sanction = f.str("sanction", 500).value_or("");
+        x.wage_deduction_percent = f.number("wage_deduction_percent");
+        return x;
+      },
+      [this](store::WriteTx& tx, const Actor& a, SanctionRule x) -> Result<Json> {
+        REDRESS_TRY(auto out, admin_.add_sanction_rule(tx, a, std::move(x)));
+        return sanction_rule_json(out);
+      },
+      201);
+  create(
+      "DELETE", "/api/v1/sanction-rules/:id", "Delete a sanction rule.",
+      [](FieldReader&, const Request& r) { return number_param(r, "id").value_or(0); },
+      [this](store::WriteTx& tx, const Actor& a, std::int64_t id) -> Result<Json> {
+        REDRESS_CHECK(admin_.delete_sanction_rule(tx, a, id));
+        return Json{{"deleted", id}};
+      },
+      200);
+}
+
+void Api::register_public(Router& router) {
+  add(router, "POST", "/api/v1/public/complaints", "portal",
+      "Submit a complaint without an account; answers the tracking code and access token.",
+      [this](Request& r) -> Awaitable {
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::IntakeRequest req;
+        {
+          // Only the public fields: staff-only ones are refused, not ignored.
+          if (body->contains("received_at")) {
+            errors.push_back({"received_at", "is set by the server on the portal"});
+          }
+          if (const Json* customer = f.object("customer")) {
+            FieldReader c(*customer, errors, "customer.");
+            req.customer.name = c.str("name", 200).value_or("");
+            req.customer.email = c.str("email", 254).value_or("");
+            req.customer.phone = c.str("phone", 50).value_or("");
+            req.customer.language = c.str("language", 16).value_or("en");
+            req.customer.reply_channel = c.enumeration<Channel>("reply_channel");
+          } else if (errors.empty()) {
+            errors.push_back({"customer", "is required: {name, email, phone, language}"});
+          }
+          req.subject = f.str("subject", 500).value_or("");
+          req.description = f.str("description").value_or("");
+          req.demands = f.str("demands").value_or("");
+          req.place = f.str("place", 500).value_or("");
+          req.people_involved = f.str("people_involved", 2000).value_or("");
+          if (const Json* object = f.object("object")) {
+            FieldReader o(*object, errors, "object.");
+            req.object_type = o.str("type", 100).value_or("");
+            req.object_ref = o.str("ref", 500).value_or("");
+          }
+          req.occurred_at = f.instant("occurred_at");
+          req.channel = f.enumeration<Channel>("channel");
+        }
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        Actor customer;
+        customer.kind = Actor::Kind::customer;
+        co_return co_await idempotent_create(
+            r, "public",
+            [this, customer, req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
+              REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
+              Json j{{"tracking_code", created.complaint.tracking_code},
+                     {"access_token", created.access_token},
+                     {"state", to_string(created.complaint.state)},
+                     {"received_at", format_iso8601(created.complaint.received_at)}};
+              return Response::json(201, j.dump());
+            });
+      });
+  add(router, "GET", "/api/v1/public/complaints/:code", "portal",
+      "Follow a complaint with its tracking code and the X-Access-Token header.",
+      [this](Request& r) -> Awaitable {
+        const std::string code(r.path_param("code").value_or(""));
+        const std::string token(r.header("X-Access-Token").value_or(""));
+        auto v = store_.read<app::PublicView>(
+            [&](const store::ReadTx& tx) { return portal_.view(tx, code, token); });
+        if (!v) co_return problem(v.error());
+        co_return json_response(200, public_json(*v));
+      });
+  add(router, "POST", "/api/v1/public/complaints/:code/actions", "portal",
+      "The customer answers the plan, rates, writes, appeals, reopens or withdraws.",
+      [this](Request& r) -> Awaitable {
+        const std::string code(r.path_param("code").value_or(""));
+        const std::string token(r.header("X-Access-Token").value_or(""));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::PublicAction a;
+        a.action = f.str("action", 32).value_or("");
+        a.reason = f.str("reason", 5000);
+        a.text = f.str("text");
+        if (auto s = f.integer("score")) a.score = static_cast<int>(*s);
+        a.comment = f.str("comment", 2000);
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto v = co_await write<app::PublicView>(
+            [&](store::WriteTx& tx) { return portal_.act(tx, code, token, a); });
+        if (!v) co_return problem(v.error());
+        co_return json_response(200, public_json(*v));
+      });
+}
+
+std::string Api::openapi_json() const {
+  Json paths = Json::object();
+  for (const RouteDoc& d : docs_) {
+    std::string path;
+    Json parameters = Json::array();
+    std::size_t start = 0;
+    while (start < d.pattern.size()) {
+      std::size_t end = d.pattern.find('/', start + 1);
+      if (end == std::string::npos) end = d.pattern.size();
+      std::string seg = d.pattern.substr(start, end - start);
+      if (seg.size() > 1 && seg[1] == ':') {
+        const std::string name = seg.substr(2);
+        seg = "/{" + name + "}";
+        parameters.push_back({{"name", name},
+                              {"in", "path"},
+                              {"required", true},
+                              {"schema", {{"type", "string"}}}});
+      }
+      path += seg;
+      start = end;
+    }
+    std::string method = d.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    Json op{{"summary", d.summary},
+            {"tags", Json::array({d.tag})},
+            {"responses",
+             {{"default",
+               {{"description", "JSON, or application/problem+json on error"}}}}}};
+    if (!parameters.empty()) op["parameters"] = parameters;
+    paths[path][method] = op;
+  }
+  Json doc{{"openapi", "3.1.0"},
+           {"info",
+            {{"title", "Redress API"},
+             {"version", "1"},
+             {"description", "Customer complaint management: the lifecycle of SPEC §2 over HTTP. "
+                             "See docs/api.md for a walk-through."}}},
+           {"paths", paths}};
+  return doc.dump(2);
+}
+
+}  // namespace redress::http

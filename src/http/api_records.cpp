@@ -1,0 +1,448 @@
+// Routes for the case file of a complaint: messages, attachments, causes,
+// plan, tasks, accountability, review and satisfaction.
+#include <magic.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "app/crypto.h"
+#include "http/api.h"
+#include "http/await.h"
+#include "http/json_io.h"
+#include "http/multipart.h"
+#include "http/problem.h"
+
+namespace redress::http {
+
+namespace {
+
+Response json_response(int status, const Json& body) { return Response::json(status, body.dump()); }
+
+std::optional<std::int64_t> number_param(const Request& r, std::string_view name) {
+  auto text = r.path_param(name);
+  if (!text || text->empty() || text->size() > 18 ||
+      text->find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(std::string(*text));
+}
+
+Response body_problem(const Error& e) {
+  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 && e.fields[0].field == "body") {
+    return problem(400, "the body " + e.fields[0].message);
+  }
+  return problem(e);
+}
+
+constexpr std::array<std::string_view, 8> kAllowedUploadTypes{
+    "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
+    "text/csv",  "application/csv"};
+
+// A safe file name for the record (no directories, no control characters).
+std::string clean_filename(std::string_view name) {
+  const auto slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::string out;
+  for (unsigned char ch : name) {
+    if (ch >= 0x20 && ch != 0x7f && ch != '"') out.push_back(static_cast<char>(ch));
+  }
+  if (out.empty() || out == "." || out == "..") out = "attachment";
+  if (out.size() > 200) out.resize(200);
+  return out;
+}
+
+}  // namespace
+
+void Api::register_records(Router& router) {
+  // Reads one list of the case file after checking the complaint is visible.
+  auto list_route = [this, &router](std::string path, std::string summary, auto fetch) {
+    add(router, "GET", path, "case file", std::move(summary),
+        [this, fetch](Request& r) -> Awaitable {
+          auto who = authenticate(r, false);
+          if (!who) co_return problem(who.error());
+          auto id = number_param(r, "id");
+          if (!id) co_return problem(Error::not_found("complaint"));
+          auto items = store_.read<Json>([&](const store::ReadTx& tx) -> Result<Json> {
+            REDRESS_TRY(auto c, app::load_visible(tx, who->actor, ComplaintId{*id}));
+            return fetch(tx, c);
+          });
+          if (!items) co_return problem(items.error());
+          co_return json_response(200, *items);
+        });
+  };
+
+  list_route("/api/v1/complaints/:id/messages",
+             "Messages to and from the customer, and internal notes.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               REDRESS_TRY(auto rows, tx.records().messages(c.id));
+               Json items = Json::array();
+               for (const auto& m : rows) items.push_back(message_json(m));
+               return Json{{"items", items}};
+             });
+  add(router, "POST", "/api/v1/complaints/:id/messages", "case file",
+      "Ask the customer a question, record what they said, or add an internal note.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::MessageRequest req{f.str("kind", 32).value_or(""), f.str("text").value_or(""),
+                                f.enumeration<Channel>("channel")};
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto m = co_await write<Message>([&](store::WriteTx& tx) {
+          return records_.add_message(tx, who->actor, ComplaintId{*id}, req);
+        });
+        if (!m) co_return problem(m.error());
+        co_return json_response(201, message_json(*m));
+      });
+
+  list_route("/api/v1/complaints/:id/attachments", "Evidence files of the complaint.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               REDRESS_TRY(auto rows, tx.records().attachments(c.id));
+               Json items = Json::array();
+               for (const auto& a : rows) items.push_back(attachment_json(a));
+               return Json{{"items", items}};
+             });
+  add(router, "POST", "/api/v1/complaints/:id/attachments", "case file",
+      "Upload evidence (multipart/form-data, field 'file'; images, PDF, text; 10 MiB).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        // Check visibility before touching the disk.
+        auto visible = store_.read<Complaint>([&](const store::ReadTx& tx) {
+          return app::load_visible(tx, who->actor, ComplaintId{*id});
+        });
+        if (!visible) co_return problem(visible.error());
+        auto parts = parse_multipart(r.header("Content-Type").value_or(""), r.body);
+        if (!parts) co_return problem(parts.error());
+        std::vector<app::StoredUpload> uploads;
+        for (const Part& part : *parts) {
+          if (part.name != "file") continue;
+          if (part.data.size() > options_.max_upload_bytes) {
+            co_return problem(Error{ErrorCode::payload_too_large, "a file is larger than 10 MiB",
+                                    {}});
+          }
+          std::string type;
+          {
+            std::lock_guard lock(magic_mutex_);
+            const char* t = magic_buffer(static_cast<magic_t>(magic_), part.data.data(),
+                                         part.data.size());
+            type = t ? t : "application/octet-stream";
+          }
+          if (std::find(kAllowedUploadTypes.begin(), kAllowedUploadTypes.end(), type) ==
+              kAllowedUploadTypes.end()) {
+            co_return problem(Error{ErrorCode::unsupported_media_type,
+                                    "files of type " + type +
+                                        " are not accepted (images, PDF and text are)",
+                                    {{"file", "unsupported type " + type}}});
+          }
+          app::StoredUpload u;
+          u.filename = clean_filename(part.filename.value_or("attachment"));
+          u.content_type = type;
+          u.size = static_cast<std::int64_t>(part.data.size());
+          u.sha256 = app::sha256_hex(part.data);
+          u.storage_key = u.sha256;  // content-addressed: identical files are stored once
+          const auto dir = options_.attachment_dir / u.sha256.substr(0, 2);
+          const auto path = dir / u.sha256;
+          std::error_code ec;
+          std::filesystem::create_directories(dir, ec);
+          if (!std::filesystem::exists(path)) {
+            const auto tmp = path.string() + ".tmp" + app::random_code(6);
+            std::ofstream out(tmp, std::ios::binary);
+            out.write(part.data.data(), static_cast<std::streamsize>(part.data.size()));
+            out.close();
+            if (!out || (std::filesystem::rename(tmp, path, ec), ec)) {
+              co_return problem(Error::internal("could not store the attachment"));
+            }
+          }
+          uploads.push_back(std::move(u));
+        }
+        if (uploads.empty()) {
+          co_return problem(Error::invalid("file", "send at least one part named 'file'"));
+        }
+        auto stored = co_await write<std::vector<Attachment>>([&](store::WriteTx& tx) {
+          return records_.add_attachments(tx, who->actor, ComplaintId{*id}, uploads);
+        });
+        if (!stored) co_return problem(stored.error());
+        Json items = Json::array();
+        for (const auto& a : *stored) items.push_back(attachment_json(a));
+        co_return json_response(201, Json{{"items", items}});
+      },
+      RouteOptions{.max_body_bytes = options_.max_upload_bytes + 64 * 1024});
+  add(router, "GET", "/api/v1/complaints/:id/attachments/:aid", "case file",
+      "Download an attachment.", [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        auto aid = number_param(r, "aid");
+        if (!id || !aid) co_return problem(Error::not_found("attachment"));
+        auto found = store_.read<Attachment>([&](const store::ReadTx& tx) -> Result<Attachment> {
+          REDRESS_TRY(auto c, app::load_visible(tx, who->actor, ComplaintId{*id}));
+          REDRESS_TRY(auto rows, tx.records().attachments(c.id));
+          for (auto& a : rows) {
+            if (a.id == *aid) return a;
+          }
+          return fail(Error::not_found("attachment"));
+        });
+        if (!found) co_return problem(found.error());
+        std::ifstream in(options_.attachment_dir / found->storage_key.substr(0, 2) /
+                             found->storage_key,
+                         std::ios::binary);
+        if (!in) co_return problem(Error::internal("the attachment file is missing"));
+        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        Response resp = Response::text(200, std::move(data), found->content_type);
+        resp.with_header("Content-Disposition", "attachment; filename=\"" + found->filename + "\"");
+        resp.with_header("X-Content-Type-Options", "nosniff");
+        co_return resp;
+      });
+
+  list_route("/api/v1/complaints/:id/causes", "Root causes found by the investigation.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               REDRESS_TRY(auto rows, tx.records().causes(c.id));
+               Json items = Json::array();
+               for (const auto& x : rows) items.push_back(cause_json(x));
+               return Json{{"items", items}};
+             });
+  add(router, "POST", "/api/v1/complaints/:id/causes", "case file",
+      "Record a root cause (fishbone family, description, person or unit responsible).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::CauseRequest req{f.enumeration<CauseFamily>("family"),
+                              f.str("description").value_or(""),
+                              f.str("responsible", 500).value_or(""),
+                              f.strings("five_whys").value_or(std::vector<std::string>{}),
+                              f.str("evidence").value_or("")};
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto c = co_await write<Cause>([&](store::WriteTx& tx) {
+          return records_.add_cause(tx, who->actor, ComplaintId{*id}, req);
+        });
+        if (!c) co_return problem(c.error());
+        co_return json_response(201, cause_json(*c));
+      });
+
+  list_route("/api/v1/complaints/:id/plan", "The remedy plan, with earlier rounds as history.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               Json history = Json::array();
+               Json current = Json::array();
+               for (int round = 1; round <= c.plan_round; ++round) {
+                 REDRESS_TRY(auto rows, tx.records().remedies(c.id, round));
+                 Json remedies = Json::array();
+                 for (const auto& m : rows) remedies.push_back(remedy_json(m));
+                 if (round == c.plan_round) current = remedies;
+                 else history.push_back(Json{{"round", round}, {"remedies", remedies}});
+               }
+               return Json{{"round", c.plan_round},
+                           {"feasibility", c.feasibility},
+                           {"estimated_cost", c.estimated_cost ? Json(*c.estimated_cost)
+                                                               : Json(nullptr)},
+                           {"remedies", current},
+                           {"supervisor_approved", c.supervisor_approved},
+                           {"director_approved", c.director_approved},
+                           {"instructions", c.plan_instructions},
+                           {"customer_accepted", c.customer_accepted ? Json(*c.customer_accepted)
+                                                                     : Json(nullptr)},
+                           {"customer_reason", c.customer_answer_reason},
+                           {"history", history}};
+             });
+
+  list_route("/api/v1/complaints/:id/tasks", "Corrective and preventive tasks.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               REDRESS_TRY(auto rows, tx.records().tasks(c.id));
+               Json items = Json::array();
+               for (const auto& t : rows) items.push_back(task_json(t));
+               return Json{{"items", items}};
+             });
+  add(router, "POST", "/api/v1/complaints/:id/tasks", "case file",
+      "Add a corrective or preventive task with owner and due date.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::TaskRequest req{f.str("title", 500).value_or(""), f.enumeration<TaskKind>("kind"),
+                             f.integer("owner_id"), f.instant("due_at")};
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto t = co_await write<Task>([&](store::WriteTx& tx) {
+          return records_.add_task(tx, who->actor, ComplaintId{*id}, req);
+        });
+        if (!t) co_return problem(t.error());
+        co_return json_response(201, task_json(*t));
+      });
+  add(router, "PATCH", "/api/v1/complaints/:id/tasks/:tid", "case file",
+      "Update a task's status or add a progress note.", [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        auto tid = number_param(r, "tid");
+        if (!id || !tid) co_return problem(Error::not_found("task"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::TaskUpdate req{f.enumeration<TaskStatus>("status"), f.str("note")};
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto t = co_await write<Task>([&](store::WriteTx& tx) {
+          return records_.update_task(tx, who->actor, ComplaintId{*id}, *tid, req);
+        });
+        if (!t) co_return problem(t.error());
+        co_return json_response(200, task_json(*t));
+      });
+
+  list_route("/api/v1/complaints/:id/accountability", "Accountability findings and sanctions.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               REDRESS_TRY(auto rows, tx.records().accountability(c.id));
+               Json items = Json::array();
+               for (const auto& e : rows) items.push_back(accountability_json(e));
+               return Json{{"items", items}};
+             });
+  add(router, "POST", "/api/v1/complaints/:id/accountability", "case file",
+      "Record who is responsible; the sanction rules propose a sanction by loss.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::AccountabilityRequest req{f.str("subject", 500).value_or(""),
+                                       f.str("finding").value_or(""), f.number("loss_amount"),
+                                       f.str("sanction", 500)};
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto e = co_await write<AccountabilityEntry>([&](store::WriteTx& tx) {
+          return records_.add_accountability(tx, who->actor, ComplaintId{*id}, req);
+        });
+        if (!e) co_return problem(e.error());
+        co_return json_response(201, accountability_json(*e));
+      });
+  add(router, "POST", "/api/v1/complaints/:id/accountability/:eid/confirm", "case file",
+      "A supervisor or director confirms or changes the proposed sanction.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        auto eid = number_param(r, "eid");
+        if (!id || !eid) co_return problem(Error::not_found("accountability entry"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::ConfirmSanction req{f.str("sanction", 500).value_or(""),
+                                 f.number("deduction_percent")};
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto e = co_await write<AccountabilityEntry>([&](store::WriteTx& tx) {
+          return records_.confirm_sanction(tx, who->actor, ComplaintId{*id}, *eid, req);
+        });
+        if (!e) co_return problem(e.error());
+        co_return json_response(200, accountability_json(*e));
+      });
+
+  list_route("/api/v1/complaints/:id/review", "Lessons learned and improvement actions.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               REDRESS_TRY(auto rows, tx.records().improvement_actions(c.id));
+               Json items = Json::array();
+               for (const auto& a : rows) items.push_back(improvement_action_json(a));
+               return Json{{"lessons", c.lessons}, {"improvement_actions", items}};
+             });
+  add(router, "PUT", "/api/v1/complaints/:id/review", "case file",
+      "Record lessons learned and improvement actions (owner, deadline, resources).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        app::ReviewRequest req;
+        req.lessons = f.str("lessons").value_or("");
+        if (const Json* actions = f.array("improvement_actions")) {
+          for (std::size_t i = 0; i < actions->size(); ++i) {
+            const std::string prefix = "improvement_actions[" + std::to_string(i) + "].";
+            if (!(*actions)[i].is_object()) {
+              errors.push_back({prefix, "must be an object"});
+              continue;
+            }
+            FieldReader a((*actions)[i], errors, prefix);
+            ImprovementAction act;
+            act.title = a.str("title", 500).value_or("");
+            if (auto owner = a.integer("owner_id")) act.owner = UserId{*owner};
+            act.due_at = a.instant("due_at");
+            act.resources = a.str("resources", 2000).value_or("");
+            act.status = a.str("status", 32).value_or("planned");
+            req.improvement_actions.push_back(std::move(act));
+          }
+        }
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto saved = co_await write<app::ReviewRequest>([&](store::WriteTx& tx) {
+          return records_.put_review(tx, who->actor, ComplaintId{*id}, req);
+        });
+        if (!saved) co_return problem(saved.error());
+        Json items = Json::array();
+        for (const auto& a : saved->improvement_actions) items.push_back(improvement_action_json(a));
+        co_return json_response(200, Json{{"lessons", saved->lessons},
+                                          {"improvement_actions", items}});
+      });
+
+  list_route("/api/v1/complaints/:id/satisfaction",
+             "The satisfaction score and the feedback log.",
+             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+               REDRESS_TRY(auto rows, tx.records().feedback(c.id));
+               Json log = Json::array();
+               for (const auto& f : rows) {
+                 log.push_back(Json{{"kind", f.kind},
+                                    {"score", f.score ? Json(*f.score) : Json(nullptr)},
+                                    {"text", f.text},
+                                    {"source", f.source},
+                                    {"at", format_iso8601(f.at)}});
+               }
+               return Json{{"score", c.satisfaction_score ? Json(*c.satisfaction_score)
+                                                          : Json(nullptr)},
+                           {"comment", c.satisfaction_comment},
+                           {"feedback", log}};
+             });
+  add(router, "POST", "/api/v1/complaints/:id/satisfaction", "case file",
+      "Record the customer's satisfaction (1–5) given by phone or in person.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("complaint"));
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        auto score = f.integer("score");
+        auto comment = f.str("comment", 2000).value_or("");
+        if (!score && errors.empty()) errors.push_back({"score", "is required: 1 to 5"});
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto done = co_await write<bool>([&](store::WriteTx& tx) -> Result<bool> {
+          REDRESS_CHECK(records_.record_satisfaction(tx, who->actor, ComplaintId{*id},
+                                                     static_cast<int>(*score), comment));
+          return true;
+        });
+        if (!done) co_return problem(done.error());
+        co_return json_response(201, Json{{"score", *score}, {"comment", comment}});
+      });
+}
+
+}  // namespace redress::http

@@ -1,0 +1,972 @@
+#include "store/repositories.h"
+
+#include <nlohmann/json.hpp>
+
+namespace redress::store {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string to_json_array(const std::vector<std::string>& items) { return Json(items).dump(); }
+
+std::vector<std::string> from_json_array(const std::string& text) {
+  std::vector<std::string> out;
+  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_array()) return out;
+  for (const Json& item : j) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+SqlValue ms(Instant t) { return to_epoch_ms(t); }
+SqlValue ms(const std::optional<Instant>& t) {
+  return t ? SqlValue{to_epoch_ms(*t)} : SqlValue{};
+}
+template <class Tag>
+SqlValue id(Id<Tag> v) {
+  return v.value;
+}
+template <class Tag>
+SqlValue id(const std::optional<Id<Tag>>& v) {
+  return v ? SqlValue{v->value} : SqlValue{};
+}
+template <class E>
+SqlValue name(E v) {
+  return std::string(to_string(v));
+}
+template <class E>
+SqlValue name(const std::optional<E>& v) {
+  return v ? SqlValue{std::string(to_string(*v))} : SqlValue{};
+}
+
+std::optional<Instant> opt_instant(const SqlRow& r, std::size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return from_epoch_ms(r.i64(i));
+}
+template <class Tag>
+std::optional<Id<Tag>> opt_id(const SqlRow& r, std::size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return Id<Tag>{r.i64(i)};
+}
+template <class E>
+std::optional<E> opt_enum(const SqlRow& r, std::size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return parse<E>(r.text(i));
+}
+template <class E>
+E req_enum(const SqlRow& r, std::size_t i, E fallback) {
+  return parse<E>(r.text(i)).value_or(fallback);
+}
+
+Status ok_if_changed(const Result<std::int64_t>& changed, const char* what) {
+  if (!changed) return fail(changed.error());
+  if (*changed == 0) return fail(Error::not_found(what));
+  return {};
+}
+
+// ---- complaints -----------------------------------------------------------
+
+constexpr const char* kComplaintColumns =
+    "id, tracking_code, access_token_hash, state, held_from, version, customer_id, channel, "
+    "received_at, occurred_at, place, object_type, object_ref, subject, description, demands, "
+    "people_involved, language, kind, validity, validity_reason, category, urgency, difficulty, "
+    "impact_customer, impact_reputation, estimated_loss, tags, department_id, assignee_id, "
+    "escalation_level, feasibility, estimated_cost, plan_round, supervisor_approved, "
+    "director_approved, plan_instructions, customer_accepted, customer_answer_reason, "
+    "satisfaction_score, satisfaction_comment, lessons, follow_up_of, reopen_count, appeal_count, "
+    "rejected_at, resolved_at, closed_at, created_at, updated_at";
+
+Complaint complaint_from_row(const SqlRow& r) {
+  Complaint c;
+  std::size_t i = 0;
+  c.id = ComplaintId{r.i64(i++)};
+  c.tracking_code = r.text(i++);
+  c.access_token_hash = r.text(i++);
+  c.state = req_enum(r, i++, State::new_);
+  c.held_from = opt_enum<State>(r, i++);
+  c.version = r.i64(i++);
+  c.customer = CustomerId{r.i64(i++)};
+  c.channel = req_enum(r, i++, Channel::api);
+  c.received_at = from_epoch_ms(r.i64(i++));
+  c.occurred_at = opt_instant(r, i++);
+  c.place = r.text(i++);
+  c.object_type = r.text(i++);
+  c.object_ref = r.text(i++);
+  c.subject = r.text(i++);
+  c.description = r.text(i++);
+  c.demands = r.text(i++);
+  c.people_involved = r.text(i++);
+  c.language = r.text(i++);
+  c.kind = req_enum(r, i++, Kind::complaint);
+  c.validity = req_enum(r, i++, Validity::pending);
+  c.validity_reason = r.text(i++);
+  c.category = r.opt_text(i++);
+  c.urgency = opt_enum<Urgency>(r, i++);
+  c.difficulty = opt_enum<Difficulty>(r, i++);
+  c.impact_customer = r.text(i++);
+  c.impact_reputation = r.text(i++);
+  c.estimated_loss = r.opt_f64(i++);
+  c.tags = from_json_array(r.text(i++));
+  c.department = opt_id<DepartmentTag>(r, i++);
+  c.assignee = opt_id<UserTag>(r, i++);
+  c.escalation_level = static_cast<int>(r.i64(i++));
+  c.feasibility = r.text(i++);
+  c.estimated_cost = r.opt_f64(i++);
+  c.plan_round = static_cast<int>(r.i64(i++));
+  c.supervisor_approved = r.i64(i++) != 0;
+  c.director_approved = r.i64(i++) != 0;
+  c.plan_instructions = r.text(i++);
+  if (auto v = r.opt_i64(i++)) c.customer_accepted = *v != 0;
+  c.customer_answer_reason = r.text(i++);
+  if (auto v = r.opt_i64(i++)) c.satisfaction_score = static_cast<int>(*v);
+  c.satisfaction_comment = r.text(i++);
+  c.lessons = r.text(i++);
+  c.follow_up_of = opt_id<ComplaintTag>(r, i++);
+  c.reopen_count = static_cast<int>(r.i64(i++));
+  c.appeal_count = static_cast<int>(r.i64(i++));
+  c.rejected_at = opt_instant(r, i++);
+  c.resolved_at = opt_instant(r, i++);
+  c.closed_at = opt_instant(r, i++);
+  c.created_at = from_epoch_ms(r.i64(i++));
+  c.updated_at = from_epoch_ms(r.i64(i++));
+  return c;
+}
+
+// Parameters $1..$49 in kComplaintColumns order, without the id.
+std::vector<SqlValue> complaint_params(const Complaint& c) {
+  std::optional<std::int64_t> accepted;
+  if (c.customer_accepted) accepted = *c.customer_accepted ? 1 : 0;
+  std::optional<std::int64_t> score;
+  if (c.satisfaction_score) score = *c.satisfaction_score;
+  return {c.tracking_code,
+          c.access_token_hash,
+          name(c.state),
+          name(c.held_from),
+          c.version,
+          id(c.customer),
+          name(c.channel),
+          ms(c.received_at),
+          ms(c.occurred_at),
+          c.place,
+          c.object_type,
+          c.object_ref,
+          c.subject,
+          c.description,
+          c.demands,
+          c.people_involved,
+          c.language,
+          name(c.kind),
+          name(c.validity),
+          c.validity_reason,
+          sql_value(c.category),
+          name(c.urgency),
+          name(c.difficulty),
+          c.impact_customer,
+          c.impact_reputation,
+          sql_value(c.estimated_loss),
+          to_json_array(c.tags),
+          id(c.department),
+          id(c.assignee),
+          static_cast<std::int64_t>(c.escalation_level),
+          c.feasibility,
+          sql_value(c.estimated_cost),
+          static_cast<std::int64_t>(c.plan_round),
+          sql_value(c.supervisor_approved),
+          sql_value(c.director_approved),
+          c.plan_instructions,
+          sql_value(accepted),
+          c.customer_answer_reason,
+          sql_value(score),
+          c.satisfaction_comment,
+          c.lessons,
+          id(c.follow_up_of),
+          static_cast<std::int64_t>(c.reopen_count),
+          static_cast<std::int64_t>(c.appeal_count),
+          ms(c.rejected_at),
+          ms(c.resolved_at),
+          ms(c.closed_at),
+          ms(c.created_at),
+          ms(c.updated_at)};
+}
+
+std::string placeholders(int from, int to) {
+  std::string out;
+  for (int i = from; i <= to; ++i) {
+    if (i > from) out += ", ";
+    out += "$" + std::to_string(i);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
+  const std::string columns = std::string(kComplaintColumns).substr(4);  // without "id, "
+  const std::string sql = "INSERT INTO complaints (" + columns + ") VALUES (" +
+                          placeholders(1, 49) + ") RETURNING id";
+  const auto p = complaint_params(c);
+  REDRESS_TRY(auto rows, s_.query(sql, p));
+  return ComplaintId{rows.at(0).i64(0)};
+}
+
+Result<std::optional<Complaint>> ComplaintRepo::find(ComplaintId cid) const {
+  const std::string sql = std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE id = $1";
+  REDRESS_TRY(auto rows, s_.query(sql, params(cid.value)));
+  if (rows.empty()) return std::optional<Complaint>{};
+  return complaint_from_row(rows[0]);
+}
+
+Result<std::optional<Complaint>> ComplaintRepo::find_by_tracking_code(const std::string& code) const {
+  const std::string sql =
+      std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE tracking_code = $1";
+  REDRESS_TRY(auto rows, s_.query(sql, params(code)));
+  if (rows.empty()) return std::optional<Complaint>{};
+  return complaint_from_row(rows[0]);
+}
+
+Result<std::int64_t> ComplaintRepo::update(const Complaint& c) {
+  static const std::string sql = [] {
+    const std::string columns = std::string(kComplaintColumns).substr(4);
+    std::string set;
+    int n = 1;
+    std::size_t start = 0;
+    while (start < columns.size()) {
+      std::size_t end = columns.find(", ", start);
+      if (end == std::string::npos) end = columns.size();
+      const std::string col = columns.substr(start, end - start);
+      if (!set.empty()) set += ", ";
+      set += col + " = " + (col == "version" ? std::string("$5 + 1") : "$" + std::to_string(n));
+      ++n;
+      start = end + 2;
+    }
+    return "UPDATE complaints SET " + set + " WHERE id = $50 AND version = $5";
+  }();
+  auto p = complaint_params(c);
+  p.push_back(c.id.value);
+  REDRESS_TRY(auto changed, s_.exec(sql, p));
+  if (changed == 0) {
+    return fail(Error::conflict("the complaint was changed by someone else (version " +
+                                std::to_string(c.version) + " is stale)"));
+  }
+  return c.version + 1;
+}
+
+Result<std::vector<Complaint>> ComplaintRepo::list(const ComplaintFilter& f) const {
+  std::string sql = std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE 1 = 1";
+  std::vector<SqlValue> p;
+  auto bind = [&](SqlValue v) {
+    p.push_back(std::move(v));
+    return "$" + std::to_string(p.size());
+  };
+  if (f.state) sql += " AND state = " + bind(name(*f.state));
+  if (f.department) sql += " AND department_id = " + bind(f.department->value);
+  if (f.urgency) sql += " AND urgency = " + bind(name(*f.urgency));
+  if (f.category) sql += " AND category = " + bind(*f.category);
+  if (f.assignee) sql += " AND assignee_id = " + bind(f.assignee->value);
+  if (f.received_from) sql += " AND received_at >= " + bind(ms(*f.received_from));
+  if (f.received_to) sql += " AND received_at < " + bind(ms(*f.received_to));
+  if (f.scope) {
+    std::string in;
+    for (DepartmentId d : *f.scope) in += (in.empty() ? "" : ", ") + bind(d.value);
+    std::string cond = in.empty() ? "0 = 1" : "department_id IN (" + in + ")";
+    if (f.include_unrouted) cond = "(" + cond + " OR department_id IS NULL)";
+    sql += " AND " + cond;
+  }
+  if (f.before_id > 0) sql += " AND id < " + bind(f.before_id);
+  sql += " ORDER BY id DESC LIMIT " + bind(static_cast<std::int64_t>(f.limit));
+  REDRESS_TRY(auto rows, s_.query(sql, p));
+  std::vector<Complaint> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(complaint_from_row(r));
+  return out;
+}
+
+Status ComplaintRepo::link(ComplaintId from, ComplaintId to, const std::string& kind) {
+  REDRESS_TRY(auto changed,
+              s_.exec("INSERT INTO complaint_links (complaint_id, related_id, kind) VALUES ($1, $2, "
+                      "$3) ON CONFLICT DO NOTHING",
+                      params(from.value, to.value, kind)));
+  (void)changed;
+  return {};
+}
+
+Result<std::optional<std::string>> ComplaintRepo::follow_up_code(ComplaintId original) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT tracking_code FROM complaints WHERE follow_up_of = $1 "
+                                  "ORDER BY id DESC LIMIT 1",
+                                  params(original.value)));
+  if (rows.empty()) return std::optional<std::string>{};
+  return std::optional<std::string>(rows[0].text(0));
+}
+
+// ---- customers --------------------------------------------------------------
+
+Result<CustomerId> CustomerRepo::insert(const Customer& c) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO customers (name, email, phone, language, "
+                                  "reply_channel) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                                  std::vector<SqlValue>{c.name, c.email, c.phone, c.language,
+                                                        name(c.reply_channel)}));
+  return CustomerId{rows.at(0).i64(0)};
+}
+
+Result<std::optional<Customer>> CustomerRepo::find(CustomerId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, name, email, phone, language, reply_channel FROM "
+                                  "customers WHERE id = $1",
+                                  params(cid.value)));
+  if (rows.empty()) return std::optional<Customer>{};
+  const auto& r = rows[0];
+  return Customer{CustomerId{r.i64(0)}, r.text(1), r.text(2), r.text(3), r.text(4),
+                  opt_enum<Channel>(r, 5)};
+}
+
+// ---- case records -------------------------------------------------------------
+
+Result<std::int64_t> CaseRecordRepo::add_cause(const Cause& c) {
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO causes (complaint_id, family, description, responsible, "
+                       "five_whys, evidence, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, "
+                       "$6, $7, $8) RETURNING id",
+                       std::vector<SqlValue>{id(c.complaint), name(c.family), c.description,
+                                             c.responsible, to_json_array(c.five_whys), c.evidence,
+                                             id(c.recorded_by), ms(c.recorded_at)}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<Cause>> CaseRecordRepo::causes(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, family, description, responsible, "
+                                  "five_whys, evidence, recorded_by, recorded_at FROM causes WHERE "
+                                  "complaint_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  std::vector<Cause> out;
+  for (const auto& r : rows) {
+    out.push_back(Cause{r.i64(0), ComplaintId{r.i64(1)}, req_enum(r, 2, CauseFamily::method),
+                        r.text(3), r.text(4), from_json_array(r.text(5)), r.text(6),
+                        UserId{r.i64(7)}, from_epoch_ms(r.i64(8))});
+  }
+  return out;
+}
+
+Result<std::int64_t> CaseRecordRepo::add_remedy(const Remedy& m) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO remedies (complaint_id, plan_round, type, "
+                                  "description, amount, currency) VALUES ($1, $2, $3, $4, $5, $6) "
+                                  "RETURNING id",
+                                  std::vector<SqlValue>{id(m.complaint),
+                                                        static_cast<std::int64_t>(m.plan_round),
+                                                        name(m.type), m.description,
+                                                        sql_value(m.amount), m.currency}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<Remedy>> CaseRecordRepo::remedies(ComplaintId cid, int plan_round) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, plan_round, type, description, amount, "
+                                  "currency FROM remedies WHERE complaint_id = $1 AND plan_round = "
+                                  "$2 ORDER BY id",
+                                  params(cid.value, plan_round)));
+  std::vector<Remedy> out;
+  for (const auto& r : rows) {
+    out.push_back(Remedy{r.i64(0), ComplaintId{r.i64(1)}, static_cast<int>(r.i64(2)),
+                         req_enum(r, 3, RemedyType::other), r.text(4), r.opt_f64(5), r.text(6)});
+  }
+  return out;
+}
+
+Result<std::int64_t> CaseRecordRepo::add_task(const Task& t) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO tasks (complaint_id, title, kind, owner_id, due_at, "
+                                  "status, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                                  "$8) RETURNING id",
+                                  std::vector<SqlValue>{id(t.complaint), t.title, name(t.kind),
+                                                        id(t.owner), ms(t.due_at), name(t.status),
+                                                        to_json_array(t.notes), ms(t.created_at)}));
+  return rows.at(0).i64(0);
+}
+
+Status CaseRecordRepo::update_task(const Task& t) {
+  return ok_if_changed(
+      s_.exec("UPDATE tasks SET title = $1, kind = $2, owner_id = $3, due_at = $4, status = $5, "
+              "notes = $6 WHERE id = $7 AND complaint_id = $8",
+              std::vector<SqlValue>{t.title, name(t.kind), id(t.owner), ms(t.due_at),
+                                    name(t.status), to_json_array(t.notes), t.id, id(t.complaint)}),
+      "task");
+}
+
+Result<std::vector<Task>> CaseRecordRepo::tasks(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, title, kind, owner_id, due_at, status, "
+                                  "notes, created_at FROM tasks WHERE complaint_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  std::vector<Task> out;
+  for (const auto& r : rows) {
+    out.push_back(Task{r.i64(0), ComplaintId{r.i64(1)}, r.text(2),
+                       req_enum(r, 3, TaskKind::corrective), opt_id<UserTag>(r, 4),
+                       opt_instant(r, 5), req_enum(r, 6, TaskStatus::open),
+                       from_json_array(r.text(7)), from_epoch_ms(r.i64(8))});
+  }
+  return out;
+}
+
+Result<std::int64_t> CaseRecordRepo::add_message(const Message& m) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO messages (complaint_id, direction, channel, kind, "
+                                  "body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                                  "RETURNING id",
+                                  std::vector<SqlValue>{id(m.complaint), name(m.direction),
+                                                        name(m.channel), m.kind, m.body,
+                                                        id(m.author), ms(m.at)}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<Message>> CaseRecordRepo::messages(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, direction, channel, kind, body, "
+                                  "author_id, at FROM messages WHERE complaint_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  std::vector<Message> out;
+  for (const auto& r : rows) {
+    out.push_back(Message{r.i64(0), ComplaintId{r.i64(1)}, req_enum(r, 2, Direction::internal),
+                          req_enum(r, 3, Channel::api), r.text(4), r.text(5),
+                          opt_id<UserTag>(r, 6), from_epoch_ms(r.i64(7))});
+  }
+  return out;
+}
+
+Result<std::int64_t> CaseRecordRepo::add_attachment(const Attachment& a) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO attachments (complaint_id, filename, content_type, "
+                                  "size, sha256, storage_key, uploaded_by, at) VALUES ($1, $2, $3, "
+                                  "$4, $5, $6, $7, $8) RETURNING id",
+                                  std::vector<SqlValue>{id(a.complaint), a.filename,
+                                                        a.content_type, a.size, a.sha256,
+                                                        a.storage_key, id(a.uploaded_by),
+                                                        ms(a.at)}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<Attachment>> CaseRecordRepo::attachments(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, filename, content_type, size, sha256, "
+                                  "storage_key, uploaded_by, at FROM attachments WHERE "
+                                  "complaint_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  std::vector<Attachment> out;
+  for (const auto& r : rows) {
+    out.push_back(Attachment{r.i64(0), ComplaintId{r.i64(1)}, r.text(2), r.text(3), r.i64(4),
+                             r.text(5), r.text(6), opt_id<UserTag>(r, 7),
+                             from_epoch_ms(r.i64(8))});
+  }
+  return out;
+}
+
+Result<std::int64_t> CaseRecordRepo::add_accountability(const AccountabilityEntry& e) {
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO accountability (complaint_id, kind, subject, finding, "
+                       "loss_amount, proposed_sanction, proposed_deduction_percent, "
+                       "sanction_rule_id, sanction, deduction_percent, confirmed_by, confirmed_at, "
+                       "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                       "$11, $12, $13, $14) RETURNING id",
+                       std::vector<SqlValue>{id(e.complaint), e.kind, e.subject, e.finding,
+                                             sql_value(e.loss_amount), e.proposed_sanction,
+                                             sql_value(e.proposed_deduction_percent),
+                                             sql_value(e.sanction_rule_id), e.sanction,
+                                             sql_value(e.deduction_percent), id(e.confirmed_by),
+                                             ms(e.confirmed_at), id(e.recorded_by),
+                                             ms(e.recorded_at)}));
+  return rows.at(0).i64(0);
+}
+
+Status CaseRecordRepo::update_accountability(const AccountabilityEntry& e) {
+  return ok_if_changed(
+      s_.exec("UPDATE accountability SET sanction = $1, deduction_percent = $2, confirmed_by = $3, "
+              "confirmed_at = $4 WHERE id = $5 AND complaint_id = $6",
+              std::vector<SqlValue>{e.sanction, sql_value(e.deduction_percent), id(e.confirmed_by),
+                                    ms(e.confirmed_at), e.id, id(e.complaint)}),
+      "accountability entry");
+}
+
+Result<std::vector<AccountabilityEntry>> CaseRecordRepo::accountability(ComplaintId cid) const {
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT id, complaint_id, kind, subject, finding, loss_amount, "
+                       "proposed_sanction, proposed_deduction_percent, sanction_rule_id, sanction, "
+                       "deduction_percent, confirmed_by, confirmed_at, recorded_by, recorded_at "
+                       "FROM accountability WHERE complaint_id = $1 ORDER BY id",
+                       params(cid.value)));
+  std::vector<AccountabilityEntry> out;
+  for (const auto& r : rows) {
+    AccountabilityEntry e;
+    e.id = r.i64(0);
+    e.complaint = ComplaintId{r.i64(1)};
+    e.kind = r.text(2);
+    e.subject = r.text(3);
+    e.finding = r.text(4);
+    e.loss_amount = r.opt_f64(5);
+    e.proposed_sanction = r.text(6);
+    e.proposed_deduction_percent = r.opt_f64(7);
+    e.sanction_rule_id = r.opt_i64(8);
+    e.sanction = r.text(9);
+    e.deduction_percent = r.opt_f64(10);
+    e.confirmed_by = opt_id<UserTag>(r, 11);
+    e.confirmed_at = opt_instant(r, 12);
+    e.recorded_by = UserId{r.i64(13)};
+    e.recorded_at = from_epoch_ms(r.i64(14));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status CaseRecordRepo::replace_improvement_actions(ComplaintId cid,
+                                                   const std::vector<ImprovementAction>& actions) {
+  REDRESS_TRY(auto removed,
+              s_.exec("DELETE FROM improvement_actions WHERE complaint_id = $1", params(cid.value)));
+  (void)removed;
+  for (const auto& a : actions) {
+    REDRESS_TRY(auto added,
+                s_.exec("INSERT INTO improvement_actions (complaint_id, title, owner_id, due_at, "
+                        "resources, status) VALUES ($1, $2, $3, $4, $5, $6)",
+                        std::vector<SqlValue>{cid.value, a.title, id(a.owner), ms(a.due_at),
+                                              a.resources, a.status}));
+    (void)added;
+  }
+  return {};
+}
+
+Result<std::vector<ImprovementAction>> CaseRecordRepo::improvement_actions(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, title, owner_id, due_at, resources, "
+                                  "status FROM improvement_actions WHERE complaint_id = $1 ORDER "
+                                  "BY id",
+                                  params(cid.value)));
+  std::vector<ImprovementAction> out;
+  for (const auto& r : rows) {
+    out.push_back(ImprovementAction{r.i64(0), ComplaintId{r.i64(1)}, r.text(2),
+                                    opt_id<UserTag>(r, 3), opt_instant(r, 4), r.text(5),
+                                    r.text(6)});
+  }
+  return out;
+}
+
+Result<std::int64_t> CaseRecordRepo::add_feedback(const Feedback& f) {
+  std::optional<std::int64_t> score;
+  if (f.score) score = *f.score;
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO feedback (complaint_id, kind, score, text, source, "
+                                  "at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                  std::vector<SqlValue>{id(f.complaint), f.kind, sql_value(score),
+                                                        f.text, f.source, ms(f.at)}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<Feedback>> CaseRecordRepo::feedback(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, kind, score, text, source, at FROM "
+                                  "feedback WHERE complaint_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  std::vector<Feedback> out;
+  for (const auto& r : rows) {
+    Feedback f{r.i64(0), ComplaintId{r.i64(1)}, r.text(2), std::nullopt, r.text(4), r.text(5),
+               from_epoch_ms(r.i64(6))};
+    if (auto s = r.opt_i64(3)) f.score = static_cast<int>(*s);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// ---- events ---------------------------------------------------------------------
+
+namespace {
+constexpr const char* kEventColumns =
+    "id, complaint_id, at, actor_kind, actor_id, action, from_state, to_state, data, prev_hash, "
+    "hash";
+
+Event event_from_row(const SqlRow& r) {
+  return Event{r.i64(0),          ComplaintId{r.i64(1)},     from_epoch_ms(r.i64(2)),
+               r.text(3),         opt_id<UserTag>(r, 4),     r.text(5),
+               opt_enum<State>(r, 6), opt_enum<State>(r, 7), r.text(8),
+               r.text(9),         r.text(10)};
+}
+}  // namespace
+
+Result<std::int64_t> EventRepo::append(const Event& e) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO events (complaint_id, at, actor_kind, actor_id, "
+                                  "action, from_state, to_state, data, prev_hash, hash) VALUES "
+                                  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                  std::vector<SqlValue>{id(e.complaint), ms(e.at), e.actor_kind,
+                                                        id(e.actor), e.action, name(e.from_state),
+                                                        name(e.to_state), e.data, e.prev_hash,
+                                                        e.hash}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::string> EventRepo::last_hash() const {
+  REDRESS_TRY(auto rows, s_.query("SELECT hash FROM events ORDER BY id DESC LIMIT 1", {}));
+  if (rows.empty()) return std::string();
+  return rows[0].text(0);
+}
+
+Result<std::vector<Event>> EventRepo::for_complaint(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kEventColumns +
+                                      " FROM events WHERE complaint_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  std::vector<Event> out;
+  for (const auto& r : rows) out.push_back(event_from_row(r));
+  return out;
+}
+
+Result<std::vector<Event>> EventRepo::scan(std::int64_t after_id, int limit) const {
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kEventColumns +
+                                      " FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+                                  params(after_id, limit)));
+  std::vector<Event> out;
+  for (const auto& r : rows) out.push_back(event_from_row(r));
+  return out;
+}
+
+// ---- directory --------------------------------------------------------------------
+
+namespace {
+std::string join_roles(const std::vector<Role>& roles) {
+  std::string out;
+  for (Role r : roles) out += (out.empty() ? "" : ",") + std::string(to_string(r));
+  return out;
+}
+std::vector<Role> split_roles(const std::string& text) {
+  std::vector<Role> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (auto r = parse<Role>(std::string_view(text).substr(start, end - start))) out.push_back(*r);
+    start = end + 1;
+  }
+  return out;
+}
+constexpr const char* kUserColumns =
+    "id, username, password_hash, display_name, roles, department_id, wide_scope, language, "
+    "active, created_at";
+User user_from_row(const SqlRow& r) {
+  return User{UserId{r.i64(0)}, r.text(1), r.text(2), r.text(3), split_roles(r.text(4)),
+              opt_id<DepartmentTag>(r, 5), r.i64(6) != 0, r.text(7), r.i64(8) != 0,
+              from_epoch_ms(r.i64(9))};
+}
+Department department_from_row(const SqlRow& r) {
+  return Department{DepartmentId{r.i64(0)}, r.text(1), r.text(2), opt_id<DepartmentTag>(r, 3),
+                    opt_id<UserTag>(r, 4)};
+}
+}  // namespace
+
+Result<UserId> DirectoryRepo::add_user(const User& u) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO users (username, password_hash, display_name, roles, "
+                                  "department_id, wide_scope, language, active, created_at) VALUES "
+                                  "($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                  std::vector<SqlValue>{u.username, u.password_hash,
+                                                        u.display_name, join_roles(u.roles),
+                                                        id(u.department), sql_value(u.wide_scope),
+                                                        u.language, sql_value(u.active),
+                                                        ms(u.created_at)}));
+  return UserId{rows.at(0).i64(0)};
+}
+
+Result<std::optional<User>> DirectoryRepo::user(UserId uid) const {
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1",
+                                  params(uid.value)));
+  if (rows.empty()) return std::optional<User>{};
+  return user_from_row(rows[0]);
+}
+
+Result<std::optional<User>> DirectoryRepo::user_by_name(const std::string& username) const {
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kUserColumns +
+                                      " FROM users WHERE username = $1",
+                                  params(username)));
+  if (rows.empty()) return std::optional<User>{};
+  return user_from_row(rows[0]);
+}
+
+Result<std::vector<User>> DirectoryRepo::users() const {
+  REDRESS_TRY(auto rows,
+              s_.query(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id", {}));
+  std::vector<User> out;
+  for (const auto& r : rows) out.push_back(user_from_row(r));
+  return out;
+}
+
+Status DirectoryRepo::update_user(const User& u) {
+  return ok_if_changed(
+      s_.exec("UPDATE users SET password_hash = $1, display_name = $2, roles = $3, department_id = "
+              "$4, wide_scope = $5, language = $6, active = $7 WHERE id = $8",
+              std::vector<SqlValue>{u.password_hash, u.display_name, join_roles(u.roles),
+                                    id(u.department), sql_value(u.wide_scope), u.language,
+                                    sql_value(u.active), id(u.id)}),
+      "user");
+}
+
+Result<DepartmentId> DirectoryRepo::add_department(const Department& d) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO departments (code, name, parent_id, supervisor_id) "
+                                  "VALUES ($1, $2, $3, $4) RETURNING id",
+                                  std::vector<SqlValue>{d.code, d.name, id(d.parent),
+                                                        id(d.supervisor)}));
+  return DepartmentId{rows.at(0).i64(0)};
+}
+
+Result<std::optional<Department>> DirectoryRepo::department(DepartmentId did) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
+                                  "WHERE id = $1",
+                                  params(did.value)));
+  if (rows.empty()) return std::optional<Department>{};
+  return department_from_row(rows[0]);
+}
+
+Result<std::vector<Department>> DirectoryRepo::departments() const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
+                                  "ORDER BY id",
+                                  {}));
+  std::vector<Department> out;
+  for (const auto& r : rows) out.push_back(department_from_row(r));
+  return out;
+}
+
+Status DirectoryRepo::update_department(const Department& d) {
+  return ok_if_changed(s_.exec("UPDATE departments SET code = $1, name = $2, parent_id = $3, "
+                               "supervisor_id = $4 WHERE id = $5",
+                               std::vector<SqlValue>{d.code, d.name, id(d.parent),
+                                                     id(d.supervisor), id(d.id)}),
+                       "department");
+}
+
+Status DirectoryRepo::add_category(const Category& c) {
+  REDRESS_TRY(auto changed,
+              s_.exec("INSERT INTO categories (code, name, parent_code) VALUES ($1, $2, $3)",
+                      std::vector<SqlValue>{c.code, c.name, sql_value(c.parent_code)}));
+  (void)changed;
+  return {};
+}
+
+Result<std::optional<Category>> DirectoryRepo::category(const std::string& code) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT code, name, parent_code FROM categories WHERE code = $1",
+                                  params(code)));
+  if (rows.empty()) return std::optional<Category>{};
+  return Category{rows[0].text(0), rows[0].text(1), rows[0].opt_text(2)};
+}
+
+Result<std::vector<Category>> DirectoryRepo::categories() const {
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT code, name, parent_code FROM categories ORDER BY code", {}));
+  std::vector<Category> out;
+  for (const auto& r : rows) out.push_back(Category{r.text(0), r.text(1), r.opt_text(2)});
+  return out;
+}
+
+// ---- auth ---------------------------------------------------------------------------
+
+Status AuthRepo::add_session(const SessionRecord& s) {
+  REDRESS_TRY(auto changed, s_.exec("INSERT INTO sessions (token_hash, user_id, csrf_token, "
+                                    "created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                                    std::vector<SqlValue>{s.token_hash, id(s.user), s.csrf_token,
+                                                          ms(s.created_at), ms(s.expires_at)}));
+  (void)changed;
+  return {};
+}
+
+Result<std::optional<SessionRecord>> AuthRepo::session(const std::string& token_hash) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT token_hash, user_id, csrf_token, created_at, expires_at "
+                                  "FROM sessions WHERE token_hash = $1",
+                                  params(token_hash)));
+  if (rows.empty()) return std::optional<SessionRecord>{};
+  const auto& r = rows[0];
+  return SessionRecord{r.text(0), UserId{r.i64(1)}, r.text(2), from_epoch_ms(r.i64(3)),
+                       from_epoch_ms(r.i64(4))};
+}
+
+Status AuthRepo::delete_session(const std::string& token_hash) {
+  REDRESS_TRY(auto changed,
+              s_.exec("DELETE FROM sessions WHERE token_hash = $1", params(token_hash)));
+  (void)changed;
+  return {};
+}
+
+Status AuthRepo::add_api_token(const std::string& token_hash, UserId user, const std::string& n,
+                               Instant at) {
+  REDRESS_TRY(auto changed, s_.exec("INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
+                                    "VALUES ($1, $2, $3, $4)",
+                                    std::vector<SqlValue>{token_hash, id(user), n, ms(at)}));
+  (void)changed;
+  return {};
+}
+
+Result<std::optional<UserId>> AuthRepo::api_token_user(const std::string& token_hash) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT user_id FROM api_tokens WHERE token_hash = $1",
+                                  params(token_hash)));
+  if (rows.empty()) return std::optional<UserId>{};
+  return UserId{rows[0].i64(0)};
+}
+
+// ---- rules ------------------------------------------------------------------------------
+
+namespace {
+std::vector<SqlValue> routing_params(const RoutingRule& r) {
+  return {static_cast<std::int64_t>(r.position), r.name, name(r.kind), sql_value(r.category),
+          name(r.channel), name(r.urgency), to_json_array(r.keywords), r.department_id,
+          sql_value(r.assignee_id), sql_value(r.active)};
+}
+std::vector<SqlValue> policy_params(const Policy& p) {
+  return {p.name,
+          sql_value(p.category),
+          name(p.urgency),
+          sql_value(p.supervisor_approval),
+          sql_value(p.director_for_urgent),
+          sql_value(p.director_compensation_threshold),
+          sql_value(p.customer_agreement),
+          sql_value(p.qa_verification),
+          static_cast<std::int64_t>(p.reopen_window_days),
+          static_cast<std::int64_t>(p.appeal_window_days)};
+}
+}  // namespace
+
+Result<std::int64_t> RuleRepo::add_routing_rule(const RoutingRule& r) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO routing_rules (position, name, kind, category, "
+                                  "channel, urgency, keywords, department_id, assignee_id, active) "
+                                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                  routing_params(r)));
+  return rows.at(0).i64(0);
+}
+
+Status RuleRepo::update_routing_rule(const RoutingRule& r) {
+  auto p = routing_params(r);
+  p.push_back(r.id);
+  return ok_if_changed(s_.exec("UPDATE routing_rules SET position = $1, name = $2, kind = $3, "
+                               "category = $4, channel = $5, urgency = $6, keywords = $7, "
+                               "department_id = $8, assignee_id = $9, active = $10 WHERE id = $11",
+                               p),
+                       "routing rule");
+}
+
+Status RuleRepo::delete_routing_rule(std::int64_t rule_id) {
+  return ok_if_changed(s_.exec("DELETE FROM routing_rules WHERE id = $1", params(rule_id)),
+                       "routing rule");
+}
+
+Result<std::vector<RoutingRule>> RuleRepo::routing_rules() const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, position, name, kind, category, channel, urgency, "
+                                  "keywords, department_id, assignee_id, active FROM routing_rules "
+                                  "ORDER BY position, id",
+                                  {}));
+  std::vector<RoutingRule> out;
+  for (const auto& r : rows) {
+    out.push_back(RoutingRule{r.i64(0), static_cast<int>(r.i64(1)), r.text(2), opt_enum<Kind>(r, 3),
+                              r.opt_text(4), opt_enum<Channel>(r, 5), opt_enum<Urgency>(r, 6),
+                              from_json_array(r.text(7)), r.i64(8), r.opt_i64(9),
+                              r.i64(10) != 0});
+  }
+  return out;
+}
+
+Result<std::int64_t> RuleRepo::add_sanction_rule(const SanctionRule& r) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO sanction_rules (min_loss, max_loss, sanction, "
+                                  "wage_deduction_percent) VALUES ($1, $2, $3, $4) RETURNING id",
+                                  std::vector<SqlValue>{r.min_loss, sql_value(r.max_loss),
+                                                        r.sanction,
+                                                        sql_value(r.wage_deduction_percent)}));
+  return rows.at(0).i64(0);
+}
+
+Status RuleRepo::delete_sanction_rule(std::int64_t rule_id) {
+  return ok_if_changed(s_.exec("DELETE FROM sanction_rules WHERE id = $1", params(rule_id)),
+                       "sanction rule");
+}
+
+Result<std::vector<SanctionRule>> RuleRepo::sanction_rules() const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, min_loss, max_loss, sanction, wage_deduction_percent "
+                                  "FROM sanction_rules ORDER BY min_loss, id",
+                                  {}));
+  std::vector<SanctionRule> out;
+  for (const auto& r : rows) {
+    out.push_back(SanctionRule{r.i64(0), r.f64(1), r.opt_f64(2), r.text(3), r.opt_f64(4)});
+  }
+  return out;
+}
+
+Result<std::int64_t> RuleRepo::add_policy(const Policy& p) {
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO policies (name, category, urgency, supervisor_approval, "
+                       "director_for_urgent, director_compensation_threshold, customer_agreement, "
+                       "qa_verification, reopen_window_days, appeal_window_days) VALUES ($1, $2, "
+                       "$3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                       policy_params(p)));
+  return rows.at(0).i64(0);
+}
+
+Status RuleRepo::update_policy(const Policy& p) {
+  auto v = policy_params(p);
+  v.push_back(p.id);
+  return ok_if_changed(
+      s_.exec("UPDATE policies SET name = $1, category = $2, urgency = $3, supervisor_approval = "
+              "$4, director_for_urgent = $5, director_compensation_threshold = $6, "
+              "customer_agreement = $7, qa_verification = $8, reopen_window_days = $9, "
+              "appeal_window_days = $10 WHERE id = $11",
+              v),
+      "policy");
+}
+
+Result<std::vector<Policy>> RuleRepo::policies() const {
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT id, name, category, urgency, supervisor_approval, "
+                       "director_for_urgent, director_compensation_threshold, customer_agreement, "
+                       "qa_verification, reopen_window_days, appeal_window_days FROM policies "
+                       "ORDER BY id",
+                       {}));
+  std::vector<Policy> out;
+  for (const auto& r : rows) {
+    Policy p;
+    p.id = r.i64(0);
+    p.name = r.text(1);
+    p.category = r.opt_text(2);
+    p.urgency = opt_enum<Urgency>(r, 3);
+    p.supervisor_approval = r.i64(4) != 0;
+    p.director_for_urgent = r.i64(5) != 0;
+    p.director_compensation_threshold = r.opt_f64(6);
+    p.customer_agreement = r.i64(7) != 0;
+    p.qa_verification = r.i64(8) != 0;
+    p.reopen_window_days = static_cast<int>(r.i64(9));
+    p.appeal_window_days = static_cast<int>(r.i64(10));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// ---- idempotency and outbox -------------------------------------------------------------
+
+Result<std::optional<StoredResponse>> IdempotencyRepo::find(const std::string& scope,
+                                                            const std::string& key) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT request_hash, status, body FROM idempotency_keys WHERE "
+                                  "scope = $1 AND key = $2",
+                                  params(scope, key)));
+  if (rows.empty()) return std::optional<StoredResponse>{};
+  return StoredResponse{rows[0].text(0), static_cast<int>(rows[0].i64(1)), rows[0].text(2)};
+}
+
+Status IdempotencyRepo::put(const std::string& scope, const std::string& key,
+                            const StoredResponse& r, Instant at) {
+  REDRESS_TRY(auto changed, s_.exec("INSERT INTO idempotency_keys (scope, key, request_hash, "
+                                    "status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                                    std::vector<SqlValue>{scope, key, r.request_hash,
+                                                          static_cast<std::int64_t>(r.status),
+                                                          r.body, ms(at)}));
+  (void)changed;
+  return {};
+}
+
+Result<std::int64_t> OutboxRepo::enqueue(const OutboxMessage& m) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO outbox (kind, complaint_id, recipient, language, "
+                                  "payload, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
+                                  "id",
+                                  std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient,
+                                                        m.language, m.payload,
+                                                        ms(m.created_at)}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<OutboxMessage>> OutboxRepo::for_complaint(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id, kind, complaint_id, recipient, language, payload, "
+                                  "created_at, sent_at FROM outbox WHERE complaint_id = $1 ORDER "
+                                  "BY id",
+                                  params(cid.value)));
+  std::vector<OutboxMessage> out;
+  for (const auto& r : rows) {
+    out.push_back(OutboxMessage{r.i64(0), r.text(1), opt_id<ComplaintTag>(r, 2), r.text(3),
+                                r.text(4), r.text(5), from_epoch_ms(r.i64(6)),
+                                opt_instant(r, 7)});
+  }
+  return out;
+}
+
+}  // namespace redress::store

@@ -1,0 +1,206 @@
+// Per-aggregate repositories over one SqlSession. They are created for the
+// length of one transaction by the Store and handed to use cases inside a
+// ReadTx (const access: queries only) or a WriteTx (queries and writes).
+// All methods fail with the SqlSession's error codes (conflict on unique or
+// foreign-key violations, internal otherwise) and never throw.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/policy.h"
+#include "core/records.h"
+#include "core/rules.h"
+#include "store/sql.h"
+
+namespace redress::store {
+
+// Filters for listing complaints; all set conditions must hold.
+struct ComplaintFilter {
+  std::optional<State> state;
+  std::optional<DepartmentId> department;
+  std::optional<Urgency> urgency;
+  std::optional<std::string> category;
+  std::optional<UserId> assignee;
+  std::optional<Instant> received_from;  // inclusive
+  std::optional<Instant> received_to;    // exclusive
+  // Department scope of the caller: when set, only complaints routed to one of
+  // these (and unrouted ones when include_unrouted) are listed.
+  std::optional<std::vector<DepartmentId>> scope;
+  bool include_unrouted = false;
+  std::int64_t before_id = 0;  // cursor: list ids below this (newest first); 0 = from the top
+  int limit = 50;
+};
+
+class ComplaintRepo {
+ public:
+  explicit ComplaintRepo(SqlSession& s) : s_(s) {}
+  // Inserts `c` (id ignored) and returns the new id.
+  Result<ComplaintId> insert(const Complaint& c);
+  Result<std::optional<Complaint>> find(ComplaintId id) const;
+  Result<std::optional<Complaint>> find_by_tracking_code(const std::string& code) const;
+  // Writes every field of `c` and bumps the version, if the stored version is
+  // still `c.version`; conflict otherwise. Returns the new version.
+  Result<std::int64_t> update(const Complaint& c);
+  Result<std::vector<Complaint>> list(const ComplaintFilter& filter) const;
+  Status link(ComplaintId from, ComplaintId to, const std::string& kind);
+  // The tracking code of the follow-up opened when `original` failed verification.
+  Result<std::optional<std::string>> follow_up_code(ComplaintId original) const;
+
+ private:
+  SqlSession& s_;
+};
+
+class CustomerRepo {
+ public:
+  explicit CustomerRepo(SqlSession& s) : s_(s) {}
+  Result<CustomerId> insert(const Customer& c);
+  Result<std::optional<Customer>> find(CustomerId id) const;
+
+ private:
+  SqlSession& s_;
+};
+
+// The case file: the list-valued records of a complaint.
+class CaseRecordRepo {
+ public:
+  explicit CaseRecordRepo(SqlSession& s) : s_(s) {}
+  Result<std::int64_t> add_cause(const Cause& c);
+  Result<std::vector<Cause>> causes(ComplaintId id) const;
+  // Remedies of one plan round (a returned plan keeps its remedies as history).
+  Result<std::int64_t> add_remedy(const Remedy& r);
+  Result<std::vector<Remedy>> remedies(ComplaintId id, int plan_round) const;
+  Result<std::int64_t> add_task(const Task& t);
+  Status update_task(const Task& t);
+  Result<std::vector<Task>> tasks(ComplaintId id) const;
+  Result<std::int64_t> add_message(const Message& m);
+  Result<std::vector<Message>> messages(ComplaintId id) const;
+  Result<std::int64_t> add_attachment(const Attachment& a);
+  Result<std::vector<Attachment>> attachments(ComplaintId id) const;
+  Result<std::int64_t> add_accountability(const AccountabilityEntry& e);
+  Status update_accountability(const AccountabilityEntry& e);
+  Result<std::vector<AccountabilityEntry>> accountability(ComplaintId id) const;
+  // Replaces the complaint's improvement actions with `actions`.
+  Status replace_improvement_actions(ComplaintId id, const std::vector<ImprovementAction>& actions);
+  Result<std::vector<ImprovementAction>> improvement_actions(ComplaintId id) const;
+  Result<std::int64_t> add_feedback(const Feedback& f);
+  Result<std::vector<Feedback>> feedback(ComplaintId id) const;
+
+ private:
+  SqlSession& s_;
+};
+
+class EventRepo {
+ public:
+  explicit EventRepo(SqlSession& s) : s_(s) {}
+  // Appends an event whose prev_hash and hash the caller computed.
+  Result<std::int64_t> append(const Event& e);
+  // The hash of the newest event, "" when there is none.
+  Result<std::string> last_hash() const;
+  Result<std::vector<Event>> for_complaint(ComplaintId id) const;
+  // Events in id order from `after_id` (exclusive), at most `limit`.
+  Result<std::vector<Event>> scan(std::int64_t after_id, int limit) const;
+
+ private:
+  SqlSession& s_;
+};
+
+class DirectoryRepo {
+ public:
+  explicit DirectoryRepo(SqlSession& s) : s_(s) {}
+  Result<UserId> add_user(const User& u);
+  Result<std::optional<User>> user(UserId id) const;
+  Result<std::optional<User>> user_by_name(const std::string& username) const;
+  Result<std::vector<User>> users() const;
+  Status update_user(const User& u);
+  Result<DepartmentId> add_department(const Department& d);
+  Result<std::optional<Department>> department(DepartmentId id) const;
+  Result<std::vector<Department>> departments() const;
+  Status update_department(const Department& d);
+  Status add_category(const Category& c);
+  Result<std::optional<Category>> category(const std::string& code) const;
+  Result<std::vector<Category>> categories() const;
+
+ private:
+  SqlSession& s_;
+};
+
+struct SessionRecord {
+  std::string token_hash;
+  UserId user;
+  std::string csrf_token;
+  Instant created_at;
+  Instant expires_at;
+};
+
+class AuthRepo {
+ public:
+  explicit AuthRepo(SqlSession& s) : s_(s) {}
+  Status add_session(const SessionRecord& s);
+  Result<std::optional<SessionRecord>> session(const std::string& token_hash) const;
+  Status delete_session(const std::string& token_hash);
+  Status add_api_token(const std::string& token_hash, UserId user, const std::string& name,
+                       Instant at);
+  Result<std::optional<UserId>> api_token_user(const std::string& token_hash) const;
+
+ private:
+  SqlSession& s_;
+};
+
+class RuleRepo {
+ public:
+  explicit RuleRepo(SqlSession& s) : s_(s) {}
+  Result<std::int64_t> add_routing_rule(const RoutingRule& r);
+  Status update_routing_rule(const RoutingRule& r);
+  Status delete_routing_rule(std::int64_t id);
+  Result<std::vector<RoutingRule>> routing_rules() const;
+  Result<std::int64_t> add_sanction_rule(const SanctionRule& r);
+  Status delete_sanction_rule(std::int64_t id);
+  Result<std::vector<SanctionRule>> sanction_rules() const;
+  Result<std::int64_t> add_policy(const Policy& p);
+  Status update_policy(const Policy& p);
+  Result<std::vector<Policy>> policies() const;
+
+ private:
+  SqlSession& s_;
+};
+
+struct StoredResponse {
+  std::string request_hash;
+  int status = 0;
+  std::string body;
+};
+
+class IdempotencyRepo {
+ public:
+  explicit IdempotencyRepo(SqlSession& s) : s_(s) {}
+  Result<std::optional<StoredResponse>> find(const std::string& scope, const std::string& key) const;
+  Status put(const std::string& scope, const std::string& key, const StoredResponse& r, Instant at);
+
+ private:
+  SqlSession& s_;
+};
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string kind;  // acknowledgement, rejection, proposal, reply, survey, …
+  std::optional<ComplaintId> complaint;
+  std::string recipient;
+  std::string language;
+  std::string payload;  // JSON for the template
+  Instant created_at;
+  std::optional<Instant> sent_at;
+};
+
+class OutboxRepo {
+ public:
+  explicit OutboxRepo(SqlSession& s) : s_(s) {}
+  Result<std::int64_t> enqueue(const OutboxMessage& m);
+  Result<std::vector<OutboxMessage>> for_complaint(ComplaintId id) const;
+
+ private:
+  SqlSession& s_;
+};
+
+}  // namespace redress::store

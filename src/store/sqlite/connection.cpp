@@ -1,0 +1,307 @@
+#include "store/sqlite/connection.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace redress::store::sqlite {
+namespace {
+
+constexpr std::size_t kSqlExcerpt = 120;
+
+std::string excerpt(std::string_view sql) {
+  if (sql.size() <= kSqlExcerpt) return std::string(sql);
+  return std::string(sql.substr(0, kSqlExcerpt)) + "...";
+}
+
+// Maps an SQLite (extended) result code to our error kinds. See the class
+// comment in connection.h for why only key violations count as conflicts.
+ErrorCode code_for(int rc) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return ErrorCode::conflict;
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return ErrorCode::unavailable;
+    default:
+      return ErrorCode::internal;
+  }
+}
+
+const char* synchronous_pragma(Synchronous s) {
+  switch (s) {
+    case Synchronous::full:
+      return "PRAGMA synchronous=FULL";
+    case Synchronous::normal:
+      return "PRAGMA synchronous=NORMAL";
+    case Synchronous::off:
+      return "PRAGMA synchronous=OFF";
+  }
+  return "PRAGMA synchronous=FULL";
+}
+
+bool is_memory_path(const std::string& path) {
+  return path.empty() || path == ":memory:" || path.starts_with("file::memory:");
+}
+
+// Resets a statement and drops its bindings when a call ends, however it ends,
+// so a cached statement never holds a read lock or a pointer into the
+// caller's parameters.
+class StatementGuard {
+ public:
+  explicit StatementGuard(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~StatementGuard() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  StatementGuard(const StatementGuard&) = delete;
+  StatementGuard& operator=(const StatementGuard&) = delete;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+SqlValue read_cell(sqlite3_stmt* stmt, int i) {
+  switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+      return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt, i);
+    case SQLITE_TEXT: {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+      return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+    }
+    case SQLITE_BLOB: {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+      const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt, i));
+      return n == 0 ? std::string() : std::string(p, n);
+    }
+    default:
+      return std::monostate{};
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path,
+                                                                 OpenMode mode,
+                                                                 const ConnectionOptions& options) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  if (mode == OpenMode::read_write_create) {
+    flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (!is_memory_path(path) && !path.starts_with("file:")) {
+      const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+      std::error_code ec;
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      if (ec) {
+        return fail(
+            Error::internal("cannot create directory " + parent.string() + ": " + ec.message()));
+      }
+    }
+  } else {
+    flags |= SQLITE_OPEN_READONLY;
+  }
+  if (path.starts_with("file:")) flags |= SQLITE_OPEN_URI;
+
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open SQLite database " + path + ": " +
+                          (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);  // a no-op on nullptr
+    return fail(Error{code_for(rc), std::move(message), {}});
+  }
+  sqlite3_extended_result_codes(db, 1);
+  // From here on the object owns `db` and closes it on every return path.
+  std::unique_ptr<SqliteConnection> conn(
+      new SqliteConnection(db, path, mode, options.statement_cache_size));
+
+  sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+  if (mode == OpenMode::read_write_create) {
+    REDRESS_TRY(auto rows, conn->query("PRAGMA journal_mode=WAL", {}));
+    const std::string journal = rows.empty() ? std::string() : rows.front().text(0);
+    if (journal != "wal" && !(is_memory_path(path) && journal == "memory")) {
+      return fail(Error::internal("SQLite database " + path + " refused journal_mode=WAL (got '" +
+                                  journal + "')"));
+    }
+  }
+  REDRESS_CHECK(conn->exec_script(synchronous_pragma(options.synchronous)));
+  REDRESS_CHECK(conn->exec_script("PRAGMA foreign_keys=ON"));
+  return conn;
+}
+
+SqliteConnection::SqliteConnection(sqlite3* db, std::string path, OpenMode mode,
+                                   std::size_t cache_size)
+    : db_(db), path_(std::move(path)), mode_(mode), cache_size_(cache_size) {}
+
+SqliteConnection::~SqliteConnection() {
+  for (CachedStatement& entry : lru_) sqlite3_finalize(entry.stmt);
+  // close_v2 defers the close if something (e.g. a backup) still uses the handle.
+  sqlite3_close_v2(db_);
+}
+
+Error SqliteConnection::error_from(int rc, std::string_view sql) const {
+  // With prepare_v2/v3, step returns the specific code; prefer the
+  // connection's extended code when it agrees on the primary one.
+  const int extended = sqlite3_extended_errcode(db_);
+  if ((extended & 0xff) == (rc & 0xff)) rc = extended;
+  const ErrorCode code = code_for(rc);
+  std::string message = sqlite3_errmsg(db_);
+  if (code == ErrorCode::internal && !sql.empty()) message += " [in: " + excerpt(sql) + "]";
+  return Error{code, std::move(message), {}};
+}
+
+Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql) {
+  if (auto it = cache_.find(sql); it != cache_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->stmt;
+  }
+
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  const unsigned flags = cache_size_ > 0 ? SQLITE_PREPARE_PERSISTENT : 0;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &stmt, &tail);
+  if (rc != SQLITE_OK) return fail(error_from(rc, sql));
+  if (stmt == nullptr)
+    return fail(Error::internal("empty SQL statement [in: " + excerpt(sql) + "]"));
+
+  // Only whitespace or comments may follow the statement.
+  const char* end = sql.data() + sql.size();
+  if (tail != nullptr && tail < end) {
+    sqlite3_stmt* extra = nullptr;
+    rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &extra, nullptr);
+    sqlite3_finalize(extra);
+    if (rc != SQLITE_OK || extra != nullptr) {
+      sqlite3_finalize(stmt);
+      return fail(Error::internal(
+          "query/exec run exactly one statement; use exec_script [in: " + excerpt(sql) + "]"));
+    }
+  }
+
+  if (cache_size_ == 0) {
+    // Caching disabled: keep exactly one statement, replaced on every call.
+    for (CachedStatement& entry : lru_) sqlite3_finalize(entry.stmt);
+    lru_.clear();
+    cache_.clear();
+  } else if (lru_.size() >= cache_size_) {
+    CachedStatement& oldest = lru_.back();
+    cache_.erase(oldest.sql);
+    sqlite3_finalize(oldest.stmt);
+    lru_.pop_back();
+  }
+  lru_.push_front(CachedStatement{std::string(sql), stmt});
+  cache_.emplace(lru_.front().sql, lru_.begin());
+  return stmt;
+}
+
+Status SqliteConnection::bind(sqlite3_stmt* stmt, std::span<const SqlValue> params) {
+  char name[24];
+  for (std::size_t n = 1; n <= params.size(); ++n) {
+    std::snprintf(name, sizeof name, "$%zu", n);
+    const int index = sqlite3_bind_parameter_index(stmt, name);
+    if (index == 0) {
+      return fail(Error::internal(
+          "parameter " + std::string(name) +
+          " has no placeholder in the statement [in: " + excerpt(sqlite3_sql(stmt)) + "]"));
+    }
+    const SqlValue& value = params[n - 1];
+    int rc = SQLITE_OK;
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+      rc = sqlite3_bind_int64(stmt, index, *i);
+    } else if (const auto* d = std::get_if<double>(&value)) {
+      rc = sqlite3_bind_double(stmt, index, *d);
+    } else if (const auto* s = std::get_if<std::string>(&value)) {
+      // SQLITE_STATIC: `params` outlives the statement's use, and the
+      // StatementGuard clears the bindings before the call returns.
+      rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+    } else {
+      rc = sqlite3_bind_null(stmt, index);
+    }
+    if (rc != SQLITE_OK) return fail(error_from(rc, sqlite3_sql(stmt)));
+  }
+  // Each distinct `$N` name gets its own index, so once params.size() distinct
+  // names are bound, any further index is a placeholder without a value.
+  const int count = sqlite3_bind_parameter_count(stmt);
+  if (static_cast<std::size_t>(count) > params.size()) {
+    std::string missing;
+    for (int i = 1; i <= count; ++i) {
+      const char* pname = sqlite3_bind_parameter_name(stmt, i);
+      const std::string shown = pname != nullptr ? pname : "?" + std::to_string(i);
+      bool bound = false;
+      for (std::size_t n = 1; n <= params.size() && !bound; ++n)
+        bound = shown == "$" + std::to_string(n);
+      if (!bound) missing += (missing.empty() ? "" : ", ") + shown;
+    }
+    return fail(Error::internal("no value for parameter " + missing + " (" +
+                                std::to_string(params.size()) +
+                                " given) [in: " + excerpt(sqlite3_sql(stmt)) + "]"));
+  }
+  return {};
+}
+
+Result<std::vector<SqlRow>> SqliteConnection::query(std::string_view sql,
+                                                    std::span<const SqlValue> params) {
+  REDRESS_TRY(sqlite3_stmt * stmt, prepare(sql));
+  StatementGuard guard(stmt);
+  REDRESS_CHECK(bind(stmt, params));
+
+  std::vector<SqlRow> rows;
+  const int columns = sqlite3_column_count(stmt);
+  for (;;) {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return fail(error_from(rc, sql));
+    std::vector<SqlValue> cells;
+    cells.reserve(static_cast<std::size_t>(columns));
+    for (int i = 0; i < columns; ++i) cells.push_back(read_cell(stmt, i));
+    rows.emplace_back(std::move(cells));
+  }
+  return rows;
+}
+
+Result<std::int64_t> SqliteConnection::exec(std::string_view sql,
+                                            std::span<const SqlValue> params) {
+  REDRESS_TRY(sqlite3_stmt * stmt, prepare(sql));
+  StatementGuard guard(stmt);
+  REDRESS_CHECK(bind(stmt, params));
+
+  // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE even
+  // across other statements; the total only moves when this one changed rows.
+  const sqlite3_int64 total_before = sqlite3_total_changes64(db_);
+  for (;;) {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return fail(error_from(rc, sql));
+  }
+  if (sqlite3_total_changes64(db_) == total_before) return std::int64_t{0};
+  return static_cast<std::int64_t>(sqlite3_changes64(db_));
+}
+
+Status SqliteConnection::exec_script(std::string_view sql) {
+  const std::string text(sql);  // sqlite3_exec wants a NUL-terminated string
+  char* errmsg = nullptr;
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &errmsg);
+  if (rc == SQLITE_OK) return {};
+  sqlite3_free(errmsg);  // sqlite3_errmsg(db_) holds the same text
+  return fail(error_from(rc, sql));
+}
+
+std::int64_t SqliteConnection::last_insert_rowid() const {
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+bool SqliteConnection::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+
+}  // namespace redress::store::sqlite

@@ -1,0 +1,17 @@
+# Writes OUTPUT: a C++ file holding every migrations/NNNN_name.sql as a
+# Migration{version, reason, sql}. The reason is the file's first line
+# ("-- reason: …").
+file(GLOB sql_files "${MIGRATIONS_DIR}/*.sql")
+list(SORT sql_files)
+set(body "")
+foreach(f ${sql_files})
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  math(EXPR version "${version}")
+  file(READ ${f} sql)
+  string(REGEX MATCH "^-- reason: [^\n]*" reason "${sql}")
+  string(REPLACE "-- reason: " "" reason "${reason}")
+  string(APPEND body "    {${version}, R\"redress_sql(${reason})redress_sql\", R\"redress_sql(${sql})redress_sql\"},\n")
+endforeach()
+file(WRITE ${OUTPUT}.tmp "// Generated from src/store/sqlite/migrations/*.sql; do not edit.\n#include \"store/sqlite/sqlite_store.h\"\n\nnamespace redress::store::sqlite {\n\nstd::span<const Migration> migrations() {\n  static const Migration kMigrations[] = {\n${body}  };\n  return kMigrations;\n}\n\n}  // namespace redress::store::sqlite\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUTPUT}.tmp ${OUTPUT})

@@ -1,0 +1,191 @@
+#include "store/sqlite/group_writer.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace redress::store::sqlite {
+namespace {
+
+// The writer whose loop runs on this thread, so stop() called from a done()
+// callback does not try to join its own thread.
+thread_local const GroupCommitWriter* current_writer = nullptr;
+
+constexpr std::string_view kSavepoint = "SAVEPOINT redress_job";
+constexpr std::string_view kRelease = "RELEASE redress_job";
+constexpr std::string_view kRollbackTo = "ROLLBACK TO redress_job";
+
+void log_error(const char* what, std::string_view detail = {}) {
+  const std::string text(detail);
+  std::fprintf(stderr, "redress group commit: %s%s%s\n", what, text.empty() ? "" : ": ",
+               text.c_str());
+}
+
+std::unique_ptr<SqliteConnection> require(std::unique_ptr<SqliteConnection> connection) {
+  if (connection == nullptr) throw std::invalid_argument("GroupCommitWriter needs a connection");
+  return connection;
+}
+
+void call_done(WriteJob& job, bool committed) {
+  if (!job.done) return;
+  try {
+    job.done(committed);
+  } catch (const std::exception& e) {
+    log_error("done() threw", e.what());
+  } catch (...) {
+    log_error("done() threw", "a non-standard exception");
+  }
+}
+
+enum class JobOutcome { kept, rolled_back, broke_transaction };
+
+}  // namespace
+
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqliteConnection> connection, Options options)
+    : connection_(require(std::move(connection))),
+      max_batch_(std::max<std::size_t>(1, options.max_batch)),
+      thread_([this] { loop(); }) {}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  stop();
+}
+
+void GroupCommitWriter::submit(WriteJob job) {
+  bool accepted = false;
+  {
+    MutexLock lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      accepted = true;
+    }
+  }
+  if (accepted) {
+    wake_.notify_one();
+  } else {
+    call_done(job, false);
+  }
+}
+
+void GroupCommitWriter::stop() {
+  {
+    MutexLock lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (current_writer == this) return;  // a done() callback cannot wait for its own thread
+  std::lock_guard<std::mutex> join_lock(join_mu_);
+  if (thread_.joinable()) thread_.join();
+}
+
+GroupCommitWriter::Stats GroupCommitWriter::stats() const {
+  MutexLock lock(mu_);
+  return stats_;
+}
+
+void GroupCommitWriter::loop() {
+  current_writer = this;
+  std::deque<WriteJob> batch;
+  for (;;) {
+    {
+      MutexLock lock(mu_);
+      while (queue_.empty() && !stopping_) lock.wait(wake_);
+      if (queue_.empty()) break;  // stopping, and everything queued has run
+      const std::size_t n = std::min(max_batch_, queue_.size());
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+  current_writer = nullptr;
+}
+
+namespace {
+
+JobOutcome run_job(SqliteConnection& connection, WriteJob& job) {
+  if (auto begun = connection.exec_script(kSavepoint); !begun) {
+    log_error("SAVEPOINT failed", begun.error().message);
+    return JobOutcome::broke_transaction;
+  }
+  bool keep = false;
+  try {
+    keep = job.run ? job.run(connection) : false;
+  } catch (const std::exception& e) {
+    log_error("a job threw; rolling it back", e.what());
+  } catch (...) {
+    log_error("a job threw; rolling it back", "a non-standard exception");
+  }
+  // SQLite ends the whole transaction on some errors (I/O, disk full), and a
+  // buggy job may have ended it; then the savepoints are gone too.
+  if (!connection.in_transaction()) return JobOutcome::broke_transaction;
+  if (keep) {
+    auto released = connection.exec_script(kRelease);
+    if (released) return JobOutcome::kept;
+    log_error("RELEASE failed; rolling the job back", released.error().message);
+  }
+  auto rolled_back = connection.exec_script(kRollbackTo);
+  if (rolled_back) rolled_back = connection.exec_script(kRelease);
+  if (!rolled_back) {
+    log_error("ROLLBACK TO failed", rolled_back.error().message);
+    return JobOutcome::broke_transaction;
+  }
+  return JobOutcome::rolled_back;
+}
+
+}  // namespace
+
+void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
+  SqliteConnection& connection = *connection_;
+  std::uint64_t kept = 0;
+  std::uint64_t rolled_back = 0;
+
+  bool ok = true;
+  if (auto begun = connection.exec_script("BEGIN IMMEDIATE"); !begun) {
+    log_error("BEGIN IMMEDIATE failed", begun.error().message);
+    ok = false;
+  }
+  for (std::size_t i = 0; ok && i < batch.size(); ++i) {
+    switch (run_job(connection, batch[i])) {
+      case JobOutcome::kept:
+        ++kept;
+        break;
+      case JobOutcome::rolled_back:
+        ++rolled_back;
+        break;
+      case JobOutcome::broke_transaction:
+        log_error("the transaction ended inside a job; failing the batch");
+        ok = false;
+        break;
+    }
+  }
+  if (ok) {
+    if (auto committed = connection.exec_script("COMMIT"); !committed) {
+      log_error("COMMIT failed; rolling the batch back", committed.error().message);
+      ok = false;
+    }
+  }
+  if (!ok && connection.in_transaction()) {
+    if (auto undone = connection.exec_script("ROLLBACK"); !undone) {
+      log_error("ROLLBACK failed", undone.error().message);
+    }
+  }
+
+  {
+    MutexLock lock(mu_);
+    if (ok) {
+      ++stats_.batches_committed;
+      stats_.jobs_committed += kept;
+    } else {
+      ++stats_.batches_failed;
+    }
+    stats_.jobs_rolled_back += rolled_back;
+  }
+  for (WriteJob& job : batch) call_done(job, ok);
+}
+
+}  // namespace redress::store::sqlite

@@ -1,0 +1,107 @@
+// The single writer of a SQLite database, with group commit: use cases queue
+// up while the previous batch commits, then run together in one transaction
+// (each in its own savepoint) and share one COMMIT, i.e. one fsync.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "store/sql.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/thread_annotations.h"
+
+namespace redress::store::sqlite {
+
+// One unit of write work, typically one use case.
+struct WriteJob {
+  // Runs the use case inside the batch's transaction, in its own savepoint.
+  // Returns true to keep its writes, false to roll back this job only; the
+  // job reports why through its own result slot (captured state). Runs on
+  // the writer thread. Should not throw: an exception is caught, logged to
+  // stderr and treated as false. Must not COMMIT or ROLLBACK the transaction
+  // itself: the writer then fails the whole batch with done(false), although
+  // a COMMIT the job ran may already have kept its batch-mates' writes.
+  std::move_only_function<bool(SqlSession&)> run;
+  // Called once, after the batch's COMMIT returned. committed=true: the
+  // batch is durable, so this job's writes are too if `run` returned true
+  // (if it returned false they were rolled back, as it asked).
+  // committed=false: nothing of this batch was written (the transaction
+  // could not start or commit, or the writer had stopped and `run` never
+  // ran); the work may be retried. Runs on the writer thread — or on the
+  // submitting thread after stop() — and must be cheap: post the result
+  // elsewhere. Should not throw (exceptions are caught and logged).
+  std::move_only_function<void(bool committed)> done;
+};
+
+// Owns the read-write connection and the one thread that writes through it.
+//
+// The thread waits for jobs, takes up to max_batch of them in submission
+// order, runs `BEGIN IMMEDIATE`, then for each job `SAVEPOINT job`, run,
+// `RELEASE job` (or `ROLLBACK TO job; RELEASE job` if run returned false),
+// then one `COMMIT`, then calls every job's done(). While a batch commits,
+// new jobs queue and form the next batch, so batches grow with load without
+// any timer. If COMMIT fails (e.g. a deferred foreign key) the batch is
+// rolled back and every job gets done(false); a job that breaks the
+// transaction (SQLite rolled it back after an I/O error, or the job ended
+// it) fails its whole batch the same way. The writer keeps going afterwards.
+//
+// Thread-safety: submit(), stop() and stats() may be called from any thread.
+class GroupCommitWriter {
+ public:
+  struct Options {
+    std::size_t max_batch = 256;  // jobs per transaction; 0 is treated as 1
+  };
+  // Counters since construction, for metrics and tests.
+  struct Stats {
+    std::uint64_t batches_committed = 0;  // successful COMMITs
+    std::uint64_t batches_failed = 0;     // batches that got done(false)
+    std::uint64_t jobs_committed = 0;     // jobs whose run returned true in a committed batch
+    std::uint64_t jobs_rolled_back = 0;   // jobs whose run returned false or threw
+  };
+
+  // Takes ownership of a read-write connection (not null, not inside a
+  // transaction) and starts the writer thread.
+  GroupCommitWriter(std::unique_ptr<SqliteConnection> connection, Options options);
+  // stop(), then waits for the thread: every queued job runs first. Must not
+  // run on the writer thread (i.e. inside a done() callback).
+  ~GroupCommitWriter();
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+
+  // Queues a job; it runs in a later batch and its done() is called from the
+  // writer thread. After stop() the job is not run: done(false) is called at
+  // once on the calling thread. Never blocks on the database.
+  void submit(WriteJob job) EXCLUDES(mu_);
+
+  // Refuses new jobs, lets the writer run everything already queued, and
+  // waits until the thread has ended (every done() has been called).
+  // Idempotent; called from a done() callback on the writer thread it only
+  // refuses new jobs (and cannot wait for itself).
+  void stop() EXCLUDES(mu_);
+
+  Stats stats() const EXCLUDES(mu_);
+
+ private:
+  void loop() EXCLUDES(mu_);
+  // Runs one batch on the connection and calls every done(). Writer thread only.
+  void run_batch(std::deque<WriteJob>& batch) EXCLUDES(mu_);
+
+  std::unique_ptr<SqliteConnection> connection_;  // used by the writer thread only
+  const std::size_t max_batch_;
+
+  mutable Mutex mu_;
+  std::condition_variable wake_;
+  std::deque<WriteJob> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  Stats stats_ GUARDED_BY(mu_);
+
+  std::mutex join_mu_;  // serialises joining the thread between concurrent stop() calls
+  std::thread thread_;  // last member: starts after everything above is built
+};
+
+}  // namespace redress::store::sqlite

@@ -1,0 +1,45 @@
+#include "store/sqlite/sqlite_store.h"
+
+namespace redress::store::sqlite {
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
+                                                       const StoreOptions& options, Instant now) {
+  REDRESS_TRY(auto connection, SqliteConnection::open(path, OpenMode::read_write_create,
+                                                      options.connection));
+  REDRESS_CHECK(connection->exec_script("BEGIN IMMEDIATE"));
+  if (auto applied = apply_migrations(*connection, migrations(), format_iso8601(now)); !applied) {
+    (void)connection->exec_script("ROLLBACK");
+    return fail(applied.error());
+  }
+  REDRESS_CHECK(connection->exec_script("COMMIT"));
+  auto writer = std::make_unique<GroupCommitWriter>(
+      std::move(connection), GroupCommitWriter::Options{.max_batch = options.max_batch});
+  auto readers = std::make_unique<ReadPool>(
+      path, ReadPoolOptions{.size = options.read_connections, .connection = options.connection});
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
+}
+
+SqliteStore::~SqliteStore() { close(); }
+
+void SqliteStore::close() { writer_->stop(); }
+
+Status SqliteStore::read_raw(std::move_only_function<Status(ReadTx&)> fn) {
+  return readers_->with_snapshot([&](SqlSession& session) -> Status {
+    Repositories repos(session);
+    ReadTx tx(repos);
+    return fn(tx);
+  });
+}
+
+void SqliteStore::write_raw(WriteWork work) {
+  auto shared = std::make_shared<WriteWork>(std::move(work));
+  writer_->submit(WriteJob{
+      [shared](SqlSession& session) {
+        Repositories repos(session);
+        WriteTx tx(repos);
+        return shared->run(tx);
+      },
+      [shared](bool committed) { shared->done(committed); }});
+}
+
+}  // namespace redress::store::sqlite

@@ -1,0 +1,130 @@
+// The Store: typed transactions over per-aggregate repositories. A use case
+// receives a ReadTx (queries only: the repositories are const) or a WriteTx,
+// never a connection. Adapters (sqlite/, later postgres/) implement the two
+// virtual entry points; everything else here is shared.
+#pragma once
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+
+#include "store/repositories.h"
+
+namespace redress::store {
+
+// The repositories of one transaction, all bound to the same session.
+struct Repositories {
+  explicit Repositories(SqlSession& s)
+      : complaints(s), customers(s), records(s), events(s), directory(s), auth(s), rules(s),
+        idempotency(s), outbox(s) {}
+  ComplaintRepo complaints;
+  CustomerRepo customers;
+  CaseRecordRepo records;
+  EventRepo events;
+  DirectoryRepo directory;
+  AuthRepo auth;
+  RuleRepo rules;
+  IdempotencyRepo idempotency;
+  OutboxRepo outbox;
+};
+
+// A read transaction: a consistent snapshot; only const repositories.
+class ReadTx {
+ public:
+  explicit ReadTx(Repositories& r) : r_(r) {}
+  const ComplaintRepo& complaints() const { return r_.complaints; }
+  const CustomerRepo& customers() const { return r_.customers; }
+  const CaseRecordRepo& records() const { return r_.records; }
+  const EventRepo& events() const { return r_.events; }
+  const DirectoryRepo& directory() const { return r_.directory; }
+  const AuthRepo& auth() const { return r_.auth; }
+  const RuleRepo& rules() const { return r_.rules; }
+  const IdempotencyRepo& idempotency() const { return r_.idempotency; }
+  const OutboxRepo& outbox() const { return r_.outbox; }
+
+ protected:
+  Repositories& r_;
+};
+
+// A write transaction (inside the writer's batch, in its own savepoint):
+// everything a ReadTx offers, plus the writes.
+class WriteTx : public ReadTx {
+ public:
+  using ReadTx::ReadTx;
+  ComplaintRepo& complaints() { return r_.complaints; }
+  CustomerRepo& customers() { return r_.customers; }
+  CaseRecordRepo& records() { return r_.records; }
+  EventRepo& events() { return r_.events; }
+  DirectoryRepo& directory() { return r_.directory; }
+  AuthRepo& auth() { return r_.auth; }
+  RuleRepo& rules() { return r_.rules; }
+  IdempotencyRepo& idempotency() { return r_.idempotency; }
+  OutboxRepo& outbox() { return r_.outbox; }
+};
+
+// Work for the writer: `run` returns true to keep its changes, false to roll
+// them back; `done` learns whether the batch holding it committed.
+struct WriteWork {
+  std::move_only_function<bool(WriteTx&)> run;
+  std::move_only_function<void(bool committed)> done;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `fn` in a read snapshot on the calling thread. Blocks while all read
+  // connections are busy. Thread-safe.
+  virtual Status read_raw(std::move_only_function<Status(ReadTx&)> fn) = 0;
+
+  // Queues `work` for the single writer. `done` runs on the writer thread
+  // after the commit (keep it short: hand the result on). Thread-safe.
+  virtual void write_raw(WriteWork work) = 0;
+
+  // Reads with a typed result.
+  template <class T>
+  Result<T> read(std::move_only_function<Result<T>(const ReadTx&)> fn) {
+    std::optional<Result<T>> slot;
+    Status s = read_raw([&](ReadTx& tx) -> Status {
+      slot.emplace(fn(tx));
+      return {};
+    });
+    if (!s) return fail(s.error());
+    return std::move(*slot);
+  }
+
+  // Runs `fn` as one transaction and calls `done` with its result once that
+  // result is durable (committed), or with `unavailable` if the commit failed.
+  // A failed Result rolls back everything `fn` wrote.
+  template <class T>
+  void write(std::move_only_function<Result<T>(WriteTx&)> fn,
+             std::move_only_function<void(Result<T>)> done) {
+    auto slot = std::make_shared<std::optional<Result<T>>>();
+    write_raw(WriteWork{
+        [slot, fn = std::move(fn)](WriteTx& tx) mutable {
+          slot->emplace(fn(tx));
+          return slot->value().has_value();
+        },
+        [slot, done = std::move(done)](bool committed) mutable {
+          if (!slot->has_value()) {
+            done(fail(Error::unavailable("the store is shutting down")));
+          } else if (!committed && slot->value().has_value()) {
+            done(fail(Error::unavailable("the transaction could not be committed; retry")));
+          } else {
+            done(std::move(slot->value()));
+          }
+        }});
+  }
+
+  // The blocking form of write(), for the CLI and tests.
+  template <class T>
+  Result<T> write_sync(std::move_only_function<Result<T>(WriteTx&)> fn) {
+    std::promise<Result<T>> promise;
+    auto future = promise.get_future();
+    write<T>(std::move(fn), [&promise](Result<T> r) { promise.set_value(std::move(r)); });
+    return future.get();
+  }
+};
+
+}  // namespace redress::store
