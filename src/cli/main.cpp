@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   app::init_crypto();
   CLI::App cli{"Redress: customer complaint management"};
   cli.require_subcommand(1);
+  cli.fallthrough();  // --database may follow the subcommand: `redress demo --database P`
   std::string database = "./data/redress.db";
   cli.add_option("--database", database, "SQLite file (or, later, a postgresql:// URL)")
       ->envname("REDRESS_DATABASE");
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
 
   auto* user = cli.add_subcommand("user", "Manage staff accounts");
   user->require_subcommand(1);
+  user->fallthrough();
   auto* user_add = user->add_subcommand("add", "Add a user");
   std::string username, password, display_name, roles, department;
   user_add->add_option("--username", username)->required();
@@ -131,10 +133,12 @@ int main(int argc, char** argv) {
 
   auto* audit = cli.add_subcommand("audit", "Audit trail tools");
   audit->require_subcommand(1);
+  audit->fallthrough();
   auto* audit_verify = audit->add_subcommand("verify", "Check the timeline's hash chain");
 
   auto* docs = cli.add_subcommand("docs", "Print generated documentation");
   docs->require_subcommand(1);
+  docs->fallthrough();
   auto* docs_lifecycle = docs->add_subcommand("lifecycle", "The lifecycle table as Markdown");
   auto* docs_openapi = docs->add_subcommand("openapi", "The OpenAPI document");
 
@@ -157,6 +161,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // Only init and demo create a database; every other command needs one.
+  if (!init->parsed() && !demo->parsed() && !database.starts_with("postgres") &&
+      !std::filesystem::exists(database)) {
+    std::cerr << "redress: no database at " << database
+              << "; create one with `redress init` or `redress demo`\n";
+    return 2;
+  }
   auto opened = cli::open_store(database, clock);
   if (!opened) return report(opened.error());
   store::Store& store = **opened;

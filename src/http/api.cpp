@@ -210,39 +210,39 @@ Result<app::Authenticated> Api::authenticate(const Request& request, bool write)
   return who;
 }
 
-Api::Awaitable Api::idempotent_create(const Request& request, std::string scope,
-                                      std::move_only_function<Result<Response>(store::WriteTx&)> fn) {
+Result<Api::CreateJob> Api::idempotent(const Request& request, std::string scope,
+                                       CreateJob fn) const {
   auto key_header = request.header("Idempotency-Key");
-  if (!key_header) {
-    auto r = co_await write<Response>(std::move(fn));
-    co_return r ? std::move(*r) : problem(r.error());
-  }
+  if (!key_header) return fn;
   std::string key(*key_header);
   if (key.empty() || key.size() > 200) {
-    co_return problem(Error::invalid("Idempotency-Key", "must be 1–200 characters"));
+    return fail(Error::invalid("Idempotency-Key", "must be 1–200 characters"));
   }
-  const std::string request_hash = app::sha256_hex(request.method + " " + request.path + "\n" +
-                                                   request.body);
+  std::string request_hash =
+      app::sha256_hex(request.method + " " + request.path + "\n" + request.body);
   const Instant now = clock_.now();
-  auto r = co_await write<Response>(
-      [&, fn = std::move(fn)](store::WriteTx& tx) mutable -> Result<Response> {
-        REDRESS_TRY(auto stored, tx.idempotency().find(scope, key));
-        if (stored) {
-          if (stored->request_hash != request_hash) {
-            return fail(Error::invalid("Idempotency-Key",
-                                       "was already used with a different request"));
-          }
-          Response replay = Response::json(stored->status, stored->body);
-          replay.with_header("Idempotent-Replayed", "true");
-          return replay;
-        }
-        REDRESS_TRY(auto response, fn(tx));
-        REDRESS_CHECK(tx.idempotency().put(scope, key, {request_hash, response.status,
-                                                        response.body},
-                                           now));
-        return response;
-      });
-  co_return r ? std::move(*r) : problem(r.error());
+  return CreateJob([scope = std::move(scope), key = std::move(key),
+                    request_hash = std::move(request_hash), now,
+                    fn = std::move(fn)](store::WriteTx& tx) mutable -> Result<Response> {
+    REDRESS_TRY(auto stored, tx.idempotency().find(scope, key));
+    if (stored) {
+      if (stored->request_hash != request_hash) {
+        return fail(Error::invalid("Idempotency-Key", "was already used with a different request"));
+      }
+      Response replay = Response::json(stored->status, stored->body);
+      replay.with_header("Idempotent-Replayed", "true");
+      return replay;
+    }
+    REDRESS_TRY(auto response, fn(tx));
+    REDRESS_CHECK(
+        tx.idempotency().put(scope, key, {request_hash, response.status, response.body}, now));
+    return response;
+  });
+}
+
+Api::Awaitable Api::run_create(CreateJob job) {
+  auto result = co_await write<Response>(std::move(job));
+  co_return result ? std::move(*result) : problem(result.error());
 }
 
 void Api::register_routes(Router& router) {
@@ -374,16 +374,17 @@ void Api::register_complaints(Router& router) {
         app::IntakeRequest req = read_intake(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         const Actor actor = who->actor;
-        co_return co_await idempotent_create(
-            r, "user:" + std::to_string(actor.user.value),
-            [this, actor, req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
-              REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
-              REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
-              Json j = complaint_json(view);
-              j["access_token"] = created.access_token;
-              Response resp = Response::json(201, j.dump());
-              return resp;
-            });
+        CreateJob create = [this, actor, req = std::move(req)](
+                               store::WriteTx& tx) mutable -> Result<Response> {
+          REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
+          REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
+          Json j = complaint_json(view);
+          j["access_token"] = created.access_token;
+          return Response::json(201, j.dump());
+        };
+        auto job = idempotent(r, "user:" + std::to_string(actor.user.value), std::move(create));
+        if (!job) co_return problem(job.error());
+        co_return co_await run_create(std::move(*job));
       });
   add(router, "GET", "/api/v1/complaints", "complaints",
       "List complaints in the caller's scope, newest first, with filters and a cursor.",

@@ -63,10 +63,13 @@ class Api {
   // Runs `fn` as one write transaction and awaits its durable result.
   template <class T>
   boost::asio::awaitable<Result<T>> write(std::move_only_function<Result<T>(store::WriteTx&)> fn);
-  // Like write(), for creating POSTs honouring Idempotency-Key: a retry with
-  // the same key (within `scope`) replays the first answer.
-  Awaitable idempotent_create(const Request& request, std::string scope,
-                              std::move_only_function<Result<Response>(store::WriteTx&)> fn);
+  using CreateJob = std::move_only_function<Result<Response>(store::WriteTx&)>;
+  // Wraps a creating use case so that a retry carrying the same
+  // Idempotency-Key (within `scope`) replays the first answer and creates
+  // nothing; invalid_argument for a malformed key.
+  Result<CreateJob> idempotent(const Request& request, std::string scope, CreateJob fn) const;
+  // Runs `job` in one write transaction and answers its response or problem.
+  Awaitable run_create(CreateJob job);
 
   store::Store& store_;
   const Clock& clock_;
@@ -82,10 +85,13 @@ class Api {
   void* magic_ = nullptr;  // libmagic cookie, guarded by magic_mutex_
 };
 
+// Not a coroutine on purpose: g++ 12 mishandles coroutine parameters moved
+// into lambda captures, so the lambda is built here and only await_callback
+// suspends.
 template <class T>
 boost::asio::awaitable<Result<T>> Api::write(
     std::move_only_function<Result<T>(store::WriteTx&)> fn) {
-  co_return co_await await_callback<Result<T>>(
+  return await_callback<Result<T>>(
       [this, fn = std::move(fn)](std::move_only_function<void(Result<T>)> done) mutable {
         store_.write<T>(std::move(fn), std::move(done));
       });

@@ -329,16 +329,18 @@ void Api::register_public(Router& router) {
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         Actor customer;
         customer.kind = Actor::Kind::customer;
-        co_return co_await idempotent_create(
-            r, "public",
-            [this, customer, req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
-              REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
-              Json j{{"tracking_code", created.complaint.tracking_code},
-                     {"access_token", created.access_token},
-                     {"state", to_string(created.complaint.state)},
-                     {"received_at", format_iso8601(created.complaint.received_at)}};
-              return Response::json(201, j.dump());
-            });
+        CreateJob create = [this, customer, req = std::move(req)](
+                               store::WriteTx& tx) mutable -> Result<Response> {
+          REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
+          Json j{{"tracking_code", created.complaint.tracking_code},
+                 {"access_token", created.access_token},
+                 {"state", to_string(created.complaint.state)},
+                 {"received_at", format_iso8601(created.complaint.received_at)}};
+          return Response::json(201, j.dump());
+        };
+        auto job = idempotent(r, "public", std::move(create));
+        if (!job) co_return problem(job.error());
+        co_return co_await run_create(std::move(*job));
       });
   add(router, "GET", "/api/v1/public/complaints/:code", "portal",
       "Follow a complaint with its tracking code and the X-Access-Token header.",

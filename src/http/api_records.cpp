@@ -225,7 +225,13 @@ void Api::register_records(Router& router) {
                               f.str("responsible", 500).value_or(""),
                               f.strings("five_whys").value_or(std::vector<std::string>{}),
                               f.str("evidence").value_or("")};
-        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        if (!errors.empty()) {
+          // Name every bad field at once, not only the unreadable ones.
+          if (req.description.find_first_not_of(" \t\r\n") == std::string::npos) {
+            errors.push_back({"description", "is required"});
+          }
+          co_return problem(Error::invalid(std::move(errors)));
+        }
         auto c = co_await write<Cause>([&](store::WriteTx& tx) {
           return records_.add_cause(tx, who->actor, ComplaintId{*id}, req);
         });

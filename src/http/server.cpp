@@ -21,6 +21,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <condition_variable>
+#include <limits>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -360,11 +361,13 @@ struct Server::Impl {
     connection.stream = &stream;
     beast::flat_buffer buffer;
 
-    for (;;) {
+    while (!w.stopping) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(
           std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
-      parser.body_limit(boost::none);  // the route's limit is set once the route is known
+      // Not boost::none: Beast 1.74 then rejects every Content-Length as over the limit.
+      // The route's own limit is set once the route is known.
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
       stream.expires_after(options.idle_timeout);
       connection.idle = true;
@@ -402,6 +405,7 @@ struct Server::Impl {
       bool must_close = false;
       const Route* route = nullptr;
       if (auto target = parse_target(view(head.target())); !target) {
+        request.raw_path = request.path = std::string(view(head.target()));
         early = error_response(400, target.error().message, &request);
         must_close = true;
       } else {
