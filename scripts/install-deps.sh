@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
-  clang-format clang-tidy
+  clang-format clang-tidy clang-tidy-19
   # libraries (see ../shared/STACK.md for why each was picked)
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev
   libcli11-dev libspdlog-dev libfmt-dev libmagic-dev

@@ -3,13 +3,15 @@
 namespace redress::app {
 
 namespace {
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 bool valid_code(const std::string& code) {
   if (code.empty() || code.size() > 64) return false;
   for (char ch : code) {
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-                    ch == '.' || ch == '-';
+    const bool ok =
+        (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
     if (!ok) return false;
   }
   return true;
@@ -22,7 +24,8 @@ Status Admin::require_admin(const Actor& actor) {
 }
 
 Status Admin::require_staff(const Actor& actor) {
-  if (actor.kind == Actor::Kind::system || (actor.kind == Actor::Kind::user && !actor.roles.empty())) {
+  if (actor.kind == Actor::Kind::system ||
+      (actor.kind == Actor::Kind::user && !actor.roles.empty())) {
     return {};
   }
   return fail(Error::forbidden("staff only"));
@@ -73,7 +76,8 @@ Result<User> Admin::add_user(store::WriteTx& tx, const Actor& actor, const NewUs
 Result<Department> Admin::add_department(store::WriteTx& tx, const Actor& actor, Department d) {
   REDRESS_CHECK(require_admin(actor));
   std::vector<FieldError> errors;
-  if (!valid_code(d.code)) errors.push_back({"code", "1–64 characters from a-z, 0-9, '.', '_', '-'"});
+  if (!valid_code(d.code))
+    errors.push_back({"code", "1–64 characters from a-z, 0-9, '.', '_', '-'"});
   if (blank(d.name)) errors.push_back({"name", "is required"});
   if (d.parent) {
     REDRESS_TRY(auto p, tx.directory().department(*d.parent));
@@ -85,7 +89,8 @@ Result<Department> Admin::add_department(store::WriteTx& tx, const Actor& actor,
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   for (const auto& other : tx.directory().departments().value_or(std::vector<Department>{})) {
-    if (other.code == d.code) return fail(Error::conflict("department code '" + d.code + "' exists"));
+    if (other.code == d.code)
+      return fail(Error::conflict("department code '" + d.code + "' exists"));
   }
   REDRESS_TRY(d.id, tx.directory().add_department(d));
   return d;
@@ -94,7 +99,8 @@ Result<Department> Admin::add_department(store::WriteTx& tx, const Actor& actor,
 Result<Category> Admin::add_category(store::WriteTx& tx, const Actor& actor, Category c) {
   REDRESS_CHECK(require_admin(actor));
   std::vector<FieldError> errors;
-  if (!valid_code(c.code)) errors.push_back({"code", "1–64 characters from a-z, 0-9, '.', '_', '-'"});
+  if (!valid_code(c.code))
+    errors.push_back({"code", "1–64 characters from a-z, 0-9, '.', '_', '-'"});
   if (blank(c.name)) errors.push_back({"name", "is required"});
   if (c.parent_code) {
     REDRESS_TRY(auto p, tx.directory().category(*c.parent_code));

@@ -24,8 +24,12 @@ Result<std::int64_t> append_event(store::WriteTx& tx, const Actor& actor, Instan
       e.actor_kind = "user";
       e.actor = actor.user;
       break;
-    case Actor::Kind::customer: e.actor_kind = "customer"; break;
-    case Actor::Kind::system: e.actor_kind = "system"; break;
+    case Actor::Kind::customer:
+      e.actor_kind = "customer";
+      break;
+    case Actor::Kind::system:
+      e.actor_kind = "system";
+      break;
   }
   e.action = std::move(draft.action);
   e.from_state = draft.from_state;
@@ -49,8 +53,9 @@ Result<ChainReport> verify_chain(store::Store& store) {
       ++report.events_checked;
       if (e.prev_hash != prev) {
         report.first_broken_id = e.id;
-        report.problem = "its prev_hash does not match the previous event's hash (a row was "
-                         "removed or edited before it)";
+        report.problem =
+            "its prev_hash does not match the previous event's hash (a row was "
+            "removed or edited before it)";
         return report;
       }
       if (sha256_hex(event_hash_input(e)) != e.hash) {

@@ -25,12 +25,12 @@ void LoginThrottle::reset(const std::string& username) {
   failures_.erase(username);
 }
 
-std::vector<DepartmentId> department_subtree(const std::vector<Department>& all, DepartmentId root) {
+std::vector<DepartmentId> department_subtree(const std::vector<Department>& all,
+                                             DepartmentId root) {
   std::vector<DepartmentId> out{root};
   for (std::size_t i = 0; i < out.size(); ++i) {
     for (const Department& d : all) {
-      if (d.parent && *d.parent == out[i] &&
-          std::find(out.begin(), out.end(), d.id) == out.end()) {
+      if (d.parent && *d.parent == out[i] && std::find(out.begin(), out.end(), d.id) == out.end()) {
         out.push_back(d.id);
       }
     }
@@ -63,7 +63,7 @@ Result<LoginResult> Auth::login(const std::string& username, const std::string& 
   static const std::string kDummyHash = hash_password("not a real password").value_or("");
   const bool ok = user && user->active ? verify_password(password, user->password_hash)
                                        : (verify_password(password, kDummyHash), false);
-  if (!ok) {
+  if (!ok || !user) {
     throttle_.record_failure(username, now);
     return fail(Error::unauthenticated("unknown user name or wrong password"));
   }

@@ -13,7 +13,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 // Loads the complaint and checks that the caller holds one of `allowed` on it.
 Result<Complaint> load_for(store::WriteTx& tx, const Actor& actor, ComplaintId id, RoleSet allowed,
@@ -52,16 +54,24 @@ Result<Cause> CaseRecords::add_cause(store::WriteTx& tx, const Actor& actor, Com
   const Instant now = clock_.now();
   std::vector<FieldError> errors;
   if (!req.family) {
-    errors.push_back({"family", "is required: people, method, machine, material, measurement or "
-                                "environment"});
+    errors.push_back({"family",
+                      "is required: people, method, machine, material, measurement or "
+                      "environment"});
   }
   if (blank(req.description)) errors.push_back({"description", "is required"});
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   REDRESS_TRY(auto c, load_for(tx, actor, id, {Role::handler, Role::qa, Role::supervisor},
                                "record root causes"));
   REDRESS_CHECK(require_state(c, kInvestigationStates, "record root causes"));
-  Cause cause{0, c.id, *req.family, req.description, req.responsible, req.five_whys, req.evidence,
-              actor.user, now};
+  Cause cause{0,
+              c.id,
+              req.family.value_or(CauseFamily::method),  // checked above
+              req.description,
+              req.responsible,
+              req.five_whys,
+              req.evidence,
+              actor.user,
+              now};
   REDRESS_TRY(cause.id, tx.records().add_cause(cause));
   REDRESS_CHECK(record_event(tx, actor, c, now, "cause_added",
                              Json{{"cause_id", cause.id},
@@ -82,21 +92,20 @@ Result<Task> CaseRecords::add_task(store::WriteTx& tx, const Actor& actor, Compl
     if (!owner) errors.push_back({"owner_id", "is not a user"});
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
-  REDRESS_TRY(auto c, load_for(tx, actor, id, {Role::handler, Role::qa, Role::supervisor},
-                               "plan tasks"));
+  REDRESS_TRY(auto c,
+              load_for(tx, actor, id, {Role::handler, Role::qa, Role::supervisor}, "plan tasks"));
   REDRESS_CHECK(require_state(c, kTaskStates, "add tasks"));
   Task task;
   task.complaint = c.id;
   task.title = req.title;
-  task.kind = *req.kind;
+  task.kind = req.kind.value_or(TaskKind::corrective);  // checked above
   if (req.owner_id) task.owner = UserId{*req.owner_id};
   task.due_at = req.due_at;
   task.created_at = now;
   REDRESS_TRY(task.id, tx.records().add_task(task));
-  REDRESS_CHECK(record_event(tx, actor, c, now, "task_added",
-                             Json{{"task_id", task.id},
-                                  {"title", task.title},
-                                  {"kind", to_string(task.kind)}}));
+  REDRESS_CHECK(record_event(
+      tx, actor, c, now, "task_added",
+      Json{{"task_id", task.id}, {"title", task.title}, {"kind", to_string(task.kind)}}));
   return task;
 }
 
@@ -105,7 +114,8 @@ Result<Task> CaseRecords::update_task(store::WriteTx& tx, const Actor& actor, Co
   const Instant now = clock_.now();
   REDRESS_TRY(auto c, load_visible(tx, actor, id));
   REDRESS_TRY(auto tasks, tx.records().tasks(c.id));
-  auto it = std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == task_id; });
+  auto it =
+      std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == task_id; });
   if (it == tasks.end()) return fail(Error::not_found("task"));
   Task task = *it;
   const bool owner = task.owner && actor.kind == Actor::Kind::user && *task.owner == actor.user;
@@ -138,10 +148,10 @@ Result<Message> CaseRecords::add_message(store::WriteTx& tx, const Actor& actor,
   }
   if (blank(req.text)) errors.push_back({"text", "is required"});
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
-  REDRESS_TRY(auto c, load_for(tx, actor, id,
-                               {Role::agent, Role::handler, Role::qa, Role::supervisor,
-                                Role::director},
-                               "write messages"));
+  REDRESS_TRY(auto c,
+              load_for(tx, actor, id,
+                       {Role::agent, Role::handler, Role::qa, Role::supervisor, Role::director},
+                       "write messages"));
   if (req.kind != "note" && !effective_roles(actor, c.id, c.department)
                                  .intersects({Role::agent, Role::supervisor, Role::handler})) {
     return fail(Error::forbidden("only agents, handlers and supervisors talk to the customer"));
@@ -160,9 +170,14 @@ Result<Message> CaseRecords::add_message(store::WriteTx& tx, const Actor& actor,
   if (req.kind == "question") {
     REDRESS_TRY(auto customer, tx.customers().find(c.customer));
     if (customer && !customer->email.empty()) {
-      store::OutboxMessage o{0, "question", c.id, customer->email, customer->language,
+      store::OutboxMessage o{0,
+                             "question",
+                             c.id,
+                             customer->email,
+                             customer->language,
                              Json{{"tracking_code", c.tracking_code}, {"text", req.text}}.dump(),
-                             now, std::nullopt};
+                             now,
+                             std::nullopt};
       REDRESS_TRY(auto oid, tx.outbox().enqueue(o));
       (void)oid;
     }
@@ -187,7 +202,13 @@ Result<std::vector<Attachment>> CaseRecords::add_attachments(
   std::vector<Attachment> out;
   Json ids = Json::array();
   for (const StoredUpload& u : uploads) {
-    Attachment a{0, c.id, u.filename, u.content_type, u.size, u.sha256, u.storage_key,
+    Attachment a{0,
+                 c.id,
+                 u.filename,
+                 u.content_type,
+                 u.size,
+                 u.sha256,
+                 u.storage_key,
                  actor.kind == Actor::Kind::user ? std::optional<UserId>(actor.user) : std::nullopt,
                  now};
     REDRESS_TRY(a.id, tx.records().add_attachment(a));
@@ -209,9 +230,9 @@ Result<AccountabilityEntry> CaseRecords::add_accountability(store::WriteTx& tx, 
     errors.push_back({"loss_amount", "cannot be negative"});
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
-  REDRESS_TRY(auto c, load_for(tx, actor, id,
-                               {Role::handler, Role::qa, Role::supervisor, Role::director},
-                               "record accountability"));
+  REDRESS_TRY(auto c,
+              load_for(tx, actor, id, {Role::handler, Role::qa, Role::supervisor, Role::director},
+                       "record accountability"));
   if (c.state == State::new_ || c.state == State::assessing) {
     return fail(Error::precondition("accountability is decided once the complaint is founded"));
   }
@@ -234,12 +255,12 @@ Result<AccountabilityEntry> CaseRecords::add_accountability(store::WriteTx& tx, 
     e.proposed_deduction_percent.reset();
   }
   REDRESS_TRY(e.id, tx.records().add_accountability(e));
-  REDRESS_CHECK(record_event(tx, actor, c, now, "accountability_recorded",
-                             Json{{"entry_id", e.id},
-                                  {"subject", e.subject},
-                                  {"loss_amount", e.loss_amount ? Json(*e.loss_amount)
-                                                                : Json(nullptr)},
-                                  {"proposed_sanction", e.proposed_sanction}}));
+  REDRESS_CHECK(
+      record_event(tx, actor, c, now, "accountability_recorded",
+                   Json{{"entry_id", e.id},
+                        {"subject", e.subject},
+                        {"loss_amount", e.loss_amount ? Json(*e.loss_amount) : Json(nullptr)},
+                        {"proposed_sanction", e.proposed_sanction}}));
   return e;
 }
 
@@ -251,8 +272,8 @@ Result<AccountabilityEntry> CaseRecords::confirm_sanction(store::WriteTx& tx, co
   if (req.deduction_percent && (*req.deduction_percent < 0 || *req.deduction_percent > 100)) {
     return fail(Error::invalid("deduction_percent", "must be between 0 and 100"));
   }
-  REDRESS_TRY(auto c, load_for(tx, actor, id, {Role::supervisor, Role::director},
-                               "decide sanctions"));
+  REDRESS_TRY(auto c,
+              load_for(tx, actor, id, {Role::supervisor, Role::director}, "decide sanctions"));
   REDRESS_TRY(auto entries, tx.records().accountability(c.id));
   auto it = std::find_if(entries.begin(), entries.end(),
                          [&](const AccountabilityEntry& e) { return e.id == entry_id; });
@@ -285,10 +306,10 @@ Result<ReviewRequest> CaseRecords::put_review(store::WriteTx& tx, const Actor& a
     }
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
-  REDRESS_TRY(auto c, load_for(tx, actor, id,
-                               {Role::agent, Role::handler, Role::qa, Role::supervisor,
-                                Role::director},
-                               "record the review"));
+  REDRESS_TRY(auto c,
+              load_for(tx, actor, id,
+                       {Role::agent, Role::handler, Role::qa, Role::supervisor, Role::director},
+                       "record the review"));
   if (c.state == State::new_ || c.state == State::assessing) {
     return fail(Error::precondition("the review comes after the complaint is handled"));
   }
@@ -314,8 +335,9 @@ Status CaseRecords::record_satisfaction(store::WriteTx& tx, const Actor& actor, 
   REDRESS_CHECK(require_state(c, {State::resolved, State::closed}, "rate satisfaction"));
   c.satisfaction_score = score;
   c.satisfaction_comment = comment;
-  Feedback f{0, c.id, "rating", score, comment,
-             actor.kind == Actor::Kind::customer ? "portal" : "agent", now};
+  Feedback f{0,     c.id,    "rating",
+             score, comment, actor.kind == Actor::Kind::customer ? "portal" : "agent",
+             now};
   REDRESS_TRY(auto fid, tx.records().add_feedback(f));
   (void)fid;
   return record_event(tx, actor, c, now, "satisfaction_recorded",

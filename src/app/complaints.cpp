@@ -14,7 +14,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 constexpr std::size_t kMaxText = 20000;
 
@@ -23,8 +25,9 @@ Status write_outbox(store::WriteTx& tx, const Complaint& c, const Customer& cust
   if (customer.email.empty()) return {};  // no address: the agent replies by other channels
   payload["tracking_code"] = c.tracking_code;
   payload["customer_name"] = customer.name;
-  store::OutboxMessage m{0, std::move(kind), c.id, customer.email, customer.language,
-                         payload.dump(), now, std::nullopt};
+  store::OutboxMessage m{
+      0,   std::move(kind), c.id, customer.email, customer.language, payload.dump(),
+      now, std::nullopt};
   REDRESS_TRY(auto id, tx.outbox().enqueue(m));
   (void)id;
   return {};
@@ -108,8 +111,7 @@ Result<Policy> policy_for(const store::ReadTx& tx, const Complaint& c) {
   return resolve_policy(policies, c.category, c.urgency);
 }
 
-Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor,
-                                        IntakeRequest req) {
+Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, IntakeRequest req) {
   const Instant now = clock_.now();
   const bool is_public = actor.kind == Actor::Kind::customer;
   std::vector<FieldError> errors;
@@ -144,8 +146,8 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor,
     return fail(Error::forbidden("only agents and supervisors register complaints"));
   }
 
-  Customer customer{CustomerId{}, req.customer.name, req.customer.email, req.customer.phone,
-                    req.customer.language, req.customer.reply_channel};
+  Customer customer{CustomerId{},       req.customer.name,     req.customer.email,
+                    req.customer.phone, req.customer.language, req.customer.reply_channel};
   REDRESS_TRY(customer.id, tx.customers().insert(customer));
 
   IntakeResult result;
@@ -170,17 +172,18 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor,
   c.updated_at = now;
   REDRESS_TRY(c.id, tx.complaints().insert(c));
 
-  REDRESS_TRY(auto ev, append_event(tx, actor, now,
-                                    {c.id, "registered", std::nullopt, State::new_,
-                                     Json{{"channel", to_string(c.channel)},
-                                          {"tracking_code", c.tracking_code}}}));
+  REDRESS_TRY(
+      auto ev,
+      append_event(tx, actor, now,
+                   {c.id, "registered", std::nullopt, State::new_,
+                    Json{{"channel", to_string(c.channel)}, {"tracking_code", c.tracking_code}}}));
   (void)ev;
   const std::string ack = "We have registered your complaint under tracking code " +
                           c.tracking_code + " and will keep you informed.";
-  REDRESS_TRY(auto msg, add_message(tx, c, Direction::outbound,
-                                    customer.email.empty() ? c.channel : Channel::email,
-                                    "acknowledgement", ack, Actor{.kind = Actor::Kind::system},
-                                    now));
+  REDRESS_TRY(
+      auto msg,
+      add_message(tx, c, Direction::outbound, customer.email.empty() ? c.channel : Channel::email,
+                  "acknowledgement", ack, Actor{.kind = Actor::Kind::system}, now));
   (void)msg;
   REDRESS_CHECK(write_outbox(tx, c, customer, "acknowledgement", Json::object(), now));
   return result;
@@ -232,8 +235,9 @@ Result<ComplaintView> Complaints::patch(store::WriteTx& tx, const Actor& actor, 
   REDRESS_TRY(auto c, load_visible(tx, actor, id));
   const RoleSet roles = effective_roles(actor, c.id, c.department);
   if (!roles.intersects({Role::agent, Role::supervisor, Role::handler})) {
-    return fail(Error::forbidden("only agents, supervisors and the handling department edit a "
-                                 "complaint"));
+    return fail(
+        Error::forbidden("only agents, supervisors and the handling department edit a "
+                         "complaint"));
   }
   if (is_terminal(c.state)) {
     return fail(Error::precondition("a " + std::string(to_string(c.state)) +
@@ -334,12 +338,13 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
     return fail(Error::forbidden("this complaint is outside your department scope"));
   }
   if (!any_row_allows(req.action, roles)) {
-    return fail(Error::forbidden("your roles do not allow '" + action_name +
-                                 "' on this complaint"));
+    return fail(
+        Error::forbidden("your roles do not allow '" + action_name + "' on this complaint"));
   }
   const Transition* t = find_transition(req.action, c.state);
   if (!t) {
-    return fail(Error::precondition("'" + action_name + "' is not possible while the complaint is " +
+    return fail(Error::precondition("'" + action_name +
+                                    "' is not possible while the complaint is " +
                                     std::string(to_string(c.state))));
   }
   if (!t->roles.intersects(roles)) {
@@ -387,14 +392,14 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
   }
   if (req.action == Action::submit_for_verification) {
     REDRESS_TRY(auto tasks, tx.records().tasks(c.id));
-    facts.open_tasks = static_cast<std::size_t>(std::count_if(
-        tasks.begin(), tasks.end(), [](const Task& task) {
+    facts.open_tasks =
+        static_cast<std::size_t>(std::count_if(tasks.begin(), tasks.end(), [](const Task& task) {
           return task.status != TaskStatus::done && task.status != TaskStatus::cancelled;
         }));
   }
   if (req.action == Action::close) {
-    facts.is_major = is_major(c.urgency.value_or(Urgency::general),
-                              c.difficulty.value_or(Difficulty::simple));
+    facts.is_major =
+        is_major(c.urgency.value_or(Urgency::general), c.difficulty.value_or(Difficulty::simple));
     facts.has_lessons = !blank(c.lessons);
   }
   std::vector<FieldError> missing = missing_data(*t, in, facts);
@@ -461,17 +466,16 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
   TransitionResult result;
 
   auto skip = [&](State skipped, State next, const char* why) {
-    extra_events.push_back({c.id, "step_skipped", skipped, next,
-                            Json{{"step", to_string(skipped)}, {"policy", policy.name},
-                                 {"reason", why}}});
+    extra_events.push_back(
+        {c.id, "step_skipped", skipped, next,
+         Json{{"step", to_string(skipped)}, {"policy", policy.name}, {"reason", why}}});
     return next;
   };
   // Where an approved plan goes next.
   auto after_approval = [&]() {
-    return policy.customer_agreement
-               ? State::awaiting_customer
-               : skip(State::awaiting_customer, State::implementing,
-                      "the policy does not ask for the customer's agreement");
+    return policy.customer_agreement ? State::awaiting_customer
+                                     : skip(State::awaiting_customer, State::implementing,
+                                            "the policy does not ask for the customer's agreement");
   };
 
   switch (req.action) {
@@ -505,18 +509,23 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
         // SPEC §4: urgent complaints go to the department's supervisor at once.
         REDRESS_TRY(auto dept, tx.directory().department(*c.department));
         c.escalation_level = std::max(c.escalation_level, 1);
-        Json esc{{"reason", "urgent"}, {"department_id", c.department->value},
-                 {"supervisor_id", dept && dept->supervisor ? Json(dept->supervisor->value)
-                                                             : Json(nullptr)}};
+        Json esc{{"reason", "urgent"},
+                 {"department_id", c.department->value},
+                 {"supervisor_id",
+                  dept && dept->supervisor ? Json(dept->supervisor->value) : Json(nullptr)}};
         extra_events.push_back({c.id, "escalated", std::nullopt, std::nullopt, esc});
         if (dept && dept->supervisor) {
           REDRESS_TRY(auto sup, tx.directory().user(*dept->supervisor));
           if (sup) {
-            store::OutboxMessage m{0, "escalation", c.id, "user:" + sup->username, sup->language,
-                                   Json{{"tracking_code", c.tracking_code},
-                                        {"reason", "urgent"}}
-                                       .dump(),
-                                   now, std::nullopt};
+            store::OutboxMessage m{
+                0,
+                "escalation",
+                c.id,
+                "user:" + sup->username,
+                sup->language,
+                Json{{"tracking_code", c.tracking_code}, {"reason", "urgent"}}.dump(),
+                now,
+                std::nullopt};
             REDRESS_TRY(auto oid, tx.outbox().enqueue(m));
             (void)oid;
           }
@@ -535,8 +544,8 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
                                           "rejection", *in.reply_text, actor, now));
         data["message_id"] = mid;
       }
-      REDRESS_CHECK(write_outbox(tx, c, customer, "rejection",
-                                 Json{{"text", *in.reply_text}}, now));
+      REDRESS_CHECK(
+          write_outbox(tx, c, customer, "rejection", Json{{"text", *in.reply_text}}, now));
       break;
     case Action::forward:
       c.kind = Kind::suggestion;
@@ -570,7 +579,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       data["remedies"] = remedies;
       data["feasibility"] = c.feasibility;
       const bool director = director_required(policy, c.urgency.value_or(Urgency::general),
-                                               monetary_total(req.remedies));
+                                              monetary_total(req.remedies));
       data["director_required"] = director;
       if (!policy.supervisor_approval && !director) {
         to = skip(State::plan_review, State::awaiting_customer,
@@ -581,8 +590,8 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
     }
     case Action::approve_plan: {
       REDRESS_TRY(auto remedies, tx.records().remedies(c.id, c.plan_round));
-      const bool director = director_required(policy, c.urgency.value_or(Urgency::general),
-                                              monetary_total(remedies));
+      const bool director =
+          director_required(policy, c.urgency.value_or(Urgency::general), monetary_total(remedies));
       if (roles.contains(Role::director)) c.director_approved = true;
       if (roles.contains(Role::supervisor)) c.supervisor_approved = true;
       c.plan_instructions = *in.instructions;
@@ -606,14 +615,14 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       data["instructions"] = *in.instructions;
       break;
     case Action::record_customer_answer:
-      c.customer_accepted = *in.accepted;
+      c.customer_accepted = in.accepted;
       c.customer_answer_reason = in.reason.value_or("");
       to = *in.accepted ? t->to : t->alt_to;
       data["accepted"] = *in.accepted;
       if (in.reason) data["reason"] = *in.reason;
-      REDRESS_CHECK(add_feedback(tx, c, actor, "plan_answer",
-                                 (*in.accepted ? "accepted" : "rejected: ") + in.reason.value_or(""),
-                                 now));
+      REDRESS_CHECK(
+          add_feedback(tx, c, actor, "plan_answer",
+                       (*in.accepted ? "accepted" : "rejected: ") + in.reason.value_or(""), now));
       break;
     case Action::submit_for_verification:
       if (!policy.qa_verification) {
@@ -653,12 +662,12 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       f.created_at = f.updated_at = now;
       REDRESS_TRY(f.id, tx.complaints().insert(f));
       REDRESS_CHECK(tx.complaints().link(f.id, c.id, "follow_up_of"));
-      REDRESS_TRY(auto fe, append_event(tx, actor, now,
-                                        {f.id, "opened_as_follow_up", std::nullopt,
-                                         State::assessing,
-                                         Json{{"original_id", c.id.value},
-                                              {"original_tracking_code", c.tracking_code},
-                                              {"findings", *in.findings}}}));
+      REDRESS_TRY(auto fe,
+                  append_event(tx, actor, now,
+                               {f.id, "opened_as_follow_up", std::nullopt, State::assessing,
+                                Json{{"original_id", c.id.value},
+                                     {"original_tracking_code", c.tracking_code},
+                                     {"findings", *in.findings}}}));
       (void)fe;
       data["follow_up_id"] = f.id.value;
       result.follow_up = f.id;
@@ -724,8 +733,8 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
         text += std::string(" ") + amount + " " + remedies[i].currency;
       }
     }
-    REDRESS_TRY(auto mid, add_message(tx, c, Direction::outbound, Channel::email, "proposal",
-                                      text, actor, now));
+    REDRESS_TRY(auto mid, add_message(tx, c, Direction::outbound, Channel::email, "proposal", text,
+                                      actor, now));
     (void)mid;
     REDRESS_CHECK(write_outbox(tx, c, customer, "proposal", Json{{"text", text}}, now));
   }

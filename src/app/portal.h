@@ -29,7 +29,8 @@ struct PublicAction {
 
 class Portal {
  public:
-  Portal(Complaints& complaints, CaseRecords& records) : complaints_(complaints), records_(records) {}
+  Portal(Complaints& complaints, CaseRecords& records)
+      : complaints_(complaints), records_(records) {}
 
   // The customer Actor for `code` if `token` matches; not_found otherwise.
   static Result<std::pair<Actor, Complaint>> authenticate(const store::ReadTx& tx,

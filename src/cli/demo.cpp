@@ -79,11 +79,13 @@ Result<T> sync(store::Store& s, std::move_only_function<Result<T>(store::WriteTx
 }  // namespace
 
 Status load_demo(store::Store& store, Clock& real_clock) {
-  REDRESS_TRY(auto existing, store.read<std::vector<Department>>(
-                                 [](const store::ReadTx& tx) { return tx.directory().departments(); }));
+  REDRESS_TRY(auto existing, store.read<std::vector<Department>>([](const store::ReadTx& tx) {
+    return tx.directory().departments();
+  }));
   if (!existing.empty()) {
-    return fail(Error::conflict("the database already holds an organisation; demo data is only "
-                                "loaded into an empty one"));
+    return fail(
+        Error::conflict("the database already holds an organisation; demo data is only "
+                        "loaded into an empty one"));
   }
   const Instant start = real_clock.now() - std::chrono::days(45);
   FixedClock clock(start);
@@ -102,8 +104,9 @@ Status load_demo(store::Store& store, Clock& real_clock) {
                             DeptSpec{"storage_transport", "Storage and transport"},
                             DeptSpec{"sales", "Sales"}, DeptSpec{"qa", "Quality assurance"}}) {
     REDRESS_TRY(auto made, sync<Department>(store, [&](store::WriteTx& tx) {
-      return admin.add_department(tx, system, Department{DepartmentId{}, d.code, d.name, {}, {}});
-    }));
+                  return admin.add_department(tx, system,
+                                              Department{DepartmentId{}, d.code, d.name, {}, {}});
+                }));
     org.dept[d.code] = made.id;
   }
 
@@ -133,22 +136,23 @@ Status load_demo(store::Store& store, Clock& real_clock) {
     nu.roles = u.roles;
     if (u.department) nu.department_id = org.dept[u.department].value;
     REDRESS_TRY(auto made, sync<User>(store, [&](store::WriteTx& tx) {
-      return admin.add_user(tx, system, nu);
-    }));
+                  return admin.add_user(tx, system, nu);
+                }));
     org.actor[u.username] = Actor{};  // filled below once supervisors are linked
     org.actor[u.username].user = made.id;
   }
   // Supervisors head their departments.
-  REDRESS_TRY(departments, sync<std::vector<Department>>(store, [&](store::WriteTx& tx)
-                                                             -> Result<std::vector<Department>> {
-    for (auto [code, user] : {std::pair{"storage_transport", "supervisor.st"},
-                              std::pair{"quality_management", "supervisor.qm"}}) {
-      REDRESS_TRY(auto d, tx.directory().department(org.dept[code]));
-      d->supervisor = org.actor[user].user;
-      REDRESS_CHECK(tx.directory().update_department(*d));
-    }
-    return tx.directory().departments();
-  }));
+  REDRESS_TRY(departments,
+              sync<std::vector<Department>>(
+                  store, [&](store::WriteTx& tx) -> Result<std::vector<Department>> {
+                    for (auto [code, user] : {std::pair{"storage_transport", "supervisor.st"},
+                                              std::pair{"quality_management", "supervisor.qm"}}) {
+                      REDRESS_TRY(auto d, tx.directory().department(org.dept[code]));
+                      d->supervisor = org.actor[user].user;
+                      REDRESS_CHECK(tx.directory().update_department(*d));
+                    }
+                    return tx.directory().departments();
+                  }));
   REDRESS_TRY(auto all_users, store.read<std::vector<User>>(
                                   [](const store::ReadTx& tx) { return tx.directory().users(); }));
   for (const User& u : all_users) {
@@ -164,59 +168,59 @@ Status load_demo(store::Store& store, Clock& real_clock) {
   }
 
   REDRESS_TRY(auto configured, sync<bool>(store, [&](store::WriteTx& tx) -> Result<bool> {
-    for (const Category& c :
-         {Category{"product_quality", "Product quality", {}},
-          Category{"product_quality.defect", "Defect", "product_quality"},
-          Category{"product_quality.damaged", "Damaged on arrival", "product_quality"},
-          Category{"delivery_delay", "Delivery delay", {}},
-          Category{"service_attitude", "Service attitude", {}},
-          Category{"billing", "Billing", {}}, Category{"other", "Other", {}}}) {
-      REDRESS_TRY(auto made, admin.add_category(tx, system, c));
-      (void)made;
-    }
-    RoutingRule delivery;
-    delivery.name = "Delivery delays go to storage and transport";
-    delivery.position = 10;
-    delivery.category = "delivery_delay";
-    delivery.department_id = org.dept["storage_transport"].value;
-    RoutingRule quality;
-    quality.name = "Product quality goes to quality management";
-    quality.position = 20;
-    quality.category = "product_quality";
-    quality.department_id = org.dept["quality_management"].value;
-    RoutingRule billing;
-    billing.name = "Billing goes to sales";
-    billing.position = 40;
-    billing.category = "billing";
-    billing.department_id = org.dept["sales"].value;
-    RoutingRule attitude;
-    attitude.name = "Service attitude goes to customer service";
-    attitude.position = 30;
-    attitude.category = "service_attitude";
-    attitude.department_id = org.dept["customer_service"].value;
-    for (const RoutingRule& r : {delivery, quality, attitude, billing}) {
-      REDRESS_TRY(auto made, admin.add_routing_rule(tx, system, r));
-      (void)made;
-    }
-    for (const SanctionRule& r :
-         {SanctionRule{0, 0, 100, "verbal warning", std::nullopt},
-          SanctionRule{0, 100, 1000, "written warning", 5.0},
-          SanctionRule{0, 1000, std::nullopt, "wage deduction", 20.0}}) {
-      REDRESS_TRY(auto made, admin.add_sanction_rule(tx, system, r));
-      (void)made;
-    }
-    REDRESS_TRY(auto policy, admin.add_policy(tx, system, Policy{}));
-    (void)policy;
-    return true;
-  }));
+                for (const Category& c :
+                     {Category{"product_quality", "Product quality", {}},
+                      Category{"product_quality.defect", "Defect", "product_quality"},
+                      Category{"product_quality.damaged", "Damaged on arrival", "product_quality"},
+                      Category{"delivery_delay", "Delivery delay", {}},
+                      Category{"service_attitude", "Service attitude", {}},
+                      Category{"billing", "Billing", {}}, Category{"other", "Other", {}}}) {
+                  REDRESS_TRY(auto made, admin.add_category(tx, system, c));
+                  (void)made;
+                }
+                RoutingRule delivery;
+                delivery.name = "Delivery delays go to storage and transport";
+                delivery.position = 10;
+                delivery.category = "delivery_delay";
+                delivery.department_id = org.dept["storage_transport"].value;
+                RoutingRule quality;
+                quality.name = "Product quality goes to quality management";
+                quality.position = 20;
+                quality.category = "product_quality";
+                quality.department_id = org.dept["quality_management"].value;
+                RoutingRule billing;
+                billing.name = "Billing goes to sales";
+                billing.position = 40;
+                billing.category = "billing";
+                billing.department_id = org.dept["sales"].value;
+                RoutingRule attitude;
+                attitude.name = "Service attitude goes to customer service";
+                attitude.position = 30;
+                attitude.category = "service_attitude";
+                attitude.department_id = org.dept["customer_service"].value;
+                for (const RoutingRule& r : {delivery, quality, attitude, billing}) {
+                  REDRESS_TRY(auto made, admin.add_routing_rule(tx, system, r));
+                  (void)made;
+                }
+                for (const SanctionRule& r :
+                     {SanctionRule{0, 0, 100, "verbal warning", std::nullopt},
+                      SanctionRule{0, 100, 1000, "written warning", 5.0},
+                      SanctionRule{0, 1000, std::nullopt, "wage deduction", 20.0}}) {
+                  REDRESS_TRY(auto made, admin.add_sanction_rule(tx, system, r));
+                  (void)made;
+                }
+                REDRESS_TRY(auto policy, admin.add_policy(tx, system, Policy{}));
+                (void)policy;
+                return true;
+              }));
   (void)configured;
 
   // Complaints, each taken as far along the lifecycle as its `stage` says.
   auto step = [&](ComplaintId id, const std::string& who, app::TransitionRequest req) -> Status {
     clock.advance(std::chrono::hours(3));
     REDRESS_TRY(auto r, sync<app::TransitionResult>(store, [&](store::WriteTx& tx) {
-      return complaints.transition(tx, org.actor[who], id, req);
-    }));
+                  return complaints.transition(tx, org.actor[who], id, req);
+                }));
     (void)r;
     return {};
   };
@@ -236,10 +240,11 @@ Status load_demo(store::Store& store, Clock& real_clock) {
     in.description = t.description;
     in.demands = t.demands;
     in.channel = i % 3 == 0 ? Channel::phone : Channel::portal;
-    const Actor& intake_actor = i % 3 == 0 ? org.actor["agent"] : Actor{.kind = Actor::Kind::customer};
+    const Actor& intake_actor =
+        i % 3 == 0 ? org.actor["agent"] : Actor{.kind = Actor::Kind::customer};
     REDRESS_TRY(auto created, sync<app::IntakeResult>(store, [&](store::WriteTx& tx) {
-      return complaints.submit(tx, intake_actor, in);
-    }));
+                  return complaints.submit(tx, intake_actor, in);
+                }));
     const ComplaintId id = created.complaint.id;
     const int stage = (i * 5 + i / 12) % 12;  // 0 = new … 11 = closed, spread over the texts
     const bool suggestion = std::string(t.category) == "other";
@@ -252,20 +257,21 @@ Status load_demo(store::Store& store, Clock& real_clock) {
     REDRESS_CHECK(step(id, "agent", action(Action::take)));
     if (stage < 2) continue;
     if (suggestion) {
-      REDRESS_CHECK(step(id, "agent",
-                         action(Action::forward,
-                                {.department_ids = {org.dept["storage_transport"].value,
-                                                    org.dept["sales"].value},
-                                 .note = "Customer suggestion for the delivery planning."})));
+      REDRESS_CHECK(step(
+          id, "agent",
+          action(Action::forward,
+                 {.department_ids = {org.dept["storage_transport"].value, org.dept["sales"].value},
+                  .note = "Customer suggestion for the delivery planning."})));
       continue;
     }
     if (attitude && stage % 2 == 0) {
-      REDRESS_CHECK(step(id, "agent",
-                         action(Action::reject,
-                                {.reason = "Store CCTV and two witnesses show a courteous exchange.",
-                                 .reply_text = "Thank you for telling us. We reviewed the visit "
-                                               "carefully and could not confirm the behaviour "
-                                               "you describe; you may appeal."})));
+      REDRESS_CHECK(
+          step(id, "agent",
+               action(Action::reject,
+                      {.reason = "Store CCTV and two witnesses show a courteous exchange.",
+                       .reply_text = "Thank you for telling us. We reviewed the visit "
+                                     "carefully and could not confirm the behaviour "
+                                     "you describe; you may appeal."})));
       continue;
     }
     TransitionInput accept{.category = category,
@@ -278,59 +284,66 @@ Status load_demo(store::Store& store, Clock& real_clock) {
     REDRESS_CHECK(step(id, handler, action(Action::start_investigation)));
     clock.advance(std::chrono::hours(2));
     REDRESS_TRY(auto cause, sync<Cause>(store, [&](store::WriteTx& tx) {
-      return records.add_cause(
-          tx, org.actor[handler], id,
-          {quality ? CauseFamily::material : CauseFamily::method,
-           quality ? "Supplier batch with thin glass at the base"
-                   : "Carrier hand-over skipped on weekend shifts",
-           quality ? "Supplier QA" : "Warehouse shift lead", {}, ""});
-    }));
+                  return records.add_cause(tx, org.actor[handler], id,
+                                           {quality ? CauseFamily::material : CauseFamily::method,
+                                            quality ? "Supplier batch with thin glass at the base"
+                                                    : "Carrier hand-over skipped on weekend shifts",
+                                            quality ? "Supplier QA" : "Warehouse shift lead",
+                                            {},
+                                            ""});
+                }));
     (void)cause;
     if (stage < 4) continue;
-    app::TransitionRequest plan = action(Action::propose_plan, {.feasibility = "In stock; can be done this week."});
+    app::TransitionRequest plan =
+        action(Action::propose_plan, {.feasibility = "In stock; can be done this week."});
     plan.remedies = {Remedy{0, id, 0, quality ? RemedyType::replacement : RemedyType::refund,
-                            quality ? "Send a new unit" : "Refund the delivery fee", 
+                            quality ? "Send a new unit" : "Refund the delivery fee",
                             quality ? std::nullopt : std::optional<double>(9.90),
                             quality ? "" : "EUR"}};
     REDRESS_CHECK(step(id, handler, std::move(plan)));
     if (stage < 5) continue;
-    REDRESS_CHECK(step(id, supervisor, action(Action::approve_plan,
-                                              {.instructions = "Approved. Apologise as well."})));
+    REDRESS_CHECK(
+        step(id, supervisor,
+             action(Action::approve_plan, {.instructions = "Approved. Apologise as well."})));
     if (i % 7 == 0) {
-      REDRESS_CHECK(step(id, "director", action(Action::approve_plan,
-                                                {.instructions = "Urgent: handle today."})));
+      REDRESS_CHECK(step(id, "director",
+                         action(Action::approve_plan, {.instructions = "Urgent: handle today."})));
     }
     if (stage < 6) continue;
     REDRESS_CHECK(step(id, "agent", action(Action::record_customer_answer, {.accepted = true})));
     if (stage < 7) continue;
     clock.advance(std::chrono::hours(4));
     REDRESS_TRY(auto task, sync<Task>(store, [&](store::WriteTx& tx) {
-      return records.add_task(tx, org.actor[handler], id,
-                              {"Carry out the agreed remedy", TaskKind::corrective,
-                               org.actor[handler].user.value, clock.now() + std::chrono::days(3)});
-    }));
+                  return records.add_task(
+                      tx, org.actor[handler], id,
+                      {"Carry out the agreed remedy", TaskKind::corrective,
+                       org.actor[handler].user.value, clock.now() + std::chrono::days(3)});
+                }));
     REDRESS_TRY(auto done, sync<Task>(store, [&](store::WriteTx& tx) {
-      return records.update_task(tx, org.actor[handler], id, task.id,
-                                 {TaskStatus::done, std::string("Done and confirmed.")});
-    }));
+                  return records.update_task(
+                      tx, org.actor[handler], id, task.id,
+                      {TaskStatus::done, std::string("Done and confirmed.")});
+                }));
     (void)done;
     if (stage < 8) continue;
     REDRESS_CHECK(step(id, handler, action(Action::submit_for_verification)));
     if (stage < 9) continue;
-    REDRESS_CHECK(step(id, "qa", action(Action::verify_pass, {.note = "Checked with the customer."})));
+    REDRESS_CHECK(
+        step(id, "qa", action(Action::verify_pass, {.note = "Checked with the customer."})));
     if (stage < 10) continue;
     REDRESS_CHECK(step(id, "agent",
                        action(Action::reply, {.channel = Channel::email,
                                               .text = "The agreed remedy has been carried out. "
                                                       "Thank you for your patience."})));
     if (stage < 11) continue;
-    REDRESS_TRY(auto rated, sync<bool>(store, [&](store::WriteTx& tx) -> Result<bool> {
-      REDRESS_CHECK(records.record_satisfaction(tx, org.actor["agent"], id, 3 + i % 3, ""));
-      return true;
-    }));
+    REDRESS_TRY(
+        auto rated, sync<bool>(store, [&](store::WriteTx& tx) -> Result<bool> {
+          REDRESS_CHECK(records.record_satisfaction(tx, org.actor["agent"], id, 3 + i % 3, ""));
+          return true;
+        }));
     (void)rated;
-    REDRESS_CHECK(step(id, "agent",
-                       action(Action::close, {.lessons = "Check hand-over steps weekly."})));
+    REDRESS_CHECK(
+        step(id, "agent", action(Action::close, {.lessons = "Check hand-over steps weekly."})));
   }
   return {};
 }

@@ -27,8 +27,10 @@ int report(const Error& e) {
     case ErrorCode::invalid_argument:
     case ErrorCode::conflict:
     case ErrorCode::not_found:
-    case ErrorCode::failed_precondition: return 2;
-    default: return 3;
+    case ErrorCode::failed_precondition:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -66,7 +68,8 @@ std::string lifecycle_markdown() {
     for (const auto& [s, name] : kStateNames) {
       if (t.from.contains(s)) from += (from.empty() ? "" : ", ") + std::string(name);
     }
-    for (Role r : t.roles.members()) roles += (roles.empty() ? "" : ", ") + std::string(to_string(r));
+    for (Role r : t.roles.members())
+      roles += (roles.empty() ? "" : ", ") + std::string(to_string(r));
     for (Requirement q : t.required()) {
       req += (req.empty() ? "" : ", ") + std::string(requirement_field(q));
     }
@@ -85,8 +88,6 @@ std::string lifecycle_markdown() {
       "timeline records a `step_skipped` event naming the policy.\n";
   return out;
 }
-
-
 
 }  // namespace
 
@@ -123,7 +124,8 @@ int main(int argc, char** argv) {
   user_add->add_option("--username", username)->required();
   user_add->add_option("--password", password)->required();
   user_add->add_option("--display-name", display_name);
-  user_add->add_option("--roles", roles, "comma-separated: agent,handler,qa,supervisor,director,admin")
+  user_add
+      ->add_option("--roles", roles, "comma-separated: agent,handler,qa,supervisor,director,admin")
       ->required();
   user_add->add_option("--department", department, "department code");
   auto* user_list = user->add_subcommand("list", "List users");
@@ -206,8 +208,7 @@ int main(int argc, char** argv) {
     for (const User& u : *users) {
       std::string rs;
       for (Role r : u.roles) rs += (rs.empty() ? "" : ",") + std::string(to_string(r));
-      std::cout << u.id.value << "\t" << u.username << "\t" << rs << "\t" << u.display_name
-                << "\n";
+      std::cout << u.id.value << "\t" << u.username << "\t" << rs << "\t" << u.display_name << "\n";
     }
     return 0;
   }
@@ -256,8 +257,8 @@ int main(int argc, char** argv) {
     http::Api api(store, clock, http::ApiOptions{.attachment_dir = attachments});
     http::Router router;
     api.register_routes(router);
-    http::Server server(http::ServerOptions{.host = host, .port = port, .threads = threads},
-                        router, api.error_responder());
+    http::Server server(http::ServerOptions{.host = host, .port = port, .threads = threads}, router,
+                        api.error_responder());
     // Signals are waited for on a dedicated thread so stop() never runs in a handler.
     sigset_t signals;
     sigemptyset(&signals);

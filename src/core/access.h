@@ -14,19 +14,18 @@ namespace redress {
 struct Actor {
   enum class Kind { user, customer, system };
   Kind kind = Kind::user;
-  UserId user;                              // for Kind::user
+  UserId user;  // for Kind::user
   RoleSet roles;
-  std::optional<DepartmentId> department;   // the user's own department
-  std::vector<DepartmentId> scope;          // own department and all its sub-departments
-  bool wide_scope = false;                  // granted to see every department
-  std::optional<ComplaintId> complaint;     // for Kind::customer: the only complaint it may touch
+  std::optional<DepartmentId> department;  // the user's own department
+  std::vector<DepartmentId> scope;         // own department and all its sub-departments
+  bool wide_scope = false;                 // granted to see every department
+  std::optional<ComplaintId> complaint;    // for Kind::customer: the only complaint it may touch
 
   bool has(Role r) const { return roles.contains(r); }
 };
 
 // Roles that see every complaint regardless of department.
-inline constexpr RoleSet kOrganisationWideRoles{Role::agent, Role::qa, Role::director,
-                                                Role::admin};
+inline constexpr RoleSet kOrganisationWideRoles{Role::agent, Role::qa, Role::director, Role::admin};
 
 // Whether `actor` may read a complaint routed to `department` (nullopt: not
 // routed yet). Handlers see only routed complaints of their scope; supervisors

@@ -13,8 +13,8 @@ namespace redress {
 // Looks a name up in a {value, name} table; the tables below are the single
 // source of the wire/persisted names.
 template <class E, std::size_t N>
-constexpr std::optional<E> enum_from_name(const std::array<std::pair<E, std::string_view>, N>& table,
-                                          std::string_view name) {
+constexpr std::optional<E> enum_from_name(
+    const std::array<std::pair<E, std::string_view>, N>& table, std::string_view name) {
   for (const auto& [value, text] : table) {
     if (text == name) return value;
   }
@@ -29,17 +29,18 @@ constexpr std::string_view enum_name(const std::array<std::pair<E, std::string_v
   return "unknown";
 }
 
-#define REDRESS_ENUM_NAMES(Enum, ...)                                                        \
-  inline constexpr std::array<std::pair<Enum, std::string_view>,                            \
-                              std::initializer_list<std::pair<Enum, std::string_view>>{      \
-                                  __VA_ARGS__}                                               \
-                                  .size()>                                                   \
-      k##Enum##Names{{__VA_ARGS__}};                                                         \
-  constexpr std::string_view to_string(Enum v) { return enum_name(k##Enum##Names, v); }      \
-  template <class T>                                                                         \
-    requires std::is_same_v<T, Enum>                                                         \
-  constexpr std::optional<Enum> parse(std::string_view name) {                              \
-    return enum_from_name(k##Enum##Names, name);                                             \
+#define REDRESS_ENUM_NAMES(Enum, ...)                                               \
+  inline constexpr std::array<                                                      \
+      std::pair<Enum, std::string_view>,                                            \
+      std::initializer_list<std::pair<Enum, std::string_view>>{__VA_ARGS__}.size()> \
+      k##Enum##Names{{__VA_ARGS__}};                                                \
+  constexpr std::string_view to_string(Enum v) {                                    \
+    return enum_name(k##Enum##Names, v);                                            \
+  }                                                                                 \
+  template <class T>                                                                \
+  requires std::is_same_v<T, Enum>                                                  \
+  constexpr std::optional<Enum> parse(std::string_view name) {                      \
+    return enum_from_name(k##Enum##Names, name);                                    \
   }
 
 // Lifecycle states (SPEC §2). `withdrawn` and `verification_failed` are
@@ -70,8 +71,7 @@ REDRESS_ENUM_NAMES(State, {State::new_, "new"}, {State::assessing, "assessing"},
                    {State::responding, "responding"}, {State::resolved, "resolved"},
                    {State::closed, "closed"}, {State::rejected, "rejected"},
                    {State::forwarded, "forwarded"}, {State::withdrawn, "withdrawn"},
-                   {State::verification_failed, "verification_failed"},
-                   {State::on_hold, "on_hold"})
+                   {State::verification_failed, "verification_failed"}, {State::on_hold, "on_hold"})
 
 // What a staff member or the customer asks the lifecycle to do.
 enum class Action : std::uint8_t {
@@ -146,7 +146,14 @@ REDRESS_ENUM_NAMES(Channel, {Channel::portal, "portal"}, {Channel::email, "email
                    {Channel::api, "api"})
 
 // The six fishbone (Ishikawa) families of a root cause.
-enum class CauseFamily : std::uint8_t { people, method, machine, material, measurement, environment };
+enum class CauseFamily : std::uint8_t {
+  people,
+  method,
+  machine,
+  material,
+  measurement,
+  environment
+};
 REDRESS_ENUM_NAMES(CauseFamily, {CauseFamily::people, "people"}, {CauseFamily::method, "method"},
                    {CauseFamily::machine, "machine"}, {CauseFamily::material, "material"},
                    {CauseFamily::measurement, "measurement"},

@@ -13,8 +13,10 @@ constexpr auto kNoReq = std::array<Requirement, 4>{};
 constexpr Transition row(Action action, StateSet from, State to, RoleSet roles,
                          std::initializer_list<Requirement> reqs, std::string_view summary,
                          Destination destination = Destination::fixed, State alt_to = new_) {
-  Transition t{action, from,  to,     destination == Destination::customer_answer ? alt_to : to,
-               destination,  roles, kNoReq, 0, summary};
+  Transition t{
+      action,      from,  to,     destination == Destination::customer_answer ? alt_to : to,
+      destination, roles, kNoReq, 0,
+      summary};
   for (Requirement r : reqs) t.requirements[t.requirement_count++] = r;
   return t;
 }
@@ -43,8 +45,8 @@ constexpr std::array kTable{
         {R::instructions}, "The plan is sent back to the investigation, with instructions."),
     row(Action::record_customer_answer, {awaiting_customer}, implementing,
         {Role::customer, Role::agent}, {R::accepted},
-        "The customer accepts the plan, or rejects it with reasons.",
-        Destination::customer_answer, investigating),
+        "The customer accepts the plan, or rejects it with reasons.", Destination::customer_answer,
+        investigating),
     row(Action::submit_for_verification, {implementing}, verifying,
         {Role::handler, Role::supervisor}, {R::tasks_done},
         "All tasks are done: quality assurance checks the result."),
@@ -91,28 +93,47 @@ std::vector<Role> RoleSet::members() const {
 
 std::string_view requirement_field(Requirement r) {
   switch (r) {
-    case R::category: return "category";
-    case R::urgency: return "urgency";
-    case R::difficulty: return "difficulty";
-    case R::department: return "department_id";
-    case R::reason: return "reason";
-    case R::reply_text: return "reply_text";
-    case R::department_ids: return "department_ids";
-    case R::note: return "note";
-    case R::remedies: return "remedies";
-    case R::feasibility: return "feasibility";
-    case R::instructions: return "instructions";
-    case R::accepted: return "accepted";
-    case R::findings: return "findings";
-    case R::channel: return "channel";
-    case R::text: return "text";
-    case R::lessons_if_major: return "lessons";
-    case R::tasks_done: return "tasks";
+    case R::category:
+      return "category";
+    case R::urgency:
+      return "urgency";
+    case R::difficulty:
+      return "difficulty";
+    case R::department:
+      return "department_id";
+    case R::reason:
+      return "reason";
+    case R::reply_text:
+      return "reply_text";
+    case R::department_ids:
+      return "department_ids";
+    case R::note:
+      return "note";
+    case R::remedies:
+      return "remedies";
+    case R::feasibility:
+      return "feasibility";
+    case R::instructions:
+      return "instructions";
+    case R::accepted:
+      return "accepted";
+    case R::findings:
+      return "findings";
+    case R::channel:
+      return "channel";
+    case R::text:
+      return "text";
+    case R::lessons_if_major:
+      return "lessons";
+    case R::tasks_done:
+      return "tasks";
   }
   return "unknown";
 }
 
-const std::span<const Transition> lifecycle_table() { return kTable; }
+const std::span<const Transition> lifecycle_table() {
+  return kTable;
+}
 
 const Transition* find_transition(Action action, State state) {
   for (const Transition& t : kTable) {

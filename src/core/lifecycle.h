@@ -46,30 +46,32 @@ class RoleSet {
   std::vector<Role> members() const;
 
  private:
-  static constexpr std::uint8_t bit(Role r) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(r)); }
+  static constexpr std::uint8_t bit(Role r) {
+    return static_cast<std::uint8_t>(1u << static_cast<unsigned>(r));
+  }
   std::uint8_t bits_ = 0;
 };
 
 // A piece of data a transition cannot go without. Each maps to the request
 // field it is reported against (requirement_field), so a refusal names it.
 enum class Requirement : std::uint8_t {
-  category,         // accept: nature category from the taxonomy
-  urgency,          // accept
-  difficulty,       // accept
-  department,       // accept: given, or proposed by a routing rule
-  reason,           // reject, hold
-  reply_text,       // reject: the tactful explanation sent to the customer
-  department_ids,   // forward: the units that receive the suggestion
-  note,             // forward
-  remedies,         // propose_plan: at least one remedy
-  feasibility,      // propose_plan
-  instructions,     // approve_plan, return_plan
-  accepted,         // record_customer_answer (and a reason when not accepted)
-  findings,         // verify_fail
-  channel,          // reply: how the result was told
-  text,             // reply: what was told
-  lessons_if_major, // close: lessons learned are required for major complaints
-  tasks_done,       // submit_for_verification: no task may still be open
+  category,          // accept: nature category from the taxonomy
+  urgency,           // accept
+  difficulty,        // accept
+  department,        // accept: given, or proposed by a routing rule
+  reason,            // reject, hold
+  reply_text,        // reject: the tactful explanation sent to the customer
+  department_ids,    // forward: the units that receive the suggestion
+  note,              // forward
+  remedies,          // propose_plan: at least one remedy
+  feasibility,       // propose_plan
+  instructions,      // approve_plan, return_plan
+  accepted,          // record_customer_answer (and a reason when not accepted)
+  findings,          // verify_fail
+  channel,           // reply: how the result was told
+  text,              // reply: what was told
+  lessons_if_major,  // close: lessons learned are required for major complaints
+  tasks_done,        // submit_for_verification: no task may still be open
 };
 
 // The request field a requirement is reported against, e.g. "reply_text".
@@ -77,9 +79,9 @@ std::string_view requirement_field(Requirement r);
 
 // Where a transition leads when the outcome is not a fixed state.
 enum class Destination : std::uint8_t {
-  fixed,             // Transition::to
-  held_from,         // resume: back to the state the complaint was put on hold from
-  customer_answer,   // record_customer_answer: `to` if accepted, `alt_to` if not
+  fixed,            // Transition::to
+  held_from,        // resume: back to the state the complaint was put on hold from
+  customer_answer,  // record_customer_answer: `to` if accepted, `alt_to` if not
 };
 
 // One row of the lifecycle table.
@@ -100,10 +102,9 @@ struct Transition {
 };
 
 // States in which staff work on the case; hold and withdraw start here.
-inline constexpr StateSet kWorkingStates{State::assessing,         State::assigned,
-                                         State::investigating,     State::plan_review,
-                                         State::awaiting_customer, State::implementing,
-                                         State::verifying,         State::responding};
+inline constexpr StateSet kWorkingStates{
+    State::assessing,         State::assigned,     State::investigating, State::plan_review,
+    State::awaiting_customer, State::implementing, State::verifying,     State::responding};
 
 // States from which no action but appeal (rejected) or reopen (closed) leads on.
 constexpr bool is_terminal(State s) {

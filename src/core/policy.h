@@ -19,10 +19,10 @@ struct Policy {
   bool supervisor_approval = true;      // plan_review needs a supervisor's approval
   bool director_for_urgent = true;      // urgent complaints also need a director's guidance
   std::optional<double> director_compensation_threshold = 1000.0;  // above it a director decides
-  bool customer_agreement = true;       // the approved plan is put to the customer
-  bool qa_verification = true;          // QA verifies the result
-  int reopen_window_days = 30;          // a resolved complaint may be reopened this long
-  int appeal_window_days = 30;          // a rejection may be appealed this long
+  bool customer_agreement = true;  // the approved plan is put to the customer
+  bool qa_verification = true;     // QA verifies the result
+  int reopen_window_days = 30;     // a resolved complaint may be reopened this long
+  int appeal_window_days = 30;     // a rejection may be appealed this long
 };
 
 // The policy that governs a complaint: the most specific match wins

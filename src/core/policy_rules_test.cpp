@@ -36,9 +36,14 @@ TEST(Policy, DirectorRequiredForUrgentOrLargeCompensation) {
 
 TEST(Routing, FirstMatchInPositionOrder) {
   std::vector<RoutingRule> rules(3);
-  rules[0] = {.id = 1, .position = 20, .name = "quality", .category = "quality", .department_id = 2};
-  rules[1] = {.id = 2, .position = 10, .name = "delivery", .category = "delivery", .department_id = 3};
-  rules[2] = {.id = 3, .position = 5, .name = "late words", .keywords = {"LATE", "retraso"},
+  rules[0] = {
+      .id = 1, .position = 20, .name = "quality", .category = "quality", .department_id = 2};
+  rules[1] = {
+      .id = 2, .position = 10, .name = "delivery", .category = "delivery", .department_id = 3};
+  rules[2] = {.id = 3,
+              .position = 5,
+              .name = "late words",
+              .keywords = {"LATE", "retraso"},
               .department_id = 4};
   RoutingSubject s;
   s.category = "delivery";
@@ -64,7 +69,10 @@ TEST(Routing, FirstMatchInPositionOrder) {
 TEST(Sanction, BandsByLoss) {
   std::vector<SanctionRule> rules{
       {.id = 1, .min_loss = 0, .max_loss = 100, .sanction = "verbal warning"},
-      {.id = 2, .min_loss = 100, .max_loss = 1000, .sanction = "written warning",
+      {.id = 2,
+       .min_loss = 100,
+       .max_loss = 1000,
+       .sanction = "written warning",
        .wage_deduction_percent = 5},
       {.id = 3, .min_loss = 1000, .sanction = "deduction", .wage_deduction_percent = 20},
   };

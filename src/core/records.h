@@ -128,7 +128,8 @@ struct Message {
   ComplaintId complaint;
   Direction direction = Direction::outbound;
   Channel channel = Channel::email;
-  std::string kind;  // acknowledgement, question, proposal, rejection, reply, survey, customer, note
+  std::string
+      kind;  // acknowledgement, question, proposal, rejection, reply, survey, customer, note
   std::string body;
   std::optional<UserId> author;
   Instant at;
@@ -140,8 +141,8 @@ struct Attachment {
   std::string filename;
   std::string content_type;
   std::int64_t size = 0;
-  std::string sha256;        // hex
-  std::string storage_key;   // file name under the attachment directory
+  std::string sha256;       // hex
+  std::string storage_key;  // file name under the attachment directory
   std::optional<UserId> uploaded_by;
   Instant at;
 };
@@ -156,7 +157,7 @@ struct AccountabilityEntry {
   std::string proposed_sanction;
   std::optional<double> proposed_deduction_percent;
   std::optional<std::int64_t> sanction_rule_id;
-  std::string sanction;          // as confirmed by a supervisor
+  std::string sanction;  // as confirmed by a supervisor
   std::optional<double> deduction_percent;
   std::optional<UserId> confirmed_by;
   std::optional<Instant> confirmed_at;
@@ -194,10 +195,10 @@ struct Event {
   Instant at;
   std::string actor_kind;  // user | customer | system
   std::optional<UserId> actor;
-  std::string action;      // a lifecycle action or a record change, e.g. "cause_added"
+  std::string action;  // a lifecycle action or a record change, e.g. "cause_added"
   std::optional<State> from_state;
   std::optional<State> to_state;
-  std::string data;        // JSON object with the details (before → after, ids, texts)
+  std::string data;  // JSON object with the details (before → after, ids, texts)
   std::string prev_hash;
   std::string hash;
 };

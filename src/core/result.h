@@ -23,8 +23,8 @@ enum class ErrorCode {
   too_many_requests,    // rate limit hit
   payload_too_large,    // body or upload over its limit
   unsupported_media_type,
-  unavailable,          // storage could not commit; safe to retry
-  internal,             // a bug or an unexpected storage failure
+  unavailable,  // storage could not commit; safe to retry
+  internal,     // a bug or an unexpected storage failure
 };
 
 // One violated rule on one input field, e.g. {"remedies", "at least one is required"}.
@@ -42,7 +42,8 @@ struct Error {
 
   static Error invalid(std::string field, std::string message) {
     std::string summary = field + ": " + message;
-    return Error{ErrorCode::invalid_argument, std::move(summary),
+    return Error{ErrorCode::invalid_argument,
+                 std::move(summary),
                  {FieldError{std::move(field), std::move(message)}}};
   }
   static Error invalid(std::vector<FieldError> fields) {
@@ -76,7 +77,9 @@ using Result = std::expected<T, Error>;
 using Status = std::expected<void, Error>;
 
 // Shorthand for returning an error from a function returning Result<T>.
-inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+inline std::unexpected<Error> fail(Error e) {
+  return std::unexpected<Error>(std::move(e));
+}
 
 }  // namespace redress
 
@@ -84,14 +87,14 @@ inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std:
 // Used as: REDRESS_TRY(auto user, users.find(id));
 #define REDRESS_CONCAT_INNER(a, b) a##b
 #define REDRESS_CONCAT(a, b) REDRESS_CONCAT_INNER(a, b)
-#define REDRESS_TRY_IMPL(tmp, decl, expr)                          \
-  auto tmp = (expr);                                               \
+#define REDRESS_TRY_IMPL(tmp, decl, expr)                                       \
+  auto tmp = (expr);                                                            \
   if (!tmp) return ::std::unexpected<::redress::Error>(std::move(tmp).error()); \
   decl = std::move(*tmp)
 #define REDRESS_TRY(decl, expr) REDRESS_TRY_IMPL(REDRESS_CONCAT(try_tmp_, __LINE__), decl, expr)
 // Propagates the error of a Status-returning expression.
-#define REDRESS_CHECK(expr)                                                  \
-  do {                                                                       \
-    auto check_tmp_ = (expr);                                                \
+#define REDRESS_CHECK(expr)                                                                     \
+  do {                                                                                          \
+    auto check_tmp_ = (expr);                                                                   \
     if (!check_tmp_) return ::std::unexpected<::redress::Error>(std::move(check_tmp_).error()); \
   } while (0)

@@ -34,8 +34,9 @@ const RoutingRule* first_matching_rule(std::span<const RoutingRule> rules,
                                        const RoutingSubject& subject) {
   std::vector<const RoutingRule*> ordered;
   for (const RoutingRule& r : rules) ordered.push_back(&r);
-  std::stable_sort(ordered.begin(), ordered.end(),
-                   [](const RoutingRule* a, const RoutingRule* b) { return a->position < b->position; });
+  std::stable_sort(ordered.begin(), ordered.end(), [](const RoutingRule* a, const RoutingRule* b) {
+    return a->position < b->position;
+  });
   const std::string text = ascii_lower(subject.text);
   for (const RoutingRule* r : ordered) {
     if (!r->active) continue;

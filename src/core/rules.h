@@ -22,7 +22,7 @@ struct RoutingRule {
   std::optional<std::string> category;  // matches the category or any of its sub-categories
   std::optional<Channel> channel;
   std::optional<Urgency> urgency;
-  std::vector<std::string> keywords;    // any keyword found in the text (case-insensitive) matches
+  std::vector<std::string> keywords;  // any keyword found in the text (case-insensitive) matches
   std::int64_t department_id = 0;
   std::optional<std::int64_t> assignee_id;
   bool active = true;
@@ -35,7 +35,7 @@ struct RoutingSubject {
   std::vector<std::string> category_ancestors;  // parent codes of `category`, nearest first
   Channel channel = Channel::portal;
   std::optional<Urgency> urgency;
-  std::string text;                              // description, demands and object
+  std::string text;  // description, demands and object
 };
 
 // The first active rule, in position order, whose conditions all hold.

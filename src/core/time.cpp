@@ -48,7 +48,8 @@ std::optional<Instant> parse_iso8601(std::string_view text) {
       !expect(text, pos, '-') || !read_digits(text, pos, 2, d)) {
     return std::nullopt;
   }
-  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                           day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   Instant result = time_point_cast<Millis>(sys_days{ymd});
   if (pos == text.size()) return result;

@@ -41,7 +41,11 @@ std::string format_iso8601(Instant at);
 // else, including impossible dates such as 2026-02-30.
 std::optional<Instant> parse_iso8601(std::string_view text);
 
-inline std::int64_t to_epoch_ms(Instant at) { return at.time_since_epoch().count(); }
-inline Instant from_epoch_ms(std::int64_t ms) { return Instant{Millis{ms}}; }
+inline std::int64_t to_epoch_ms(Instant at) {
+  return at.time_since_epoch().count();
+}
+inline Instant from_epoch_ms(std::int64_t ms) {
+  return Instant{Millis{ms}};
+}
 
 }  // namespace redress

@@ -17,7 +17,9 @@ namespace {
 
 constexpr std::string_view kSessionCookie = "redress_session";
 
-Response json_response(int status, const Json& body) { return Response::json(status, body.dump()); }
+Response json_response(int status, const Json& body) {
+  return Response::json(status, body.dump());
+}
 
 std::optional<std::string> cookie(const Request& r, std::string_view name) {
   auto header = r.header("Cookie");
@@ -71,13 +73,16 @@ Result<std::optional<std::int64_t>> if_match(const Request& r) {
 
 // A malformed body is a 400, not a 422: the request could not be read at all.
 Response body_problem(const Error& e) {
-  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 && e.fields[0].field == "body") {
+  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 &&
+      e.fields[0].field == "body") {
     return problem(400, "the body " + e.fields[0].message);
   }
   return problem(e);
 }
 
-std::string list_cursor(std::int64_t last_id) { return "c" + std::to_string(last_id); }
+std::string list_cursor(std::int64_t last_id) {
+  return "c" + std::to_string(last_id);
+}
 
 Result<std::int64_t> parse_cursor(std::string_view cursor) {
   if (cursor.size() < 2 || cursor.size() > 20 || cursor[0] != 'c' ||
@@ -172,8 +177,14 @@ Result<app::TransitionRequest> read_transition(const Json& body) {
 }  // namespace
 
 Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)), auth_(store, clock),
-      complaints_(clock), records_(clock), admin_(clock), portal_(complaints_, records_) {
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      auth_(store, clock),
+      complaints_(clock),
+      records_(clock),
+      admin_(clock),
+      portal_(complaints_, records_) {
   magic_ = magic_open(MAGIC_MIME_TYPE);
   if (!magic_ || magic_load(static_cast<magic_t>(magic_), nullptr) != 0) {
     throw std::runtime_error("libmagic could not load its database");
@@ -192,7 +203,8 @@ void Api::add(Router& router, std::string method, std::string pattern, std::stri
 }
 
 ErrorResponder Api::error_responder() const {
-  return [](int status, std::string_view detail, const Request*) { return problem(status, detail); };
+  return
+      [](int status, std::string_view detail, const Request*) { return problem(status, detail); };
 }
 
 Result<app::Authenticated> Api::authenticate(const Request& request, bool write) const {
@@ -247,7 +259,9 @@ Api::Awaitable Api::run_create(CreateJob job) {
 
 void Api::register_routes(Router& router) {
   add(router, "GET", "/healthz", "operations", "Liveness: the process answers.",
-      [](Request&) -> Awaitable { co_return json_response(200, Json{{"status", "ok"}}); });
+      [](Request&) -> Awaitable {
+        co_return json_response(200, Json{{"status", "ok"}});
+      });
   add(router, "GET", "/readyz", "operations", "Readiness: the store answers a query.",
       [this](Request&) -> Awaitable {
         auto r = store_.read<std::string>(
@@ -268,16 +282,15 @@ void Api::register_routes(Router& router) {
           }
           for (Role r : t.roles.members()) roles.push_back(to_string(r));
           for (Requirement q : t.required()) required.push_back(requirement_field(q));
-          rows.push_back({{"action", to_string(t.action)},
-                          {"from", from},
-                          {"to", t.destination == Destination::held_from ? "(held_from)"
-                                                                          : to_string(t.to)},
-                          {"alt_to", t.destination == Destination::customer_answer
-                                         ? Json(to_string(t.alt_to))
-                                         : Json(nullptr)},
-                          {"roles", roles},
-                          {"requires", required},
-                          {"summary", t.summary}});
+          rows.push_back(
+              {{"action", to_string(t.action)},
+               {"from", from},
+               {"to", t.destination == Destination::held_from ? "(held_from)" : to_string(t.to)},
+               {"alt_to", t.destination == Destination::customer_answer ? Json(to_string(t.alt_to))
+                                                                        : Json(nullptr)},
+               {"roles", roles},
+               {"requires", required},
+               {"summary", t.summary}});
         }
         co_return json_response(200, Json{{"transitions", rows}});
       });
@@ -312,10 +325,9 @@ void Api::register_auth(Router& router) {
         if (!result) co_return problem(result.error());
         Response resp = json_response(
             200, Json{{"user", user_json(result->user)}, {"csrf_token", result->csrf_token}});
-        resp.with_header("Set-Cookie",
-                         std::string(kSessionCookie) + "=" + result->session_token +
-                             "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
-                             (options_.secure_cookies ? "; Secure" : ""));
+        resp.with_header("Set-Cookie", std::string(kSessionCookie) + "=" + result->session_token +
+                                           "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
+                                           (options_.secure_cookies ? "; Secure" : ""));
         co_return resp;
       });
   add(router, "POST", "/api/v1/auth/logout", "auth", "End the cookie session.",
@@ -341,8 +353,7 @@ void Api::register_auth(Router& router) {
         co_return json_response(200, Json{{"user", user_json(who->user)}});
       });
   add(router, "POST", "/api/v1/auth/tokens", "auth",
-      "Create a bearer API token for integrations (shown once).",
-      [this](Request& r) -> Awaitable {
+      "Create a bearer API token for integrations (shown once).", [this](Request& r) -> Awaitable {
         auto who = authenticate(r, true);
         if (!who) co_return problem(who.error());
         auto body = parse_json_object(r.body);
@@ -351,9 +362,8 @@ void Api::register_auth(Router& router) {
         FieldReader f(*body, errors);
         std::string name = f.str("name", 100).value_or("");
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
-        auto token = co_await write<std::string>([&](store::WriteTx& tx) {
-          return auth_.create_api_token(tx, who->actor, name);
-        });
+        auto token = co_await write<std::string>(
+            [&](store::WriteTx& tx) { return auth_.create_api_token(tx, who->actor, name); });
         if (!token) co_return problem(token.error());
         co_return json_response(201, Json{{"token", *token}, {"name", name}});
       });
@@ -374,8 +384,8 @@ void Api::register_complaints(Router& router) {
         app::IntakeRequest req = read_intake(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         const Actor actor = who->actor;
-        CreateJob create = [this, actor, req = std::move(req)](
-                               store::WriteTx& tx) mutable -> Result<Response> {
+        CreateJob create = [this, actor,
+                            req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
           REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
           Json j = complaint_json(view);
@@ -409,7 +419,8 @@ void Api::register_complaints(Router& router) {
         }
         if (auto v = r.query_param("urgency")) {
           filter.urgency = parse<Urgency>(*v);
-          if (!filter.urgency) errors.push_back({"urgency", "must be urgent, important or general"});
+          if (!filter.urgency)
+            errors.push_back({"urgency", "must be urgent, important or general"});
         }
         if (auto v = r.query_param("category")) filter.category = std::string(*v);
         if (auto v = number("department_id")) filter.department = DepartmentId{*v};
@@ -428,13 +439,14 @@ void Api::register_complaints(Router& router) {
         }
         if (auto v = r.query_param("cursor")) {
           auto c = parse_cursor(*v);
-          if (!c) errors.push_back(c.error().fields.front());
-          else filter.before_id = *c;
+          if (!c)
+            errors.push_back(c.error().fields.front());
+          else
+            filter.before_id = *c;
         }
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
-        auto rows = store_.read<std::vector<app::ComplaintView>>([&](const store::ReadTx& tx) {
-          return complaints_.list(tx, who->actor, filter);
-        });
+        auto rows = store_.read<std::vector<app::ComplaintView>>(
+            [&](const store::ReadTx& tx) { return complaints_.list(tx, who->actor, filter); });
         if (!rows) co_return problem(rows.error());
         Json items = Json::array();
         for (const auto& v : *rows) items.push_back(complaint_json(v));
@@ -497,8 +509,8 @@ void Api::register_complaints(Router& router) {
         }
         for (const auto& [key, value] : body->items()) {
           static const std::vector<std::string> known{
-              "subject", "description", "demands", "place", "people_involved", "language",
-              "category", "tags", "urgency", "difficulty", "object", "impact"};
+              "subject",  "description", "demands", "place",      "people_involved", "language",
+              "category", "tags",        "urgency", "difficulty", "object",          "impact"};
           if (std::find(known.begin(), known.end(), key) == known.end()) {
             errors.push_back({key, "cannot be changed here (use a transition or its resource)"});
           }

@@ -11,10 +11,13 @@ namespace redress::http {
 
 namespace {
 
-Response json_response(int status, const Json& body) { return Response::json(status, body.dump()); }
+Response json_response(int status, const Json& body) {
+  return Response::json(status, body.dump());
+}
 
 Response body_problem(const Error& e) {
-  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 && e.fields[0].field == "body") {
+  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 &&
+      e.fields[0].field == "body") {
     return problem(400, "the body " + e.fields[0].message);
   }
   return problem(e);
@@ -126,8 +129,10 @@ void Api::register_admin(Router& router) {
         u.password = f.str("password", 1024).value_or("");
         u.display_name = f.str("display_name", 200).value_or("");
         for (const std::string& name : f.strings("roles").value_or(std::vector<std::string>{})) {
-          if (auto role = parse<Role>(name)) u.roles.push_back(*role);
-          else errors.push_back({"roles", "'" + name + "' is not a role"});
+          if (auto role = parse<Role>(name))
+            u.roles.push_back(*role);
+          else
+            errors.push_back({"roles", "'" + name + "' is not a role"});
         }
         u.department_id = f.integer("department_id");
         u.wide_scope = f.boolean("wide_scope").value_or(false);
@@ -329,8 +334,8 @@ void Api::register_public(Router& router) {
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         Actor customer;
         customer.kind = Actor::Kind::customer;
-        CreateJob create = [this, customer, req = std::move(req)](
-                               store::WriteTx& tx) mutable -> Result<Response> {
+        CreateJob create = [this, customer,
+                            req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
           Json j{{"tracking_code", created.complaint.tracking_code},
                  {"access_token", created.access_token},
@@ -388,10 +393,8 @@ std::string Api::openapi_json() const {
       if (seg.size() > 1 && seg[1] == ':') {
         const std::string name = seg.substr(2);
         seg = "/{" + name + "}";
-        parameters.push_back({{"name", name},
-                              {"in", "path"},
-                              {"required", true},
-                              {"schema", {{"type", "string"}}}});
+        parameters.push_back(
+            {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
       }
       path += seg;
       start = end;
@@ -401,8 +404,7 @@ std::string Api::openapi_json() const {
     Json op{{"summary", d.summary},
             {"tags", Json::array({d.tag})},
             {"responses",
-             {{"default",
-               {{"description", "JSON, or application/problem+json on error"}}}}}};
+             {{"default", {{"description", "JSON, or application/problem+json on error"}}}}}};
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;
   }
@@ -410,8 +412,9 @@ std::string Api::openapi_json() const {
            {"info",
             {{"title", "Redress API"},
              {"version", "1"},
-             {"description", "Customer complaint management: the lifecycle of SPEC §2 over HTTP. "
-                             "See docs/api.md for a walk-through."}}},
+             {"description",
+              "Customer complaint management: the lifecycle of SPEC §2 over HTTP. "
+              "See docs/api.md for a walk-through."}}},
            {"paths", paths}};
   return doc.dump(2);
 }

@@ -16,7 +16,9 @@ namespace redress::http {
 
 namespace {
 
-Response json_response(int status, const Json& body) { return Response::json(status, body.dump()); }
+Response json_response(int status, const Json& body) {
+  return Response::json(status, body.dump());
+}
 
 std::optional<std::int64_t> number_param(const Request& r, std::string_view name) {
   auto text = r.path_param(name);
@@ -28,15 +30,16 @@ std::optional<std::int64_t> number_param(const Request& r, std::string_view name
 }
 
 Response body_problem(const Error& e) {
-  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 && e.fields[0].field == "body") {
+  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 &&
+      e.fields[0].field == "body") {
     return problem(400, "the body " + e.fields[0].message);
   }
   return problem(e);
 }
 
 constexpr std::array<std::string_view, 8> kAllowedUploadTypes{
-    "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
-    "text/csv",  "application/csv"};
+    "image/png",       "image/jpeg", "image/gif", "image/webp",
+    "application/pdf", "text/plain", "text/csv",  "application/csv"};
 
 // A safe file name for the record (no directories, no control characters).
 std::string clean_filename(std::string_view name) {
@@ -107,7 +110,8 @@ void Api::register_records(Router& router) {
                for (const auto& a : rows) items.push_back(attachment_json(a));
                return Json{{"items", items}};
              });
-  add(router, "POST", "/api/v1/complaints/:id/attachments", "case file",
+  add(
+      router, "POST", "/api/v1/complaints/:id/attachments", "case file",
       "Upload evidence (multipart/form-data, field 'file'; images, PDF, text; 10 MiB).",
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, true);
@@ -125,22 +129,22 @@ void Api::register_records(Router& router) {
         for (const Part& part : *parts) {
           if (part.name != "file") continue;
           if (part.data.size() > options_.max_upload_bytes) {
-            co_return problem(Error{ErrorCode::payload_too_large, "a file is larger than 10 MiB",
-                                    {}});
+            co_return problem(
+                Error{ErrorCode::payload_too_large, "a file is larger than 10 MiB", {}});
           }
           std::string type;
           {
             std::lock_guard lock(magic_mutex_);
-            const char* t = magic_buffer(static_cast<magic_t>(magic_), part.data.data(),
-                                         part.data.size());
+            const char* t =
+                magic_buffer(static_cast<magic_t>(magic_), part.data.data(), part.data.size());
             type = t ? t : "application/octet-stream";
           }
           if (std::find(kAllowedUploadTypes.begin(), kAllowedUploadTypes.end(), type) ==
               kAllowedUploadTypes.end()) {
-            co_return problem(Error{ErrorCode::unsupported_media_type,
-                                    "files of type " + type +
-                                        " are not accepted (images, PDF and text are)",
-                                    {{"file", "unsupported type " + type}}});
+            co_return problem(
+                Error{ErrorCode::unsupported_media_type,
+                      "files of type " + type + " are not accepted (images, PDF and text are)",
+                      {{"file", "unsupported type " + type}}});
           }
           app::StoredUpload u;
           u.filename = clean_filename(part.filename.value_or("attachment"));
@@ -191,9 +195,9 @@ void Api::register_records(Router& router) {
           return fail(Error::not_found("attachment"));
         });
         if (!found) co_return problem(found.error());
-        std::ifstream in(options_.attachment_dir / found->storage_key.substr(0, 2) /
-                             found->storage_key,
-                         std::ios::binary);
+        std::ifstream in(
+            options_.attachment_dir / found->storage_key.substr(0, 2) / found->storage_key,
+            std::ios::binary);
         if (!in) co_return problem(Error::internal("the attachment file is missing"));
         std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         Response resp = Response::text(200, std::move(data), found->content_type);
@@ -239,30 +243,32 @@ void Api::register_records(Router& router) {
         co_return json_response(201, cause_json(*c));
       });
 
-  list_route("/api/v1/complaints/:id/plan", "The remedy plan, with earlier rounds as history.",
-             [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
-               Json history = Json::array();
-               Json current = Json::array();
-               for (int round = 1; round <= c.plan_round; ++round) {
-                 REDRESS_TRY(auto rows, tx.records().remedies(c.id, round));
-                 Json remedies = Json::array();
-                 for (const auto& m : rows) remedies.push_back(remedy_json(m));
-                 if (round == c.plan_round) current = remedies;
-                 else history.push_back(Json{{"round", round}, {"remedies", remedies}});
-               }
-               return Json{{"round", c.plan_round},
-                           {"feasibility", c.feasibility},
-                           {"estimated_cost", c.estimated_cost ? Json(*c.estimated_cost)
-                                                               : Json(nullptr)},
-                           {"remedies", current},
-                           {"supervisor_approved", c.supervisor_approved},
-                           {"director_approved", c.director_approved},
-                           {"instructions", c.plan_instructions},
-                           {"customer_accepted", c.customer_accepted ? Json(*c.customer_accepted)
-                                                                     : Json(nullptr)},
-                           {"customer_reason", c.customer_answer_reason},
-                           {"history", history}};
-             });
+  list_route(
+      "/api/v1/complaints/:id/plan", "The remedy plan, with earlier rounds as history.",
+      [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
+        Json history = Json::array();
+        Json current = Json::array();
+        for (int round = 1; round <= c.plan_round; ++round) {
+          REDRESS_TRY(auto rows, tx.records().remedies(c.id, round));
+          Json remedies = Json::array();
+          for (const auto& m : rows) remedies.push_back(remedy_json(m));
+          if (round == c.plan_round)
+            current = remedies;
+          else
+            history.push_back(Json{{"round", round}, {"remedies", remedies}});
+        }
+        return Json{
+            {"round", c.plan_round},
+            {"feasibility", c.feasibility},
+            {"estimated_cost", c.estimated_cost ? Json(*c.estimated_cost) : Json(nullptr)},
+            {"remedies", current},
+            {"supervisor_approved", c.supervisor_approved},
+            {"director_approved", c.director_approved},
+            {"instructions", c.plan_instructions},
+            {"customer_accepted", c.customer_accepted ? Json(*c.customer_accepted) : Json(nullptr)},
+            {"customer_reason", c.customer_answer_reason},
+            {"history", history}};
+      });
 
   list_route("/api/v1/complaints/:id/tasks", "Corrective and preventive tasks.",
              [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
@@ -404,13 +410,13 @@ void Api::register_records(Router& router) {
         });
         if (!saved) co_return problem(saved.error());
         Json items = Json::array();
-        for (const auto& a : saved->improvement_actions) items.push_back(improvement_action_json(a));
-        co_return json_response(200, Json{{"lessons", saved->lessons},
-                                          {"improvement_actions", items}});
+        for (const auto& a : saved->improvement_actions)
+          items.push_back(improvement_action_json(a));
+        co_return json_response(200,
+                                Json{{"lessons", saved->lessons}, {"improvement_actions", items}});
       });
 
-  list_route("/api/v1/complaints/:id/satisfaction",
-             "The satisfaction score and the feedback log.",
+  list_route("/api/v1/complaints/:id/satisfaction", "The satisfaction score and the feedback log.",
              [](const store::ReadTx& tx, const Complaint& c) -> Result<Json> {
                REDRESS_TRY(auto rows, tx.records().feedback(c.id));
                Json log = Json::array();
@@ -421,10 +427,10 @@ void Api::register_records(Router& router) {
                                     {"source", f.source},
                                     {"at", format_iso8601(f.at)}});
                }
-               return Json{{"score", c.satisfaction_score ? Json(*c.satisfaction_score)
-                                                          : Json(nullptr)},
-                           {"comment", c.satisfaction_comment},
-                           {"feedback", log}};
+               return Json{
+                   {"score", c.satisfaction_score ? Json(*c.satisfaction_score) : Json(nullptr)},
+                   {"comment", c.satisfaction_comment},
+                   {"feedback", log}};
              });
   add(router, "POST", "/api/v1/complaints/:id/satisfaction", "case file",
       "Record the customer's satisfaction (1–5) given by phone or in person.",

@@ -2,8 +2,9 @@
 // writer thread, a worker pool) into a coroutine running on an io thread.
 #pragma once
 
-#include <utility>  // before the asio headers (g++ 12 with Boost 1.74)
-
+// clang-format off
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp needs std::exchange (g++ 12)
+// clang-format on
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -50,10 +51,10 @@ class CallbackState {
   void complete(std::exception_ptr error, std::optional<T> value) {
     if (done_.exchange(true)) return;
     auto executor = std::move(work_);  // keeps the io_context alive until the post is queued
-    boost::asio::post(executor, [handler = std::move(handler_), error,
-                                 value = std::move(value)]() mutable {
-      std::move(handler)(error, std::move(value));
-    });
+    boost::asio::post(executor,
+                      [handler = std::move(handler_), error, value = std::move(value)]() mutable {
+                        std::move(handler)(error, std::move(value));
+                      });
   }
 
  private:

@@ -27,8 +27,7 @@ Result<Json> parse_json_object(const std::string& body) {
 const Json* FieldReader::get(const char* name, Json::value_t type, const char* type_name) {
   auto it = object_.find(name);
   if (it == object_.end() || it->is_null()) return nullptr;
-  const bool ok = it->type() == type ||
-                  (type == Json::value_t::number_float && it->is_number()) ||
+  const bool ok = it->type() == type || (type == Json::value_t::number_float && it->is_number()) ||
                   (type == Json::value_t::number_integer && it->is_number_integer());
   if (!ok) {
     error(name, std::string("must be ") + type_name);
@@ -114,7 +113,9 @@ const Json* FieldReader::array(const char* name) {
   return get(name, Json::value_t::array, "an array");
 }
 
-Json iso(const std::optional<Instant>& t) { return t ? Json(format_iso8601(*t)) : Json(nullptr); }
+Json iso(const std::optional<Instant>& t) {
+  return t ? Json(format_iso8601(*t)) : Json(nullptr);
+}
 
 Json remedy_json(const Remedy& r) {
   return {{"id", r.id},
@@ -355,18 +356,18 @@ Json public_json(const app::PublicView& v) {
             {"feasibility", c.feasibility},
             {"customer_accepted", opt(c.customer_accepted)}};
   }
-  return {{"tracking_code", c.tracking_code},
-          {"state", to_string(c.state)},
-          {"received_at", format_iso8601(c.received_at)},
-          {"subject", c.subject},
-          {"description", c.description},
-          {"demands", c.demands},
-          {"messages", messages},
-          {"plan", plan},
-          {"satisfaction", {{"score", opt(c.satisfaction_score)},
-                            {"comment", c.satisfaction_comment}}},
-          {"follow_up_tracking_code", opt(v.follow_up_tracking_code)},
-          {"allowed_actions", v.allowed_actions}};
+  return {
+      {"tracking_code", c.tracking_code},
+      {"state", to_string(c.state)},
+      {"received_at", format_iso8601(c.received_at)},
+      {"subject", c.subject},
+      {"description", c.description},
+      {"demands", c.demands},
+      {"messages", messages},
+      {"plan", plan},
+      {"satisfaction", {{"score", opt(c.satisfaction_score)}, {"comment", c.satisfaction_comment}}},
+      {"follow_up_tracking_code", opt(v.follow_up_tracking_code)},
+      {"allowed_actions", v.allowed_actions}};
 }
 
 }  // namespace redress::http

@@ -19,16 +19,16 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 // Handlers may modify it (e.g. middleware adding context) but must not keep references
 // to it past the handler's completion. Not synchronised: one coroutine uses it at a time.
 struct Request {
-  std::string method;      // as sent, case-sensitive: "GET", "POST", …
-  std::string path;        // percent-decoded path without the query string; for display and
-                           // logging only — "%2F" decodes to "/" here, so route on path_params
-  std::string raw_path;    // the path exactly as sent (still percent-encoded); what the router
-                           // matched
-  Fields query;            // decoded query parameters in the order sent ("+" became a space)
-  Fields path_params;      // filled by the router: for pattern ":id", the pair {"id", value},
-                           // value percent-decoded per segment
-  Fields headers;          // as received, names in the client's spelling
-  std::string body;        // the whole body, at most the route's max_body_bytes
+  std::string method;    // as sent, case-sensitive: "GET", "POST", …
+  std::string path;      // percent-decoded path without the query string; for display and
+                         // logging only — "%2F" decodes to "/" here, so route on path_params
+  std::string raw_path;  // the path exactly as sent (still percent-encoded); what the router
+                         // matched
+  Fields query;          // decoded query parameters in the order sent ("+" became a space)
+  Fields path_params;    // filled by the router: for pattern ":id", the pair {"id", value},
+                         // value percent-decoded per segment
+  Fields headers;        // as received, names in the client's spelling
+  std::string body;      // the whole body, at most the route's max_body_bytes
   std::string remote_address;  // peer IP address as text ("127.0.0.1", "::1")
 
   // Value of the first header named `name`, compared case-insensitively; nullopt if absent.

@@ -88,8 +88,8 @@ TEST(Response, FactoriesSetContentType) {
   EXPECT_EQ(json.header("content-type"), "application/json");
   EXPECT_EQ(json.body, R"({"id":1})");
 
-  Response text = Response::text(200, "ok").with_header("Set-Cookie", "a=1").with_header(
-      "Set-Cookie", "b=2");
+  Response text =
+      Response::text(200, "ok").with_header("Set-Cookie", "a=1").with_header("Set-Cookie", "b=2");
   EXPECT_EQ(text.header("Content-Type"), "text/plain; charset=utf-8");
   EXPECT_EQ(text.headers.size(), 3u);
 

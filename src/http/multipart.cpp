@@ -90,7 +90,9 @@ std::optional<std::string> decode_ext_value(std::string_view v) {
   return std::move(*decoded);
 }
 
-Error bad_body(std::string message) { return Error::invalid("body", std::move(message)); }
+Error bad_body(std::string message) {
+  return Error::invalid("body", std::move(message));
+}
 
 // Fills name, filename and content_type of `part` from its header block.
 Status parse_part_headers(std::string_view block, std::size_t index, Part& part) {
@@ -111,8 +113,8 @@ Status parse_part_headers(std::string_view block, std::size_t index, Part& part)
     } else if (iequals(name, "Content-Disposition")) {
       auto parsed = parse_header_value(value);
       if (!parsed) {
-        return fail(bad_body("part " + std::to_string(index + 1) +
-                             " has a malformed Content-Disposition"));
+        return fail(
+            bad_body("part " + std::to_string(index + 1) + " has a malformed Content-Disposition"));
       }
       if (const std::string* n = parsed->param("name")) {
         part.name = *n;
@@ -126,8 +128,8 @@ Status parse_part_headers(std::string_view block, std::size_t index, Part& part)
     }
   }
   if (!has_name) {
-    return fail(bad_body("part " + std::to_string(index + 1) +
-                         " has no name in its Content-Disposition"));
+    return fail(
+        bad_body("part " + std::to_string(index + 1) + " has no name in its Content-Disposition"));
   }
   return {};
 }

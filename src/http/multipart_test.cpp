@@ -47,10 +47,11 @@ TEST(Multipart, ParsesFieldsAndTwoFilesWithQuotedBoundary) {
 
 TEST(Multipart, KeepsBinaryDataWithCrlfsAndDashes) {
   const std::string data = "\r\n--\r\n\0\xff\r\n--bound\x01\r\n\r\n"s;  // near-delimiters, NUL
-  const std::string body = "--boundary42\r\n"
-                           "Content-Disposition: form-data; name=\"blob\"; filename=\"x.bin\"\r\n"
-                           "Content-Type: application/octet-stream\r\n\r\n" +
-                           data + "\r\n--boundary42--";
+  const std::string body =
+      "--boundary42\r\n"
+      "Content-Disposition: form-data; name=\"blob\"; filename=\"x.bin\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n" +
+      data + "\r\n--boundary42--";
   auto parts = parse_multipart("Multipart/Form-Data;boundary=boundary42", body);
   ASSERT_TRUE(parts.has_value()) << parts.error().message;
   ASSERT_EQ(parts->size(), 1u);
@@ -124,9 +125,10 @@ TEST(Multipart, NoDelimiterOrMalformedPartFails) {
   EXPECT_FALSE(parse_multipart("multipart/form-data; boundary=b", "just text").has_value());
   EXPECT_FALSE(parse_multipart("multipart/form-data; boundary=b", "").has_value());
   // Delimiter followed by junk instead of CRLF.
-  EXPECT_FALSE(parse_multipart("multipart/form-data; boundary=b",
-                               "--bjunk\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b--")
-                   .has_value());
+  EXPECT_FALSE(
+      parse_multipart("multipart/form-data; boundary=b",
+                      "--bjunk\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b--")
+          .has_value());
   // Headers not ended by an empty line before the next delimiter.
   EXPECT_FALSE(parse_multipart("multipart/form-data; boundary=b",
                                "--b\r\nContent-Disposition: form-data; name=a\r\n--b--")

@@ -8,36 +8,61 @@ namespace {
 
 std::string_view title_for(int status) {
   switch (status) {
-    case 400: return "Bad request";
-    case 401: return "Authentication required";
-    case 403: return "Forbidden";
-    case 404: return "Not found";
-    case 405: return "Method not allowed";
-    case 409: return "Conflict with the current state";
-    case 412: return "Precondition failed";
-    case 413: return "Payload too large";
-    case 415: return "Unsupported media type";
-    case 422: return "Invalid data";
-    case 429: return "Too many requests";
-    case 503: return "Service unavailable";
-    default: return "Internal server error";
+    case 400:
+      return "Bad request";
+    case 401:
+      return "Authentication required";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not found";
+    case 405:
+      return "Method not allowed";
+    case 409:
+      return "Conflict with the current state";
+    case 412:
+      return "Precondition failed";
+    case 413:
+      return "Payload too large";
+    case 415:
+      return "Unsupported media type";
+    case 422:
+      return "Invalid data";
+    case 429:
+      return "Too many requests";
+    case 503:
+      return "Service unavailable";
+    default:
+      return "Internal server error";
   }
 }
 
 std::string_view type_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::not_found: return "not-found";
-    case ErrorCode::invalid_argument: return "invalid-data";
-    case ErrorCode::failed_precondition: return "wrong-state";
-    case ErrorCode::conflict: return "conflict";
-    case ErrorCode::stale_version: return "stale-version";
-    case ErrorCode::forbidden: return "forbidden";
-    case ErrorCode::unauthenticated: return "unauthenticated";
-    case ErrorCode::too_many_requests: return "rate-limited";
-    case ErrorCode::payload_too_large: return "payload-too-large";
-    case ErrorCode::unsupported_media_type: return "unsupported-media-type";
-    case ErrorCode::unavailable: return "unavailable";
-    case ErrorCode::internal: return "internal";
+    case ErrorCode::not_found:
+      return "not-found";
+    case ErrorCode::invalid_argument:
+      return "invalid-data";
+    case ErrorCode::failed_precondition:
+      return "wrong-state";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::stale_version:
+      return "stale-version";
+    case ErrorCode::forbidden:
+      return "forbidden";
+    case ErrorCode::unauthenticated:
+      return "unauthenticated";
+    case ErrorCode::too_many_requests:
+      return "rate-limited";
+    case ErrorCode::payload_too_large:
+      return "payload-too-large";
+    case ErrorCode::unsupported_media_type:
+      return "unsupported-media-type";
+    case ErrorCode::unavailable:
+      return "unavailable";
+    case ErrorCode::internal:
+      return "internal";
   }
   return "internal";
 }
@@ -64,18 +89,30 @@ Response make(int status, std::string_view type, std::string_view detail,
 
 int status_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::invalid_argument: return 422;
-    case ErrorCode::failed_precondition: return 409;
-    case ErrorCode::conflict: return 409;
-    case ErrorCode::stale_version: return 412;
-    case ErrorCode::forbidden: return 403;
-    case ErrorCode::unauthenticated: return 401;
-    case ErrorCode::too_many_requests: return 429;
-    case ErrorCode::payload_too_large: return 413;
-    case ErrorCode::unsupported_media_type: return 415;
-    case ErrorCode::unavailable: return 503;
-    case ErrorCode::internal: return 500;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::invalid_argument:
+      return 422;
+    case ErrorCode::failed_precondition:
+      return 409;
+    case ErrorCode::conflict:
+      return 409;
+    case ErrorCode::stale_version:
+      return 412;
+    case ErrorCode::forbidden:
+      return 403;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::too_many_requests:
+      return 429;
+    case ErrorCode::payload_too_large:
+      return 413;
+    case ErrorCode::unsupported_media_type:
+      return 415;
+    case ErrorCode::unavailable:
+      return 503;
+    case ErrorCode::internal:
+      return 500;
   }
   return 500;
 }

@@ -75,7 +75,8 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
   compiled_.push_back(std::move(compiled));
 }
 
-bool Router::matches(const std::vector<Segment>& pattern, const std::vector<std::string>& segments) {
+bool Router::matches(const std::vector<Segment>& pattern,
+                     const std::vector<std::string>& segments) {
   if (pattern.size() != segments.size()) return false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i].param ? segments[i].empty() : pattern[i].text != segments[i]) return false;

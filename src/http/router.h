@@ -2,8 +2,9 @@
 // see Router::match for the rules.
 #pragma once
 
-#include <utility>  // before the asio headers (g++ 12 with Boost 1.74)
-
+// clang-format off
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp needs std::exchange (g++ 12)
+// clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <functional>
@@ -85,7 +86,8 @@ class Router {
     bool param = false;
   };
   // True when every segment of `pattern` matches the decoded `segments`.
-  static bool matches(const std::vector<Segment>& pattern, const std::vector<std::string>& segments);
+  static bool matches(const std::vector<Segment>& pattern,
+                      const std::vector<std::string>& segments);
 
   std::vector<Route> routes_;
   std::vector<std::vector<Segment>> compiled_;  // compiled_[i] belongs to routes_[i]

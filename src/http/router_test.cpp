@@ -8,9 +8,8 @@ namespace redress::http {
 namespace {
 
 Handler named(std::string name) {
-  return [name](Request&) -> boost::asio::awaitable<Response> {
-    co_return Response::text(200, name);
-  };
+  return
+      [name](Request&) -> boost::asio::awaitable<Response> { co_return Response::text(200, name); };
 }
 
 // The route's handler is identified by its pattern and method.

@@ -1,7 +1,8 @@
 #include "http/server.h"
 
-#include <utility>  // before the asio headers (g++ 12 with Boost 1.74)
-
+// clang-format off
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp needs std::exchange (g++ 12)
+// clang-format on
 #include <algorithm>
 #include <array>
 #include <boost/asio/co_spawn.hpp>
@@ -47,7 +48,9 @@ constexpr std::size_t kLingerBytes = 1 << 20;
 // Pause after a failed accept (e.g. out of file descriptors) so the loop does not spin.
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
 
-std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view view(beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
 bool is_token_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -64,7 +67,8 @@ bool lists_close(std::string_view value) {
   while (!value.empty()) {
     const std::size_t comma = value.find(',');
     std::string_view token = value.substr(0, comma);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+      token.remove_prefix(1);
     while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
     if (iequals(token, "close")) return true;
     if (comma == std::string_view::npos) break;
@@ -184,8 +188,8 @@ tcp::endpoint resolve(const std::string& host, std::uint16_t port) {
   if (!ec) return {address, port};
   asio::io_context ioc;
   tcp::resolver resolver(ioc);
-  const auto results = resolver.resolve(host, std::to_string(port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  const auto results = resolver.resolve(
+      host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec) throw std::system_error(ec, "cannot resolve " + host);
   if (results.empty()) {
     throw std::system_error(std::make_error_code(std::errc::address_not_available),
@@ -220,6 +224,7 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   bool shared_acceptor = false;  // one acceptor (on workers[0]) hands out connections
   std::size_t next_worker = 0;   // round-robin for the shared acceptor; workers[0]'s thread
+  std::vector<std::thread::id> thread_ids;  // written by start(), then only read
 
   std::mutex mutex;
   std::condition_variable stop_requested_cv;
@@ -238,14 +243,13 @@ struct Server::Impl {
       } catch (...) {  // fall through to the plain answer
       }
     }
-    return Response::text(status, std::string(view(bhttp::obsolete_reason(
-                                      static_cast<bhttp::status>(status)))));
+    return Response::text(
+        status, std::string(view(bhttp::obsolete_reason(static_cast<bhttp::status>(status)))));
   }
 
   bool on_io_thread() const {
-    return std::any_of(workers.begin(), workers.end(), [](const auto& w) {
-      return w->thread.get_id() == std::this_thread::get_id();
-    });
+    return std::find(thread_ids.begin(), thread_ids.end(), std::this_thread::get_id()) !=
+           thread_ids.end();
   }
 
   void join() {
@@ -294,9 +298,9 @@ struct Server::Impl {
     for (;;) {
       Worker& target = shared_acceptor ? *workers[next_worker++ % workers.size()] : w;
       boost::system::error_code ec;
-      tcp::socket socket = co_await w.acceptor->async_accept(
-          asio::any_io_executor(target.ioc->get_executor()),
-          asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await w.acceptor->async_accept(asio::any_io_executor(target.ioc->get_executor()),
+                                            asio::redirect_error(asio::use_awaitable, ec));
       if (w.stopping || !w.acceptor->is_open()) co_return;
       if (ec) {
         asio::steady_timer pause(*w.ioc, kAcceptBackoff);
@@ -310,8 +314,7 @@ struct Server::Impl {
   // Writes `response` and, when `close`, shuts the connection down (draining unread input
   // first if `linger`). Returns false when the connection is finished.
   asio::awaitable<bool> respond(Worker& w, beast::tcp_stream& stream, Response response,
-                                const Request* request, unsigned version, bool close,
-                                bool linger) {
+                                const Request* request, unsigned version, bool close, bool linger) {
     if (auto connection = response.header("Connection"); connection && lists_close(*connection)) {
       close = true;
     }
@@ -355,7 +358,11 @@ struct Server::Impl {
     socket.set_option(tcp::no_delay(true), ec);
     std::string remote_address;
     if (const auto peer = socket.remote_endpoint(ec); !ec) {
-      remote_address = peer.address().to_string();
+      auto address = peer.address();
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {  // a dual-stack "::" listener
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+      }
+      remote_address = address.to_string();
     }
     beast::tcp_stream stream(std::move(socket));
     connection.stream = &stream;
@@ -363,8 +370,8 @@ struct Server::Impl {
 
     while (!w.stopping) {
       bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(
-          std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+      parser.header_limit(
+          static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
       // Not boost::none: Beast 1.74 then rejects every Content-Length as over the limit.
       // The route's own limit is set once the route is known.
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -382,9 +389,9 @@ struct Server::Impl {
         }
         const bool too_big = ec == bhttp::error::header_limit;
         Response response =
-            too_big ? error_response(431, "the request head is larger than the server accepts",
-                                     nullptr)
-                    : error_response(400, "malformed HTTP request: " + ec.message(), nullptr);
+            too_big
+                ? error_response(431, "the request head is larger than the server accepts", nullptr)
+                : error_response(400, "malformed HTTP request: " + ec.message(), nullptr);
         co_await respond(w, stream, std::move(response), nullptr, 11, true, true);
         co_return;
       }
@@ -418,10 +425,9 @@ struct Server::Impl {
           request.path_params = std::move(found->params);
           const std::size_t limit = route->options.max_body_bytes;
           if (const auto length = parser.content_length(); length && *length > limit) {
-            early = error_response(413,
-                                   "the request body is larger than " + std::to_string(limit) +
-                                       " bytes",
-                                   &request);
+            early = error_response(
+                413, "the request body is larger than " + std::to_string(limit) + " bytes",
+                &request);
             must_close = true;
           } else {
             parser.body_limit(limit);
@@ -429,8 +435,8 @@ struct Server::Impl {
         } else if (std::get<Router::Miss>(match) == Router::Miss::not_found) {
           early = error_response(404, "nothing is served at " + request.path, &request);
         } else {
-          early = error_response(
-              405, request.method + " is not allowed on " + request.path, &request);
+          early =
+              error_response(405, request.method + " is not allowed on " + request.path, &request);
           std::string allow;
           for (const auto& method : router.allowed_methods(request.raw_path)) {
             allow += (allow.empty() ? "" : ", ") + method;
@@ -452,13 +458,13 @@ struct Server::Impl {
         co_await bhttp::async_read(stream, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {
-          early = error_response(
-              413,
-              "the request body is larger than " +
-                  std::to_string(route->options.max_body_bytes) + " bytes",
-              &request);
+          early = error_response(413,
+                                 "the request body is larger than " +
+                                     std::to_string(route->options.max_body_bytes) + " bytes",
+                                 &request);
           must_close = true;
-        } else if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+        } else if (ec &&
+                   ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
                    ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
           early = error_response(400, "malformed request body: " + ec.message(), &request);
           must_close = true;
@@ -504,7 +510,7 @@ Server::~Server() {
 }
 
 std::uint16_t Server::start() {
-  std::lock_guard lock(impl_->mutex);
+  std::unique_lock lock(impl_->mutex);
   if (impl_->started) throw std::logic_error("Server::start called twice");
   Impl& impl = *impl_;
 
@@ -517,8 +523,8 @@ std::uint16_t Server::start() {
   if (auto ec = listen_on(*workers[0]->acceptor, endpoint, count > 1)) {
     // Some systems refuse SO_REUSEPORT; bind once without it before giving up.
     if (count == 1 || listen_on(*workers[0]->acceptor, endpoint, false)) {
-      throw std::system_error(ec, "cannot listen on " + impl.options.host + ":" +
-                                      std::to_string(impl.options.port));
+      throw std::system_error(
+          ec, "cannot listen on " + impl.options.host + ":" + std::to_string(impl.options.port));
     }
     impl.shared_acceptor = true;
   }
@@ -535,7 +541,24 @@ std::uint16_t Server::start() {
   for (auto& w : impl.workers) {
     if (w->acceptor) asio::co_spawn(*w->ioc, impl.accept_loop(*w), asio::detached);
   }
-  for (auto& w : impl.workers) w->thread = std::thread([&w = *w] { Impl::run(w); });
+  try {
+    for (auto& w : impl.workers) {
+      w->thread = std::thread([&impl, &w = *w] {
+        { std::lock_guard wait_for_start(impl.mutex); }  // thread_ids is complete after this
+        Impl::run(w);
+      });
+      impl.thread_ids.push_back(w->thread.get_id());
+    }
+  } catch (...) {  // out of threads: undo, so the destructor does not wait forever
+    for (auto& w : impl.workers) w->ioc->stop();
+    lock.unlock();
+    for (auto& w : impl.workers) {
+      if (w->thread.joinable()) w->thread.join();
+    }
+    impl.workers.clear();
+    impl.thread_ids.clear();
+    throw;
+  }
   impl.started = true;
   return endpoint.port();
 }

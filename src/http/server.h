@@ -16,9 +16,9 @@
 namespace redress::http {
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";  // IP literal or a name resolved once at start()
-  std::uint16_t port = 8080;       // 0 picks a free port; start() returns it
-  unsigned threads = 2;            // io threads, one io_context each; 0 counts as 1
+  std::string host = "127.0.0.1";            // IP literal or a name resolved once at start()
+  std::uint16_t port = 8080;                 // 0 picks a free port; start() returns it
+  unsigned threads = 2;                      // io threads, one io_context each; 0 counts as 1
   std::size_t max_header_bytes = 16 * 1024;  // larger request heads are answered with 431
   // Deadline for each phase of a request: waiting for / reading the head, reading the body,
   // writing the response. An idle keep-alive connection is closed after it.
@@ -36,7 +36,8 @@ struct ServerOptions {
 // `detail` is a sentence for the log. For 500 it is the exception's what(), which may
 // contain internals: log it, do not copy it into the body. `request` is null when the
 // request could not be parsed (400, 431); otherwise it has method, path, headers and
-// remote_address (its body may be unread). Called concurrently from every io thread, so it
+// remote_address (its body may be unread; for a 400 about the target, path and raw_path
+// hold the whole target as sent). Called concurrently from every io thread, so it
 // must be thread-safe; it must not block. If it throws, a plain-text response is sent.
 using ErrorResponder =
     std::function<Response(int status, std::string_view detail, const Request* request)>;

@@ -1,8 +1,9 @@
 #include "http/server.h"
 
+// clang-format off
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp needs std::exchange (g++ 12)
+// clang-format on
 #include <gtest/gtest.h>
-
-#include <utility>  // before the asio headers (g++ 12 with Boost 1.74)
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -36,13 +37,17 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string str(beast::string_view s) { return std::string(s.data(), s.size()); }
+std::string str(beast::string_view s) {
+  return std::string(s.data(), s.size());
+}
 
 // A small blocking client; every operation gives up after a few seconds so a broken server
 // fails the test instead of hanging it.
 class Client {
  public:
-  explicit Client(std::uint16_t port) { stream_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)); }
+  explicit Client(std::uint16_t port) {
+    stream_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
 
   boost::system::error_code write_raw(std::string data) {
     stream_.expires_after(5s);
@@ -78,11 +83,11 @@ class Client {
     return parser.release();
   }
 
-  bhttp::response<bhttp::string_body> request(std::string method, std::string target,
-                                              std::string body = {},
-                                              std::vector<std::pair<std::string, std::string>> headers = {},
-                                              unsigned version = 11) {
-    EXPECT_FALSE(send(std::move(method), std::move(target), std::move(body), std::move(headers), version));
+  bhttp::response<bhttp::string_body> request(
+      std::string method, std::string target, std::string body = {},
+      std::vector<std::pair<std::string, std::string>> headers = {}, unsigned version = 11) {
+    EXPECT_FALSE(
+        send(std::move(method), std::move(target), std::move(body), std::move(headers), version));
     return read();
   }
 
@@ -131,7 +136,8 @@ class ServerTest : public ::testing::TestWithParam<unsigned> {
             });
           });
       const bool same = std::this_thread::get_id() == before;
-      co_return Response::text(200, value.value_or("error") + (same ? " same-thread" : " other-thread"));
+      co_return Response::text(200,
+                               value.value_or("error") + (same ? " same-thread" : " other-thread"));
     });
     router_.add("GET", "/callback-dropped", [](Request&) -> asio::awaitable<Response> {
       try {
@@ -150,9 +156,10 @@ class ServerTest : public ::testing::TestWithParam<unsigned> {
     router_.add("GET", "/bad-header", [](Request&) -> asio::awaitable<Response> {
       co_return Response::text(200, "x").with_header("X-Evil", "a\r\nSet-Cookie: b=1");
     });
-    router_.add("POST", "/small", [](Request& r) -> asio::awaitable<Response> {
-      co_return Response::text(200, r.body);
-    }, RouteOptions{.max_body_bytes = 16});
+    router_.add(
+        "POST", "/small",
+        [](Request& r) -> asio::awaitable<Response> { co_return Response::text(200, r.body); },
+        RouteOptions{.max_body_bytes = 16});
     router_.add("GET", "/slow", [](Request&) -> asio::awaitable<Response> {
       asio::steady_timer timer(co_await asio::this_coro::executor, 300ms);
       co_await timer.async_wait(asio::use_awaitable);
@@ -162,14 +169,16 @@ class ServerTest : public ::testing::TestWithParam<unsigned> {
       co_return Response::text(204, "ignored body");
     });
 
-    server_ = std::make_unique<Server>(ServerOptions{.port = 0, .threads = GetParam()}, router_,
-                                       [this](int status, std::string_view detail, const Request* request) {
-                                         std::lock_guard lock(errors_mutex_);
-                                         errors_.push_back(std::to_string(status) + " " + std::string(detail) +
-                                                           (request ? " [" + request->method + " " + request->path + "]" : " [-]"));
-                                         return Response::text(status, "{\"status\":" + std::to_string(status) + "}",
-                                                               "application/problem+json");
-                                       });
+    server_ = std::make_unique<Server>(
+        ServerOptions{.port = 0, .threads = GetParam()}, router_,
+        [this](int status, std::string_view detail, const Request* request) {
+          std::lock_guard lock(errors_mutex_);
+          errors_.push_back(
+              std::to_string(status) + " " + std::string(detail) +
+              (request ? " [" + request->method + " " + request->path + "]" : " [-]"));
+          return Response::text(status, "{\"status\":" + std::to_string(status) + "}",
+                                "application/problem+json");
+        });
     port_ = server_->start();
   }
 
@@ -235,9 +244,9 @@ TEST_P(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
 
 TEST_P(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   Client client(port_);
-  ASSERT_FALSE(client.write_raw(
-      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nA"
-      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nB"));
+  ASSERT_FALSE(
+      client.write_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nA"
+                       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nB"));
   EXPECT_EQ(client.read().body(), "A");
   EXPECT_EQ(client.read().body(), "B");
 }
@@ -286,9 +295,9 @@ TEST_P(ServerTest, ContentLengthOverTheRouteLimitIs413WithoutReadingTheBody) {
 
 TEST_P(ServerTest, ChunkedBodyOverTheRouteLimitIs413) {
   Client client(port_);
-  ASSERT_FALSE(client.write_raw(
-      "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n"));
+  ASSERT_FALSE(
+      client.write_raw("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n"));
   auto res = client.read();
   EXPECT_EQ(res.result_int(), 413);
   EXPECT_TRUE(client.closed_by_server());
@@ -299,9 +308,9 @@ TEST_P(ServerTest, BodyAtTheRouteLimitIsAccepted) {
   auto res = client.request("POST", "/small", std::string(16, 'x'));
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(res.body(), std::string(16, 'x'));
-  ASSERT_FALSE(client.write_raw(
-      "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
+  ASSERT_FALSE(
+      client.write_raw("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
   EXPECT_EQ(client.read().body(), "abcde");
 }
 
@@ -443,11 +452,69 @@ TEST_P(ServerTest, StopLetsARequestInFlightFinish) {
   EXPECT_THROW(Client{port_}, boost::system::system_error);  // no longer listening
 }
 
+TEST_P(ServerTest, ConflictingBodyLengthsAre400AndClose) {
+  for (const char* head : {
+           "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: "
+           "chunked\r\n\r\n",
+           "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: "
+           "3\r\n\r\n",
+           "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+       }) {
+    Client client(port_);
+    ASSERT_FALSE(client.write_raw(std::string(head) + "abc"));
+    EXPECT_EQ(client.read().result_int(), 400) << head;
+    EXPECT_TRUE(client.closed_by_server()) << head;
+  }
+}
+
+TEST(Server, StopClosesRequestsThatOutlastTheDrainTimeout) {
+  Router router;
+  router.add("GET", "/forever", [](Request&) -> asio::awaitable<Response> {
+    asio::steady_timer timer(co_await asio::this_coro::executor, 30s);
+    co_await timer.async_wait(asio::use_awaitable);
+    co_return Response::text(200, "too late");
+  });
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  router.add("GET", "/late-callback", [&](Request&) -> asio::awaitable<Response> {
+    co_await await_callback<int>([&](std::move_only_function<void(int)> callback) {
+      std::lock_guard lock(mutex);
+      threads.emplace_back([callback = std::move(callback)]() mutable {
+        std::this_thread::sleep_for(1500ms);
+        callback(1);  // after the server stopped: queued on a stopped io_context, never run
+      });
+    });
+    co_return Response::text(200, "too late");
+  });
+  {
+    Server server(ServerOptions{.port = 0, .threads = 2, .drain_timeout = 1s}, router, nullptr);
+    const auto port = server.start();
+    int forever_status = -1;
+    int callback_status = -1;
+    std::thread a([&] { forever_status = Client(port).request("GET", "/forever").result_int(); });
+    std::thread b(
+        [&] { callback_status = Client(port).request("GET", "/late-callback").result_int(); });
+    std::this_thread::sleep_for(200ms);
+    const auto start = Clock::now();
+    server.stop();
+    const auto took = Clock::now() - start;
+    a.join();
+    b.join();
+    EXPECT_GE(took, 900ms);
+    EXPECT_LT(took, 2s);
+    EXPECT_EQ(forever_status, 0);  // closed without an answer
+    EXPECT_EQ(callback_status, 0);
+    std::lock_guard lock(mutex);
+    for (auto& t : threads) t.join();  // the callback fires while the Server still exists
+  }
+}
+
 TEST(Server, StartThrowsWhenThePortIsTaken) {
   asio::io_context ioc;
   tcp::acceptor taken(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   Router router;
-  Server server(ServerOptions{.port = taken.local_endpoint().port(), .threads = 2}, router, nullptr);
+  Server server(ServerOptions{.port = taken.local_endpoint().port(), .threads = 2}, router,
+                nullptr);
   EXPECT_THROW(server.start(), std::system_error);
 }
 

@@ -8,7 +8,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string to_json_array(const std::vector<std::string>& items) { return Json(items).dump(); }
+std::string to_json_array(const std::vector<std::string>& items) {
+  return Json(items).dump();
+}
 
 std::vector<std::string> from_json_array(const std::string& text) {
   std::vector<std::string> out;
@@ -20,7 +22,9 @@ std::vector<std::string> from_json_array(const std::string& text) {
   return out;
 }
 
-SqlValue ms(Instant t) { return to_epoch_ms(t); }
+SqlValue ms(Instant t) {
+  return to_epoch_ms(t);
+}
 SqlValue ms(const std::optional<Instant>& t) {
   return t ? SqlValue{to_epoch_ms(*t)} : SqlValue{};
 }
@@ -204,21 +208,23 @@ std::string placeholders(int from, int to) {
 
 Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
   const std::string columns = std::string(kComplaintColumns).substr(4);  // without "id, "
-  const std::string sql = "INSERT INTO complaints (" + columns + ") VALUES (" +
-                          placeholders(1, 49) + ") RETURNING id";
+  const std::string sql =
+      "INSERT INTO complaints (" + columns + ") VALUES (" + placeholders(1, 49) + ") RETURNING id";
   const auto p = complaint_params(c);
   REDRESS_TRY(auto rows, s_.query(sql, p));
   return ComplaintId{rows.at(0).i64(0)};
 }
 
 Result<std::optional<Complaint>> ComplaintRepo::find(ComplaintId cid) const {
-  const std::string sql = std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE id = $1";
+  const std::string sql =
+      std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE id = $1";
   REDRESS_TRY(auto rows, s_.query(sql, params(cid.value)));
   if (rows.empty()) return std::optional<Complaint>{};
   return complaint_from_row(rows[0]);
 }
 
-Result<std::optional<Complaint>> ComplaintRepo::find_by_tracking_code(const std::string& code) const {
+Result<std::optional<Complaint>> ComplaintRepo::find_by_tracking_code(
+    const std::string& code) const {
   const std::string sql =
       std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE tracking_code = $1";
   REDRESS_TRY(auto rows, s_.query(sql, params(code)));
@@ -284,10 +290,11 @@ Result<std::vector<Complaint>> ComplaintRepo::list(const ComplaintFilter& f) con
 }
 
 Status ComplaintRepo::link(ComplaintId from, ComplaintId to, const std::string& kind) {
-  REDRESS_TRY(auto changed,
-              s_.exec("INSERT INTO complaint_links (complaint_id, related_id, kind) VALUES ($1, $2, "
-                      "$3) ON CONFLICT DO NOTHING",
-                      params(from.value, to.value, kind)));
+  REDRESS_TRY(
+      auto changed,
+      s_.exec("INSERT INTO complaint_links (complaint_id, related_id, kind) VALUES ($1, $2, "
+              "$3) ON CONFLICT DO NOTHING",
+              params(from.value, to.value, kind)));
   (void)changed;
   return {};
 }
@@ -316,7 +323,7 @@ Result<std::optional<Customer>> CustomerRepo::find(CustomerId cid) const {
                                   params(cid.value)));
   if (rows.empty()) return std::optional<Customer>{};
   const auto& r = rows[0];
-  return Customer{CustomerId{r.i64(0)}, r.text(1), r.text(2), r.text(3), r.text(4),
+  return Customer{CustomerId{r.i64(0)},   r.text(1), r.text(2), r.text(3), r.text(4),
                   opt_enum<Channel>(r, 5)};
 }
 
@@ -348,13 +355,13 @@ Result<std::vector<Cause>> CaseRecordRepo::causes(ComplaintId cid) const {
 }
 
 Result<std::int64_t> CaseRecordRepo::add_remedy(const Remedy& m) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO remedies (complaint_id, plan_round, type, "
-                                  "description, amount, currency) VALUES ($1, $2, $3, $4, $5, $6) "
-                                  "RETURNING id",
-                                  std::vector<SqlValue>{id(m.complaint),
-                                                        static_cast<std::int64_t>(m.plan_round),
-                                                        name(m.type), m.description,
-                                                        sql_value(m.amount), m.currency}));
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO remedies (complaint_id, plan_round, type, "
+                       "description, amount, currency) VALUES ($1, $2, $3, $4, $5, $6) "
+                       "RETURNING id",
+                       std::vector<SqlValue>{id(m.complaint),
+                                             static_cast<std::int64_t>(m.plan_round), name(m.type),
+                                             m.description, sql_value(m.amount), m.currency}));
   return rows.at(0).i64(0);
 }
 
@@ -391,9 +398,10 @@ Status CaseRecordRepo::update_task(const Task& t) {
 }
 
 Result<std::vector<Task>> CaseRecordRepo::tasks(ComplaintId cid) const {
-  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, title, kind, owner_id, due_at, status, "
-                                  "notes, created_at FROM tasks WHERE complaint_id = $1 ORDER BY id",
-                                  params(cid.value)));
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT id, complaint_id, title, kind, owner_id, due_at, status, "
+                       "notes, created_at FROM tasks WHERE complaint_id = $1 ORDER BY id",
+                       params(cid.value)));
   std::vector<Task> out;
   for (const auto& r : rows) {
     out.push_back(Task{r.i64(0), ComplaintId{r.i64(1)}, r.text(2),
@@ -405,12 +413,12 @@ Result<std::vector<Task>> CaseRecordRepo::tasks(ComplaintId cid) const {
 }
 
 Result<std::int64_t> CaseRecordRepo::add_message(const Message& m) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO messages (complaint_id, direction, channel, kind, "
-                                  "body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                                  "RETURNING id",
-                                  std::vector<SqlValue>{id(m.complaint), name(m.direction),
-                                                        name(m.channel), m.kind, m.body,
-                                                        id(m.author), ms(m.at)}));
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO messages (complaint_id, direction, channel, kind, "
+                       "body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                       "RETURNING id",
+                       std::vector<SqlValue>{id(m.complaint), name(m.direction), name(m.channel),
+                                             m.kind, m.body, id(m.author), ms(m.at)}));
   return rows.at(0).i64(0);
 }
 
@@ -421,8 +429,8 @@ Result<std::vector<Message>> CaseRecordRepo::messages(ComplaintId cid) const {
   std::vector<Message> out;
   for (const auto& r : rows) {
     out.push_back(Message{r.i64(0), ComplaintId{r.i64(1)}, req_enum(r, 2, Direction::internal),
-                          req_enum(r, 3, Channel::api), r.text(4), r.text(5),
-                          opt_id<UserTag>(r, 6), from_epoch_ms(r.i64(7))});
+                          req_enum(r, 3, Channel::api), r.text(4), r.text(5), opt_id<UserTag>(r, 6),
+                          from_epoch_ms(r.i64(7))});
   }
   return out;
 }
@@ -431,10 +439,9 @@ Result<std::int64_t> CaseRecordRepo::add_attachment(const Attachment& a) {
   REDRESS_TRY(auto rows, s_.query("INSERT INTO attachments (complaint_id, filename, content_type, "
                                   "size, sha256, storage_key, uploaded_by, at) VALUES ($1, $2, $3, "
                                   "$4, $5, $6, $7, $8) RETURNING id",
-                                  std::vector<SqlValue>{id(a.complaint), a.filename,
-                                                        a.content_type, a.size, a.sha256,
-                                                        a.storage_key, id(a.uploaded_by),
-                                                        ms(a.at)}));
+                                  std::vector<SqlValue>{id(a.complaint), a.filename, a.content_type,
+                                                        a.size, a.sha256, a.storage_key,
+                                                        id(a.uploaded_by), ms(a.at)}));
   return rows.at(0).i64(0);
 }
 
@@ -446,26 +453,24 @@ Result<std::vector<Attachment>> CaseRecordRepo::attachments(ComplaintId cid) con
   std::vector<Attachment> out;
   for (const auto& r : rows) {
     out.push_back(Attachment{r.i64(0), ComplaintId{r.i64(1)}, r.text(2), r.text(3), r.i64(4),
-                             r.text(5), r.text(6), opt_id<UserTag>(r, 7),
-                             from_epoch_ms(r.i64(8))});
+                             r.text(5), r.text(6), opt_id<UserTag>(r, 7), from_epoch_ms(r.i64(8))});
   }
   return out;
 }
 
 Result<std::int64_t> CaseRecordRepo::add_accountability(const AccountabilityEntry& e) {
-  REDRESS_TRY(auto rows,
-              s_.query("INSERT INTO accountability (complaint_id, kind, subject, finding, "
-                       "loss_amount, proposed_sanction, proposed_deduction_percent, "
-                       "sanction_rule_id, sanction, deduction_percent, confirmed_by, confirmed_at, "
-                       "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                       "$11, $12, $13, $14) RETURNING id",
-                       std::vector<SqlValue>{id(e.complaint), e.kind, e.subject, e.finding,
-                                             sql_value(e.loss_amount), e.proposed_sanction,
-                                             sql_value(e.proposed_deduction_percent),
-                                             sql_value(e.sanction_rule_id), e.sanction,
-                                             sql_value(e.deduction_percent), id(e.confirmed_by),
-                                             ms(e.confirmed_at), id(e.recorded_by),
-                                             ms(e.recorded_at)}));
+  REDRESS_TRY(
+      auto rows,
+      s_.query("INSERT INTO accountability (complaint_id, kind, subject, finding, "
+               "loss_amount, proposed_sanction, proposed_deduction_percent, "
+               "sanction_rule_id, sanction, deduction_percent, confirmed_by, confirmed_at, "
+               "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+               "$11, $12, $13, $14) RETURNING id",
+               std::vector<SqlValue>{
+                   id(e.complaint), e.kind, e.subject, e.finding, sql_value(e.loss_amount),
+                   e.proposed_sanction, sql_value(e.proposed_deduction_percent),
+                   sql_value(e.sanction_rule_id), e.sanction, sql_value(e.deduction_percent),
+                   id(e.confirmed_by), ms(e.confirmed_at), id(e.recorded_by), ms(e.recorded_at)}));
   return rows.at(0).i64(0);
 }
 
@@ -510,8 +515,8 @@ Result<std::vector<AccountabilityEntry>> CaseRecordRepo::accountability(Complain
 
 Status CaseRecordRepo::replace_improvement_actions(ComplaintId cid,
                                                    const std::vector<ImprovementAction>& actions) {
-  REDRESS_TRY(auto removed,
-              s_.exec("DELETE FROM improvement_actions WHERE complaint_id = $1", params(cid.value)));
+  REDRESS_TRY(auto removed, s_.exec("DELETE FROM improvement_actions WHERE complaint_id = $1",
+                                    params(cid.value)));
   (void)removed;
   for (const auto& a : actions) {
     REDRESS_TRY(auto added,
@@ -554,8 +559,8 @@ Result<std::vector<Feedback>> CaseRecordRepo::feedback(ComplaintId cid) const {
                                   params(cid.value)));
   std::vector<Feedback> out;
   for (const auto& r : rows) {
-    Feedback f{r.i64(0), ComplaintId{r.i64(1)}, r.text(2), std::nullopt, r.text(4), r.text(5),
-               from_epoch_ms(r.i64(6))};
+    Feedback f{r.i64(0),  ComplaintId{r.i64(1)},  r.text(2), std::nullopt, r.text(4),
+               r.text(5), from_epoch_ms(r.i64(6))};
     if (auto s = r.opt_i64(3)) f.score = static_cast<int>(*s);
     out.push_back(std::move(f));
   }
@@ -570,21 +575,21 @@ constexpr const char* kEventColumns =
     "hash";
 
 Event event_from_row(const SqlRow& r) {
-  return Event{r.i64(0),          ComplaintId{r.i64(1)},     from_epoch_ms(r.i64(2)),
-               r.text(3),         opt_id<UserTag>(r, 4),     r.text(5),
-               opt_enum<State>(r, 6), opt_enum<State>(r, 7), r.text(8),
-               r.text(9),         r.text(10)};
+  return Event{
+      r.i64(0),  ComplaintId{r.i64(1)}, from_epoch_ms(r.i64(2)), r.text(3), opt_id<UserTag>(r, 4),
+      r.text(5), opt_enum<State>(r, 6), opt_enum<State>(r, 7),   r.text(8), r.text(9),
+      r.text(10)};
 }
 }  // namespace
 
 Result<std::int64_t> EventRepo::append(const Event& e) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO events (complaint_id, at, actor_kind, actor_id, "
-                                  "action, from_state, to_state, data, prev_hash, hash) VALUES "
-                                  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                                  std::vector<SqlValue>{id(e.complaint), ms(e.at), e.actor_kind,
-                                                        id(e.actor), e.action, name(e.from_state),
-                                                        name(e.to_state), e.data, e.prev_hash,
-                                                        e.hash}));
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO events (complaint_id, at, actor_kind, actor_id, "
+                       "action, from_state, to_state, data, prev_hash, hash) VALUES "
+                       "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                       std::vector<SqlValue>{id(e.complaint), ms(e.at), e.actor_kind, id(e.actor),
+                                             e.action, name(e.from_state), name(e.to_state), e.data,
+                                             e.prev_hash, e.hash}));
   return rows.at(0).i64(0);
 }
 
@@ -635,8 +640,15 @@ constexpr const char* kUserColumns =
     "id, username, password_hash, display_name, roles, department_id, wide_scope, language, "
     "active, created_at";
 User user_from_row(const SqlRow& r) {
-  return User{UserId{r.i64(0)}, r.text(1), r.text(2), r.text(3), split_roles(r.text(4)),
-              opt_id<DepartmentTag>(r, 5), r.i64(6) != 0, r.text(7), r.i64(8) != 0,
+  return User{UserId{r.i64(0)},
+              r.text(1),
+              r.text(2),
+              r.text(3),
+              split_roles(r.text(4)),
+              opt_id<DepartmentTag>(r, 5),
+              r.i64(6) != 0,
+              r.text(7),
+              r.i64(8) != 0,
               from_epoch_ms(r.i64(9))};
 }
 Department department_from_row(const SqlRow& r) {
@@ -646,28 +658,29 @@ Department department_from_row(const SqlRow& r) {
 }  // namespace
 
 Result<UserId> DirectoryRepo::add_user(const User& u) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO users (username, password_hash, display_name, roles, "
-                                  "department_id, wide_scope, language, active, created_at) VALUES "
-                                  "($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                                  std::vector<SqlValue>{u.username, u.password_hash,
-                                                        u.display_name, join_roles(u.roles),
-                                                        id(u.department), sql_value(u.wide_scope),
-                                                        u.language, sql_value(u.active),
-                                                        ms(u.created_at)}));
+  REDRESS_TRY(
+      auto rows,
+      s_.query("INSERT INTO users (username, password_hash, display_name, roles, "
+               "department_id, wide_scope, language, active, created_at) VALUES "
+               "($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+               std::vector<SqlValue>{u.username, u.password_hash, u.display_name,
+                                     join_roles(u.roles), id(u.department), sql_value(u.wide_scope),
+                                     u.language, sql_value(u.active), ms(u.created_at)}));
   return UserId{rows.at(0).i64(0)};
 }
 
 Result<std::optional<User>> DirectoryRepo::user(UserId uid) const {
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1",
-                                  params(uid.value)));
+  REDRESS_TRY(auto rows,
+              s_.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1",
+                       params(uid.value)));
   if (rows.empty()) return std::optional<User>{};
   return user_from_row(rows[0]);
 }
 
 Result<std::optional<User>> DirectoryRepo::user_by_name(const std::string& username) const {
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kUserColumns +
-                                      " FROM users WHERE username = $1",
-                                  params(username)));
+  REDRESS_TRY(auto rows,
+              s_.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE username = $1",
+                       params(username)));
   if (rows.empty()) return std::optional<User>{};
   return user_from_row(rows[0]);
 }
@@ -691,36 +704,38 @@ Status DirectoryRepo::update_user(const User& u) {
 }
 
 Result<DepartmentId> DirectoryRepo::add_department(const Department& d) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO departments (code, name, parent_id, supervisor_id) "
-                                  "VALUES ($1, $2, $3, $4) RETURNING id",
-                                  std::vector<SqlValue>{d.code, d.name, id(d.parent),
-                                                        id(d.supervisor)}));
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO departments (code, name, parent_id, supervisor_id) "
+                       "VALUES ($1, $2, $3, $4) RETURNING id",
+                       std::vector<SqlValue>{d.code, d.name, id(d.parent), id(d.supervisor)}));
   return DepartmentId{rows.at(0).i64(0)};
 }
 
 Result<std::optional<Department>> DirectoryRepo::department(DepartmentId did) const {
-  REDRESS_TRY(auto rows, s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
-                                  "WHERE id = $1",
-                                  params(did.value)));
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
+                       "WHERE id = $1",
+                       params(did.value)));
   if (rows.empty()) return std::optional<Department>{};
   return department_from_row(rows[0]);
 }
 
 Result<std::vector<Department>> DirectoryRepo::departments() const {
-  REDRESS_TRY(auto rows, s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
-                                  "ORDER BY id",
-                                  {}));
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
+                       "ORDER BY id",
+                       {}));
   std::vector<Department> out;
   for (const auto& r : rows) out.push_back(department_from_row(r));
   return out;
 }
 
 Status DirectoryRepo::update_department(const Department& d) {
-  return ok_if_changed(s_.exec("UPDATE departments SET code = $1, name = $2, parent_id = $3, "
-                               "supervisor_id = $4 WHERE id = $5",
-                               std::vector<SqlValue>{d.code, d.name, id(d.parent),
-                                                     id(d.supervisor), id(d.id)}),
-                       "department");
+  return ok_if_changed(
+      s_.exec("UPDATE departments SET code = $1, name = $2, parent_id = $3, "
+              "supervisor_id = $4 WHERE id = $5",
+              std::vector<SqlValue>{d.code, d.name, id(d.parent), id(d.supervisor), id(d.id)}),
+      "department");
 }
 
 Status DirectoryRepo::add_category(const Category& c) {
@@ -776,16 +791,17 @@ Status AuthRepo::delete_session(const std::string& token_hash) {
 
 Status AuthRepo::add_api_token(const std::string& token_hash, UserId user, const std::string& n,
                                Instant at) {
-  REDRESS_TRY(auto changed, s_.exec("INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
-                                    "VALUES ($1, $2, $3, $4)",
-                                    std::vector<SqlValue>{token_hash, id(user), n, ms(at)}));
+  REDRESS_TRY(auto changed,
+              s_.exec("INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
+                      "VALUES ($1, $2, $3, $4)",
+                      std::vector<SqlValue>{token_hash, id(user), n, ms(at)}));
   (void)changed;
   return {};
 }
 
 Result<std::optional<UserId>> AuthRepo::api_token_user(const std::string& token_hash) const {
-  REDRESS_TRY(auto rows, s_.query("SELECT user_id FROM api_tokens WHERE token_hash = $1",
-                                  params(token_hash)));
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT user_id FROM api_tokens WHERE token_hash = $1", params(token_hash)));
   if (rows.empty()) return std::optional<UserId>{};
   return UserId{rows[0].i64(0)};
 }
@@ -794,9 +810,16 @@ Result<std::optional<UserId>> AuthRepo::api_token_user(const std::string& token_
 
 namespace {
 std::vector<SqlValue> routing_params(const RoutingRule& r) {
-  return {static_cast<std::int64_t>(r.position), r.name, name(r.kind), sql_value(r.category),
-          name(r.channel), name(r.urgency), to_json_array(r.keywords), r.department_id,
-          sql_value(r.assignee_id), sql_value(r.active)};
+  return {static_cast<std::int64_t>(r.position),
+          r.name,
+          name(r.kind),
+          sql_value(r.category),
+          name(r.channel),
+          name(r.urgency),
+          to_json_array(r.keywords),
+          r.department_id,
+          sql_value(r.assignee_id),
+          sql_value(r.active)};
 }
 std::vector<SqlValue> policy_params(const Policy& p) {
   return {p.name,
@@ -844,18 +867,17 @@ Result<std::vector<RoutingRule>> RuleRepo::routing_rules() const {
   for (const auto& r : rows) {
     out.push_back(RoutingRule{r.i64(0), static_cast<int>(r.i64(1)), r.text(2), opt_enum<Kind>(r, 3),
                               r.opt_text(4), opt_enum<Channel>(r, 5), opt_enum<Urgency>(r, 6),
-                              from_json_array(r.text(7)), r.i64(8), r.opt_i64(9),
-                              r.i64(10) != 0});
+                              from_json_array(r.text(7)), r.i64(8), r.opt_i64(9), r.i64(10) != 0});
   }
   return out;
 }
 
 Result<std::int64_t> RuleRepo::add_sanction_rule(const SanctionRule& r) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO sanction_rules (min_loss, max_loss, sanction, "
-                                  "wage_deduction_percent) VALUES ($1, $2, $3, $4) RETURNING id",
-                                  std::vector<SqlValue>{r.min_loss, sql_value(r.max_loss),
-                                                        r.sanction,
-                                                        sql_value(r.wage_deduction_percent)}));
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO sanction_rules (min_loss, max_loss, sanction, "
+                       "wage_deduction_percent) VALUES ($1, $2, $3, $4) RETURNING id",
+                       std::vector<SqlValue>{r.min_loss, sql_value(r.max_loss), r.sanction,
+                                             sql_value(r.wage_deduction_percent)}));
   return rows.at(0).i64(0);
 }
 
@@ -936,11 +958,11 @@ Result<std::optional<StoredResponse>> IdempotencyRepo::find(const std::string& s
 
 Status IdempotencyRepo::put(const std::string& scope, const std::string& key,
                             const StoredResponse& r, Instant at) {
-  REDRESS_TRY(auto changed, s_.exec("INSERT INTO idempotency_keys (scope, key, request_hash, "
-                                    "status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                                    std::vector<SqlValue>{scope, key, r.request_hash,
-                                                          static_cast<std::int64_t>(r.status),
-                                                          r.body, ms(at)}));
+  REDRESS_TRY(auto changed,
+              s_.exec("INSERT INTO idempotency_keys (scope, key, request_hash, "
+                      "status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                      std::vector<SqlValue>{scope, key, r.request_hash,
+                                            static_cast<std::int64_t>(r.status), r.body, ms(at)}));
   (void)changed;
   return {};
 }
@@ -950,8 +972,7 @@ Result<std::int64_t> OutboxRepo::enqueue(const OutboxMessage& m) {
                                   "payload, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
                                   "id",
                                   std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient,
-                                                        m.language, m.payload,
-                                                        ms(m.created_at)}));
+                                                        m.language, m.payload, ms(m.created_at)}));
   return rows.at(0).i64(0);
 }
 
@@ -963,8 +984,7 @@ Result<std::vector<OutboxMessage>> OutboxRepo::for_complaint(ComplaintId cid) co
   std::vector<OutboxMessage> out;
   for (const auto& r : rows) {
     out.push_back(OutboxMessage{r.i64(0), r.text(1), opt_id<ComplaintTag>(r, 2), r.text(3),
-                                r.text(4), r.text(5), from_epoch_ms(r.i64(6)),
-                                opt_instant(r, 7)});
+                                r.text(4), r.text(5), from_epoch_ms(r.i64(6)), opt_instant(r, 7)});
   }
   return out;
 }

@@ -175,7 +175,8 @@ struct StoredResponse {
 class IdempotencyRepo {
  public:
   explicit IdempotencyRepo(SqlSession& s) : s_(s) {}
-  Result<std::optional<StoredResponse>> find(const std::string& scope, const std::string& key) const;
+  Result<std::optional<StoredResponse>> find(const std::string& scope,
+                                             const std::string& key) const;
   Status put(const std::string& scope, const std::string& key, const StoredResponse& r, Instant at);
 
  private:

@@ -54,14 +54,30 @@ class SqlSession {
 };
 
 // Helpers to build parameter lists: params(1, "x", std::nullopt).
-inline SqlValue sql_value(std::monostate) { return {}; }
-inline SqlValue sql_value(std::int64_t v) { return v; }
-inline SqlValue sql_value(int v) { return static_cast<std::int64_t>(v); }
-inline SqlValue sql_value(bool v) { return static_cast<std::int64_t>(v ? 1 : 0); }
-inline SqlValue sql_value(double v) { return v; }
-inline SqlValue sql_value(std::string v) { return v; }
-inline SqlValue sql_value(std::string_view v) { return std::string(v); }
-inline SqlValue sql_value(const char* v) { return std::string(v); }
+inline SqlValue sql_value(std::monostate) {
+  return {};
+}
+inline SqlValue sql_value(std::int64_t v) {
+  return v;
+}
+inline SqlValue sql_value(int v) {
+  return static_cast<std::int64_t>(v);
+}
+inline SqlValue sql_value(bool v) {
+  return static_cast<std::int64_t>(v ? 1 : 0);
+}
+inline SqlValue sql_value(double v) {
+  return v;
+}
+inline SqlValue sql_value(std::string v) {
+  return v;
+}
+inline SqlValue sql_value(std::string_view v) {
+  return std::string(v);
+}
+inline SqlValue sql_value(const char* v) {
+  return std::string(v);
+}
 template <class T>
 SqlValue sql_value(const std::optional<T>& v) {
   return v ? sql_value(*v) : SqlValue{};

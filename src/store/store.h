@@ -16,8 +16,15 @@ namespace redress::store {
 // The repositories of one transaction, all bound to the same session.
 struct Repositories {
   explicit Repositories(SqlSession& s)
-      : complaints(s), customers(s), records(s), events(s), directory(s), auth(s), rules(s),
-        idempotency(s), outbox(s) {}
+      : complaints(s),
+        customers(s),
+        records(s),
+        events(s),
+        directory(s),
+        auth(s),
+        rules(s),
+        idempotency(s),
+        outbox(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   CaseRecordRepo records;
@@ -91,6 +98,7 @@ class Store {
       return {};
     });
     if (!s) return fail(s.error());
+    if (!slot) return fail(Error::internal("the read did not run"));
     return std::move(*slot);
   }
 

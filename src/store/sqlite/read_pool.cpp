@@ -20,7 +20,7 @@ void ReadPool::Lease::give_back() noexcept {
 }
 
 ReadPool::ReadPool(std::string path, ReadPoolOptions options)
-    : path_(std::move(path)), options_(std::move(options)) {}
+    : path_(std::move(path)), options_(options) {}
 
 ReadPool::~ReadPool() = default;
 

@@ -4,11 +4,14 @@ namespace redress::store::sqlite {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
                                                        const StoreOptions& options, Instant now) {
-  REDRESS_TRY(auto connection, SqliteConnection::open(path, OpenMode::read_write_create,
-                                                      options.connection));
+  REDRESS_TRY(auto connection,
+              SqliteConnection::open(path, OpenMode::read_write_create, options.connection));
   REDRESS_CHECK(connection->exec_script("BEGIN IMMEDIATE"));
   if (auto applied = apply_migrations(*connection, migrations(), format_iso8601(now)); !applied) {
-    (void)connection->exec_script("ROLLBACK");
+    // The migration's own error is the one worth reporting.
+    if (auto rolled_back = connection->exec_script("ROLLBACK"); !rolled_back) {
+      return fail(rolled_back.error());
+    }
     return fail(applied.error());
   }
   REDRESS_CHECK(connection->exec_script("COMMIT"));
@@ -19,9 +22,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
 }
 
-SqliteStore::~SqliteStore() { close(); }
+SqliteStore::~SqliteStore() {
+  close();
+}
 
-void SqliteStore::close() { writer_->stop(); }
+void SqliteStore::close() {
+  writer_->stop();
+}
 
 Status SqliteStore::read_raw(std::move_only_function<Status(ReadTx&)> fn) {
   return readers_->with_snapshot([&](SqlSession& session) -> Status {
@@ -33,13 +40,12 @@ Status SqliteStore::read_raw(std::move_only_function<Status(ReadTx&)> fn) {
 
 void SqliteStore::write_raw(WriteWork work) {
   auto shared = std::make_shared<WriteWork>(std::move(work));
-  writer_->submit(WriteJob{
-      [shared](SqlSession& session) {
-        Repositories repos(session);
-        WriteTx tx(repos);
-        return shared->run(tx);
-      },
-      [shared](bool committed) { shared->done(committed); }});
+  writer_->submit(WriteJob{[shared](SqlSession& session) {
+                             Repositories repos(session);
+                             WriteTx tx(repos);
+                             return shared->run(tx);
+                           },
+                           [shared](bool committed) { shared->done(committed); }});
 }
 
 }  // namespace redress::store::sqlite
