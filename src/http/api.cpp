@@ -7,6 +7,7 @@
 
 #include "app/audit.h"
 #include "app/crypto.h"
+#include "http/api_helpers.h"
 #include "http/await.h"
 #include "http/json_io.h"
 #include "http/problem.h"
@@ -16,10 +17,6 @@ namespace redress::http {
 namespace {
 
 constexpr std::string_view kSessionCookie = "redress_session";
-
-Response json_response(int status, const Json& body) {
-  return Response::json(status, body.dump());
-}
 
 std::optional<std::string> cookie(const Request& r, std::string_view name) {
   auto header = r.header("Cookie");
@@ -44,18 +41,6 @@ std::optional<std::string> bearer(const Request& r) {
   return std::string(header->substr(7));
 }
 
-Result<std::int64_t> path_number(const Request& r, std::string_view name) {
-  auto text = r.path_param(name);
-  std::int64_t value = 0;
-  if (!text || text->empty() || text->size() > 18 ||
-      text->find_first_not_of("0123456789") != std::string_view::npos) {
-    return fail(Error::not_found(std::string(name)));
-  }
-  for (char ch : *text) value = value * 10 + (ch - '0');
-  if (value == 0) return fail(Error::not_found(std::string(name)));
-  return value;
-}
-
 // If-Match: "7" (or 7). Absent → nullopt; malformed → an error.
 Result<std::optional<std::int64_t>> if_match(const Request& r) {
   auto header = r.header("If-Match");
@@ -72,14 +57,6 @@ Result<std::optional<std::int64_t>> if_match(const Request& r) {
 }
 
 // A malformed body is a 400, not a 422: the request could not be read at all.
-Response body_problem(const Error& e) {
-  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 &&
-      e.fields[0].field == "body") {
-    return problem(400, "the body " + e.fields[0].message);
-  }
-  return problem(e);
-}
-
 std::string list_cursor(std::int64_t last_id) {
   return "c" + std::to_string(last_id);
 }
@@ -90,35 +67,6 @@ Result<std::int64_t> parse_cursor(std::string_view cursor) {
     return fail(Error::invalid("cursor", "is not a cursor this server issued"));
   }
   return std::stoll(std::string(cursor.substr(1)));
-}
-
-app::IntakeRequest read_intake(FieldReader& r, std::vector<FieldError>& errors) {
-  app::IntakeRequest req;
-  if (const Json* customer = r.object("customer")) {
-    FieldReader c(*customer, errors, "customer.");
-    req.customer.name = c.str("name", 200).value_or("");
-    req.customer.email = c.str("email", 254).value_or("");
-    req.customer.phone = c.str("phone", 50).value_or("");
-    req.customer.language = c.str("language", 16).value_or("en");
-    req.customer.reply_channel = c.enumeration<Channel>("reply_channel");
-  } else if (errors.empty()) {
-    errors.push_back({"customer", "is required: {name, email, phone, language}"});
-  }
-  req.subject = r.str("subject", 500).value_or("");
-  req.description = r.str("description").value_or("");
-  req.demands = r.str("demands").value_or("");
-  req.place = r.str("place", 500).value_or("");
-  req.people_involved = r.str("people_involved", 2000).value_or("");
-  if (const Json* object = r.object("object")) {
-    FieldReader o(*object, errors, "object.");
-    req.object_type = o.str("type", 100).value_or("");
-    req.object_ref = o.str("ref", 500).value_or("");
-  }
-  req.occurred_at = r.instant("occurred_at");
-  req.channel = r.enumeration<Channel>("channel");
-  req.received_at = r.instant("received_at");
-  req.tags = r.strings("tags").value_or(std::vector<std::string>{});
-  return req;
 }
 
 Result<app::TransitionRequest> read_transition(const Json& body) {
@@ -461,7 +409,7 @@ void Api::register_complaints(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
-        auto id = path_number(r, "id");
+        auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
         auto v = store_.read<app::ComplaintView>([&](const store::ReadTx& tx) {
           return complaints_.get(tx, who->actor, ComplaintId{*id});
@@ -476,7 +424,7 @@ void Api::register_complaints(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, true);
         if (!who) co_return problem(who.error());
-        auto id = path_number(r, "id");
+        auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
         auto version = if_match(r);
         if (!version) co_return problem(version.error());
@@ -529,7 +477,7 @@ void Api::register_complaints(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, true);
         if (!who) co_return problem(who.error());
-        auto id = path_number(r, "id");
+        auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
         auto version = if_match(r);
         if (!version) co_return problem(version.error());
@@ -553,7 +501,7 @@ void Api::register_complaints(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
-        auto id = path_number(r, "id");
+        auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
         auto events = store_.read<std::vector<Event>>([&](const store::ReadTx& tx) {
           return complaints_.timeline(tx, who->actor, ComplaintId{*id});

@@ -4,33 +4,13 @@
 
 #include "app/crypto.h"
 #include "http/api.h"
+#include "http/api_helpers.h"
 #include "http/json_io.h"
 #include "http/problem.h"
 
 namespace redress::http {
 
 namespace {
-
-Response json_response(int status, const Json& body) {
-  return Response::json(status, body.dump());
-}
-
-Response body_problem(const Error& e) {
-  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 &&
-      e.fields[0].field == "body") {
-    return problem(400, "the body " + e.fields[0].message);
-  }
-  return problem(e);
-}
-
-std::optional<std::int64_t> number_param(const Request& r, std::string_view name) {
-  auto text = r.path_param(name);
-  if (!text || text->empty() || text->size() > 18 ||
-      text->find_first_not_of("0123456789") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  return std::stoll(std::string(*text));
-}
 
 Policy read_policy(FieldReader& f, Policy p) {
   if (auto v = f.str("name", 100)) p.name = *v;
@@ -302,35 +282,13 @@ void Api::register_public(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::IntakeRequest req;
-        {
-          // Only the public fields: staff-only ones are refused, not ignored.
-          if (body->contains("received_at")) {
-            errors.push_back({"received_at", "is set by the server on the portal"});
+        // Staff-only fields are refused on the portal, not ignored.
+        for (const char* staff_only : {"received_at", "tags"}) {
+          if (body->contains(staff_only)) {
+            errors.push_back({staff_only, "cannot be set on the public portal"});
           }
-          if (const Json* customer = f.object("customer")) {
-            FieldReader c(*customer, errors, "customer.");
-            req.customer.name = c.str("name", 200).value_or("");
-            req.customer.email = c.str("email", 254).value_or("");
-            req.customer.phone = c.str("phone", 50).value_or("");
-            req.customer.language = c.str("language", 16).value_or("en");
-            req.customer.reply_channel = c.enumeration<Channel>("reply_channel");
-          } else if (errors.empty()) {
-            errors.push_back({"customer", "is required: {name, email, phone, language}"});
-          }
-          req.subject = f.str("subject", 500).value_or("");
-          req.description = f.str("description").value_or("");
-          req.demands = f.str("demands").value_or("");
-          req.place = f.str("place", 500).value_or("");
-          req.people_involved = f.str("people_involved", 2000).value_or("");
-          if (const Json* object = f.object("object")) {
-            FieldReader o(*object, errors, "object.");
-            req.object_type = o.str("type", 100).value_or("");
-            req.object_ref = o.str("ref", 500).value_or("");
-          }
-          req.occurred_at = f.instant("occurred_at");
-          req.channel = f.enumeration<Channel>("channel");
         }
+        app::IntakeRequest req = read_intake(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         Actor customer;
         customer.kind = Actor::Kind::customer;

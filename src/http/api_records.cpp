@@ -7,6 +7,7 @@
 
 #include "app/crypto.h"
 #include "http/api.h"
+#include "http/api_helpers.h"
 #include "http/await.h"
 #include "http/json_io.h"
 #include "http/multipart.h"
@@ -15,27 +16,6 @@
 namespace redress::http {
 
 namespace {
-
-Response json_response(int status, const Json& body) {
-  return Response::json(status, body.dump());
-}
-
-std::optional<std::int64_t> number_param(const Request& r, std::string_view name) {
-  auto text = r.path_param(name);
-  if (!text || text->empty() || text->size() > 18 ||
-      text->find_first_not_of("0123456789") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  return std::stoll(std::string(*text));
-}
-
-Response body_problem(const Error& e) {
-  if (e.code == ErrorCode::invalid_argument && e.fields.size() == 1 &&
-      e.fields[0].field == "body") {
-    return problem(400, "the body " + e.fields[0].message);
-  }
-  return problem(e);
-}
 
 constexpr std::array<std::string_view, 8> kAllowedUploadTypes{
     "image/png",       "image/jpeg", "image/gif", "image/webp",

@@ -1,0 +1,28 @@
+// Small helpers shared by the route files (api*.cpp): building answers and
+// reading path parameters and intake bodies.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "app/complaints.h"
+#include "http/json_io.h"
+#include "http/message.h"
+
+namespace redress::http {
+
+// A JSON answer with `status`.
+Response json_response(int status, const Json& body);
+
+// The answer for a body that could not be read: 400 when the body itself is
+// not a JSON object, else the error's own problem.
+Response body_problem(const Error& e);
+
+// The positive integer path parameter `name`; nullopt when absent or not a number.
+std::optional<std::int64_t> number_param(const Request& r, std::string_view name);
+
+// Reads the intake form shared by staff and public submission; errors are
+// appended to `errors`.
+app::IntakeRequest read_intake(FieldReader& r, std::vector<FieldError>& errors);
+
+}  // namespace redress::http
