@@ -10,7 +10,7 @@ packages=(
   clang-format clang-tidy clang-tidy-19
   # libraries (see ../shared/STACK.md for why each was picked)
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev
-  libcli11-dev libspdlog-dev libfmt-dev libmagic-dev
+  libcli11-dev libspdlog-dev libfmt-dev libmagic-dev libcsv-dev
   libgtest-dev libgmock-dev
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl

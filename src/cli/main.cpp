@@ -1,5 +1,7 @@
 // The `redress` executable: the composition root. Each subcommand builds the
 // pieces it needs (store, clock, use cases, server) and passes them down.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include "app/audit.h"
 #include "app/crypto.h"
 #include "cli/context.h"
+#include "cli/import.h"
 #include "core/lifecycle.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -138,6 +141,15 @@ int main(int argc, char** argv) {
   audit->fallthrough();
   auto* audit_verify = audit->add_subcommand("verify", "Check the timeline's hash chain");
 
+  auto* import = cli.add_subcommand("import", "Import complaints from a file (resumable)");
+  cli::ImportOptions import_options;
+  import->add_option("--format", import_options.format, "cfpb (current and legacy CFPB exports)")
+      ->required();
+  import->add_option("FILE", import_options.file)->required();
+  import->add_option("--rejects", import_options.rejects_file,
+                     "write rejected rows with their reasons to this CSV");
+  import->add_option("--batch", import_options.batch_size, "rows per transaction");
+
   auto* docs = cli.add_subcommand("docs", "Print generated documentation");
   docs->require_subcommand(1);
   docs->fallthrough();
@@ -237,6 +249,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::cout << "audit chain intact: " << chain->events_checked << " events\n";
+    return 0;
+  }
+  if (import->parsed()) {
+    import_options.progress = isatty(STDERR_FILENO) != 0;
+    auto summary = cli::run_import(store, clock, import_options);
+    if (!summary) return report(summary.error());
+    std::cout << "imported " << summary->created << " complaints from " << summary->rows
+              << " rows (" << summary->skipped << " already imported, " << summary->rejected
+              << " rejected) in " << summary->seconds << " s\n";
     return 0;
   }
   if (demo->parsed()) {

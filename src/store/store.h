@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "store/import_repo.h"
 #include "store/repositories.h"
 
 namespace redress::store {
@@ -24,7 +25,8 @@ struct Repositories {
         auth(s),
         rules(s),
         idempotency(s),
-        outbox(s) {}
+        outbox(s),
+        imports(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   CaseRecordRepo records;
@@ -34,6 +36,7 @@ struct Repositories {
   RuleRepo rules;
   IdempotencyRepo idempotency;
   OutboxRepo outbox;
+  ImportRepo imports;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -49,6 +52,7 @@ class ReadTx {
   const RuleRepo& rules() const { return r_.rules; }
   const IdempotencyRepo& idempotency() const { return r_.idempotency; }
   const OutboxRepo& outbox() const { return r_.outbox; }
+  const ImportRepo& imports() const { return r_.imports; }
 
  protected:
   Repositories& r_;
@@ -68,6 +72,7 @@ class WriteTx : public ReadTx {
   RuleRepo& rules() { return r_.rules; }
   IdempotencyRepo& idempotency() { return r_.idempotency; }
   OutboxRepo& outbox() { return r_.outbox; }
+  ImportRepo& imports() { return r_.imports; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

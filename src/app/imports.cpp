@@ -1,0 +1,128 @@
+#include "app/imports.h"
+
+#include "app/admin.h"
+#include "app/audit.h"
+#include "app/crypto.h"
+
+namespace redress::app {
+
+using Json = nlohmann::json;
+
+std::string slug(std::string_view text, std::size_t max) {
+  std::string out;
+  for (unsigned char ch : text) {
+    if (out.size() >= max) break;
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+      out.push_back(static_cast<char>(ch));
+    } else if (ch >= 'A' && ch <= 'Z') {
+      out.push_back(static_cast<char>(ch - 'A' + 'a'));
+    } else if (!out.empty() && out.back() != '_') {
+      out.push_back('_');
+    }
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out.empty() ? "unnamed" : out;
+}
+
+Result<std::string> Importer::category_for(store::WriteTx& tx, const ImportRecord& r) {
+  const std::string key = r.category_name + "\n" + r.subcategory_name;
+  if (auto it = category_codes_.find(key); it != category_codes_.end()) return it->second;
+  const std::string parent = r.source + "." + slug(r.category_name);
+  REDRESS_TRY(auto existing, tx.directory().category(parent));
+  if (!existing) REDRESS_CHECK(tx.directory().add_category({parent, r.category_name, {}}));
+  std::string code = parent;
+  if (!r.subcategory_name.empty()) {
+    code = parent + "." + slug(r.subcategory_name);
+    REDRESS_TRY(auto child, tx.directory().category(code));
+    if (!child) REDRESS_CHECK(tx.directory().add_category({code, r.subcategory_name, parent}));
+  }
+  category_codes_[key] = code;
+  return code;
+}
+
+Result<DepartmentId> Importer::department_for(store::WriteTx& tx, const ImportRecord& r) {
+  if (auto it = department_ids_.find(r.organisation); it != department_ids_.end()) {
+    return it->second;
+  }
+  const std::string code = "org." + slug(r.organisation, 56);
+  REDRESS_TRY(auto all, tx.directory().departments());
+  for (const Department& d : all) {
+    if (d.code == code) return department_ids_[r.organisation] = d.id;
+  }
+  REDRESS_TRY(auto id, tx.directory().add_department(
+                           Department{DepartmentId{}, code, r.organisation, {}, {}}));
+  return department_ids_[r.organisation] = id;
+}
+
+Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor& actor,
+                                                const std::vector<ImportRecord>& records) {
+  REDRESS_CHECK(Admin::require_admin(actor));
+  const Instant now = clock_.now();
+  ImportBatchResult result;
+  for (const ImportRecord& r : records) {
+    REDRESS_TRY(auto existing, tx.imports().find(r.source, r.external_id));
+    if (existing) {
+      ++result.skipped;
+      continue;
+    }
+    Customer customer;
+    customer.name = r.customer_name;
+    REDRESS_TRY(customer.id, tx.customers().insert(customer));
+
+    Complaint c;
+    c.tracking_code = r.source == "cfpb" ? "CFPB-" + r.external_id : "RD-" + random_code(8);
+    c.access_token_hash = sha256_hex(random_token(32));  // imported cases have no portal access
+    c.customer = customer.id;
+    c.channel = r.channel;
+    c.received_at = r.received_at;
+    c.place = r.place;
+    c.object_type = "product";
+    c.object_ref = r.object_ref;
+    c.subject = r.subject;
+    c.description = r.description;
+    c.tags = r.tags;
+    c.kind = Kind::complaint;
+    c.validity = Validity::founded;
+    REDRESS_TRY(c.category, category_for(tx, r));
+    c.urgency = Urgency::general;
+    c.difficulty = Difficulty::simple;
+    if (!r.organisation.empty()) {
+      REDRESS_TRY(c.department, department_for(tx, r));
+    }
+    c.state = r.closed ? State::closed : State::assigned;
+    c.reopen_count = r.disputed ? 1 : 0;
+    if (r.closed) {
+      c.resolved_at = r.sent_at.value_or(r.received_at);
+      c.closed_at = c.resolved_at;
+    }
+    c.created_at = now;
+    c.updated_at = now;
+    REDRESS_TRY(c.id, tx.complaints().insert(c));
+    REDRESS_CHECK(tx.imports().link(r.source, r.external_id, c.id));
+    if (r.closed && !r.outcome.empty()) {
+      Message m{0,
+                c.id,
+                Direction::outbound,
+                Channel::api,
+                "reply",
+                "Outcome recorded at the source: " + r.outcome,
+                std::nullopt,
+                *c.resolved_at};
+      REDRESS_TRY(m.id, tx.records().add_message(m));
+    }
+    Json data{{"source", r.source},
+              {"external_id", r.external_id},
+              {"outcome", r.outcome},
+              {"timely", r.timely ? Json(*r.timely) : Json(nullptr)},
+              {"disputed", r.disputed},
+              {"sent_at", r.sent_at ? Json(format_iso8601(*r.sent_at)) : Json(nullptr)},
+              {"fields", r.source_fields}};
+    REDRESS_TRY(auto ev, append_event(tx, actor, now,
+                                      {c.id, "imported", std::nullopt, c.state, std::move(data)}));
+    (void)ev;
+    ++result.created;
+  }
+  return result;
+}
+
+}  // namespace redress::app

@@ -1,0 +1,69 @@
+// Bulk import of complaints recorded elsewhere (the public CFPB export, later
+// Redress's own CSV format). Rows arrive already mapped to ImportRecord by an
+// ingest adapter; this use case writes a batch of them in the caller's one
+// transaction: customer, complaint in its final state, an `imported` event
+// carrying the source fields verbatim, and the link that makes a re-import
+// of the same record a no-op.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/access.h"
+#include "core/records.h"
+#include "store/store.h"
+
+namespace redress::app {
+
+// One complaint from an external source, mapped onto Redress's vocabulary.
+struct ImportRecord {
+  std::string source;       // e.g. "cfpb"; with external_id, the identity of the record
+  std::string external_id;  // e.g. the CFPB Complaint ID
+  Instant received_at;
+  std::optional<Instant> sent_at;  // when it was routed to the organisation unit
+  Channel channel = Channel::api;
+  std::string category_name;     // created under the source's prefix when new
+  std::string subcategory_name;  // optional child of category_name
+  std::string organisation;      // the organisation unit (department), created when new
+  std::string subject;
+  std::string description;
+  std::string object_ref;
+  std::string place;
+  std::vector<std::string> tags;
+  std::string customer_name;
+  bool closed = false;         // the source says the case is closed
+  std::string outcome;         // the source's own words for the outcome
+  std::optional<bool> timely;  // whether the source says the answer was on time
+  bool disputed = false;       // the customer disputed the answer
+  nlohmann::json source_fields = nlohmann::json::object();
+};
+
+struct ImportBatchResult {
+  int created = 0;
+  int skipped = 0;  // already imported earlier
+};
+
+// A lower-case ASCII code from free text ("Credit card" → "credit_card"),
+// at most `max` characters.
+std::string slug(std::string_view text, std::size_t max = 40);
+
+class Importer {
+ public:
+  explicit Importer(const Clock& clock) : clock_(clock) {}
+  // Writes `records` (admin or system only). Categories and departments are
+  // created on first sight and cached for later batches. Not thread-safe.
+  Result<ImportBatchResult> write_batch(store::WriteTx& tx, const Actor& actor,
+                                        const std::vector<ImportRecord>& records);
+
+ private:
+  Result<std::string> category_for(store::WriteTx& tx, const ImportRecord& r);
+  Result<DepartmentId> department_for(store::WriteTx& tx, const ImportRecord& r);
+  const Clock& clock_;
+  std::map<std::string, std::string> category_codes_;   // name path → code
+  std::map<std::string, DepartmentId> department_ids_;  // organisation → id
+};
+
+}  // namespace redress::app

@@ -1,0 +1,176 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "ingest/cfpb.h"
+#include "ingest/csv_reader.h"
+
+namespace redress::ingest {
+namespace {
+
+std::vector<std::vector<std::string>> read_all(const std::string& text) {
+  std::istringstream in(text);
+  CsvReader reader(in);
+  std::vector<std::vector<std::string>> rows;
+  while (true) {
+    auto row = reader.next_row();
+    EXPECT_TRUE(row) << (row ? "" : row.error().message);
+    if (!row || !*row) break;
+    rows.push_back(**row);
+  }
+  return rows;
+}
+
+TEST(CsvReader, QuotedNewlinesDoubledQuotesAndBom) {
+  const auto rows = read_all("\xEF\xBB\xBFid,text\n1,\"line one\nline \"\"two\"\"\"\n2,plain\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0], "id");  // BOM dropped
+  EXPECT_EQ(rows[1][1], "line one\nline \"two\"");
+  EXPECT_EQ(rows[2][1], "plain");
+}
+
+TEST(CsvReader, EmptyFieldsAndNoFinalNewline) {
+  const auto rows = read_all("a,,c\n,,\nx,y,z");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"a", "", "c"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"", "", ""}));
+  EXPECT_EQ(rows[2][2], "z");
+}
+
+TEST(CsvReader, UnterminatedQuoteIsAnError) {
+  std::istringstream in("a,b\n1,\"never closed\n");
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.next_row());
+  auto second = reader.next_row();
+  EXPECT_FALSE(second);
+}
+
+TEST(CfpbDate, BothSpellings) {
+  EXPECT_EQ(parse_cfpb_date("2014-11-13"), parse_iso8601("2014-11-13"));
+  EXPECT_EQ(parse_cfpb_date("11/13/2014"), parse_iso8601("2014-11-13"));
+  EXPECT_EQ(parse_cfpb_date("1/2/2015"), parse_iso8601("2015-01-02"));
+  EXPECT_FALSE(parse_cfpb_date("13/13/2014"));
+  EXPECT_FALSE(parse_cfpb_date("2014-13-01"));
+  EXPECT_FALSE(parse_cfpb_date("yesterday"));
+}
+
+const std::vector<std::string> kCurrentHeader{"Date received",
+                                              "Product",
+                                              "Sub-product",
+                                              "Issue",
+                                              "Sub-issue",
+                                              "Consumer complaint narrative",
+                                              "Company public response",
+                                              "Company",
+                                              "State",
+                                              "ZIP code",
+                                              "Tags",
+                                              "Consumer consent provided?",
+                                              "Submitted via",
+                                              "Date sent to company",
+                                              "Company response to consumer",
+                                              "Timely response?",
+                                              "Consumer disputed?",
+                                              "Complaint ID"};
+
+TEST(Cfpb, MapsTheCurrentExport) {
+  auto mapper = CfpbMapper::from_header(kCurrentHeader);
+  ASSERT_TRUE(mapper);
+  EXPECT_FALSE(mapper->legacy());
+  auto r = mapper->map({"2019-09-19", "Credit card", "General-purpose credit card",
+                        "Problem with a purchase", "Card was charged twice", "", "",
+                        "EXAMPLE BANK, N.A.", "PA", "152XX", "Older American, Servicemember",
+                        "Consent not provided", "Postal mail", "2019-09-20",
+                        "Closed with monetary relief", "Yes", "N/A", "3379500"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->external_id, "3379500");
+  EXPECT_EQ(r->channel, Channel::letter);
+  EXPECT_EQ(r->category_name, "Credit card");
+  EXPECT_EQ(r->organisation, "EXAMPLE BANK, N.A.");
+  EXPECT_EQ(r->subject, "Problem with a purchase — Card was charged twice");
+  EXPECT_EQ(r->description, r->subject);  // no narrative
+  EXPECT_TRUE(r->closed);
+  EXPECT_EQ(r->timely, true);
+  EXPECT_FALSE(r->disputed);
+  EXPECT_EQ(r->tags, (std::vector<std::string>{"Older American", "Servicemember"}));
+  EXPECT_EQ(r->received_at, parse_iso8601("2019-09-19"));
+  EXPECT_FALSE(r->source_fields.contains("Consumer disputed?"));  // N/A is missing
+}
+
+TEST(Cfpb, RejectsBadRowsWithAReason) {
+  auto mapper = CfpbMapper::from_header(kCurrentHeader);
+  ASSERT_TRUE(mapper);
+  std::vector<std::string> row(kCurrentHeader.size(), "");
+  row[0] = "2019-09-19";
+  row[1] = "Mortgage";
+  auto no_id = mapper->map(row);
+  ASSERT_FALSE(no_id);
+  EXPECT_EQ(no_id.error().fields.at(0).field, "Complaint ID");
+  row[17] = "42";
+  row[0] = "19/09/2019";
+  auto bad_date = mapper->map(row);
+  ASSERT_FALSE(bad_date);
+  EXPECT_EQ(bad_date.error().fields.at(0).field, "Date received");
+  EXPECT_FALSE(mapper->map({"too", "few"}));
+}
+
+TEST(Cfpb, RefusesOtherFiles) {
+  EXPECT_FALSE(CfpbMapper::from_header({"id", "text"}));
+}
+
+// Reads the whole shared sample: every row must map (the README documents
+// 7,363 rows with unique Complaint IDs).
+TEST(Cfpb, SharedSampleMapsCompletely) {
+  const std::filesystem::path file =
+      std::filesystem::path(REDRESS_SHARED_DATA) / "cfpb-complaints-sample.csv";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "shared data absent: " << file;
+  std::ifstream in(file, std::ios::binary);
+  CsvReader reader(in);
+  auto header = reader.next_row();
+  ASSERT_TRUE(header && *header);
+  auto mapper = CfpbMapper::from_header(**header);
+  ASSERT_TRUE(mapper) << mapper.error().message;
+  int rows = 0, with_narrative = 0;
+  std::set<std::string> ids;
+  while (true) {
+    auto row = reader.next_row();
+    ASSERT_TRUE(row) << row.error().message;
+    if (!*row) break;
+    auto r = mapper->map(**row);
+    ASSERT_TRUE(r) << "row " << reader.row_number() << ": " << r.error().message;
+    ++rows;
+    ids.insert(r->external_id);
+    if (r->description != r->subject) ++with_narrative;
+  }
+  EXPECT_EQ(rows, 7363);
+  EXPECT_EQ(ids.size(), 7363u);
+  EXPECT_EQ(with_narrative, 1670);  // 22.7 % have a narrative
+}
+
+TEST(Cfpb, SharedLegacySampleMapsCompletely) {
+  const std::filesystem::path file =
+      std::filesystem::path(REDRESS_SHARED_DATA) / "cfpb-legacy-2014-sample.csv";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "shared data absent: " << file;
+  std::ifstream in(file, std::ios::binary);
+  CsvReader reader(in);
+  auto header = reader.next_row();
+  ASSERT_TRUE(header && *header);
+  auto mapper = CfpbMapper::from_header(**header);
+  ASSERT_TRUE(mapper);
+  EXPECT_TRUE(mapper->legacy());
+  int rows = 0;
+  while (true) {
+    auto row = reader.next_row();
+    ASSERT_TRUE(row);
+    if (!*row) break;
+    ASSERT_TRUE(mapper->map(**row)) << "row " << reader.row_number();
+    ++rows;
+  }
+  EXPECT_EQ(rows, 6039);
+}
+
+}  // namespace
+}  // namespace redress::ingest

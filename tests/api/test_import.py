@@ -1,0 +1,118 @@
+"""`redress import --format cfpb`: every row lands once, counts match the CSV,
+re-imports create nothing, bad rows are reported with their reasons."""
+
+import csv
+import datetime
+import os
+import sqlite3
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import main, run_cli_exact  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "..", "fixtures", "cfpb-excerpt.csv")
+SHARED = os.path.join(HERE, "..", "..", "..", "shared", "data")
+
+
+def parses_as_date(text):
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            datetime.datetime.strptime(text, fmt)
+            return True
+        except ValueError:
+            pass
+    return False
+
+
+def expected_counts(path):
+    """Counts computed from the CSV itself, independently of the importer."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    good = [r for r in rows
+            if r.get("Complaint ID", "").isdigit() and parses_as_date(r["Date received"])]
+    response = "Company response to consumer" if "Company response to consumer" in rows[0] else "Company response"
+    closed = sum(1 for r in good if r[response].startswith("Closed"))
+    disputed = sum(1 for r in good if r.get("Consumer disputed?") == "Yes")
+    products = {r["Product"] for r in good}
+    return len(rows), len(good), closed, disputed, products
+
+
+class Import(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory(prefix="redress-import-")
+        self.db = os.path.join(self.dir.name, "r.db")
+        r = run_cli_exact("init", "--database", self.db, "--admin-user", "admin",
+                          "--admin-password", "password1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def import_file(self, path, *extra):
+        r = run_cli_exact("import", "--database", self.db, "--format", "cfpb", path, *extra,
+                          timeout=600)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
+    def check_counts(self, path, rejected_rows):
+        total, good, closed, disputed, products = expected_counts(path)
+        out = self.import_file(path)
+        self.assertIn(f"imported {good} complaints from {total} rows (0 already imported, "
+                      f"{rejected_rows} rejected)", out)
+        db = sqlite3.connect(self.db)
+        self.assertEqual(db.execute("select count(*) from complaints").fetchone()[0], good)
+        self.assertEqual(db.execute("select count(*) from complaints where state='closed'").fetchone()[0], closed)
+        self.assertEqual(db.execute("select count(*) from complaints where reopen_count=1").fetchone()[0], disputed)
+        names = {n for (n,) in db.execute("select name from categories where parent_code is null")}
+        self.assertEqual(names, products)
+        self.assertEqual(db.execute("select count(*) from events where action='imported'").fetchone()[0], good)
+        db.close()
+        again = self.import_file(path)
+        self.assertIn(f"imported 0 complaints from {total} rows ({good} already imported", again)
+        r = run_cli_exact("audit", "verify", "--database", self.db)
+        self.assertEqual(r.returncode, 0, r.stdout)
+
+    def test_fixture_counts_rejects_and_reimport(self):
+        self.check_counts(FIXTURE, rejected_rows=2)
+        good_rows = expected_counts(FIXTURE)[1]
+        rejects = os.path.join(self.dir.name, "rejects.csv")
+        self.import_file(FIXTURE, "--rejects", rejects)
+        with open(rejects, newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([r["field"] for r in rows], ["Complaint ID", "Date received"])
+        self.assertEqual([r["row"] for r in rows], [str(good_rows + 2), str(good_rows + 3)])  # the header is row 1
+
+    def test_narratives_keep_their_newlines(self):
+        self.import_file(FIXTURE)
+        db = sqlite3.connect(self.db)
+        n = db.execute("select count(*) from complaints where description like '%' || char(10) || '%'").fetchone()[0]
+        self.assertGreaterEqual(n, 3)
+
+    def test_shared_current_sample(self):
+        path = os.path.join(SHARED, "cfpb-complaints-sample.csv")
+        if not os.path.exists(path):
+            self.skipTest(f"shared data absent: {path}")
+        self.check_counts(path, rejected_rows=0)
+
+    def test_shared_legacy_sample(self):
+        path = os.path.join(SHARED, "cfpb-legacy-2014-sample.csv")
+        if not os.path.exists(path):
+            self.skipTest(f"shared data absent: {path}")
+        self.check_counts(path, rejected_rows=0)
+
+    def test_not_a_cfpb_file(self):
+        other = os.path.join(self.dir.name, "other.csv")
+        with open(other, "w") as f:
+            f.write("id,text\n1,hello\n")
+        r = run_cli_exact("import", "--database", self.db, "--format", "cfpb", other)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("not a CFPB export", r.stderr)
+
+
+if __name__ == "__main__":
+    main()
