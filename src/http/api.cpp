@@ -247,6 +247,7 @@ void Api::register_routes(Router& router) {
   register_records(router);
   register_admin(router);
   register_public(router);
+  register_reports(router);
 }
 
 // ---- auth -------------------------------------------------------------------------

@@ -57,6 +57,7 @@ class Api {
   void register_records(Router& router);
   void register_admin(Router& router);
   void register_public(Router& router);
+  void register_reports(Router& router);
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "store/import_repo.h"
+#include "store/report_repo.h"
 #include "store/repositories.h"
 
 namespace redress::store {
@@ -26,7 +27,8 @@ struct Repositories {
         rules(s),
         idempotency(s),
         outbox(s),
-        imports(s) {}
+        imports(s),
+        reports(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   CaseRecordRepo records;
@@ -37,6 +39,7 @@ struct Repositories {
   IdempotencyRepo idempotency;
   OutboxRepo outbox;
   ImportRepo imports;
+  ReportRepo reports;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -53,6 +56,7 @@ class ReadTx {
   const IdempotencyRepo& idempotency() const { return r_.idempotency; }
   const OutboxRepo& outbox() const { return r_.outbox; }
   const ImportRepo& imports() const { return r_.imports; }
+  const ReportRepo& reports() const { return r_.reports; }
 
  protected:
   Repositories& r_;
