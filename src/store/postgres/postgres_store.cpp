@@ -24,8 +24,10 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
     return apply_migrations(*connection, migrations(), format_iso8601(now));
   }();
   if (!applied) {
-    // The migration's own error is the one worth reporting.
-    (void)connection->exec_script("ROLLBACK");
+    // The migration's own error is the one worth reporting; if ROLLBACK
+    // fails too, closing the connection below rolls back on the server.
+    const Status rolled_back = connection->exec_script("ROLLBACK");
+    static_cast<void>(rolled_back);
     return fail(applied.error());
   }
   REDRESS_CHECK(connection->exec_script("COMMIT"));
