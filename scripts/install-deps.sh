@@ -12,6 +12,8 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev
   libcli11-dev libspdlog-dev libfmt-dev libmagic-dev libcsv-dev
   libgtest-dev libgmock-dev
+  # the PostgreSQL store (libpq) and, for its tests, the server and psql
+  libpq-dev postgresql postgresql-client
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
 )

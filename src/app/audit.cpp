@@ -35,7 +35,7 @@ Result<std::int64_t> append_event(store::WriteTx& tx, const Actor& actor, Instan
   e.from_state = draft.from_state;
   e.to_state = draft.to_state;
   e.data = draft.data.dump();
-  REDRESS_TRY(e.prev_hash, tx.events().last_hash());
+  REDRESS_TRY(e.prev_hash, tx.events().last_hash_for_append());
   e.hash = sha256_hex(event_hash_input(e));
   return tx.events().append(e);
 }

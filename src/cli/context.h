@@ -18,8 +18,11 @@ class SystemClock final : public Clock {
   }
 };
 
-// Opens the store at `database` (a SQLite path; "postgresql://" URLs are
-// refused until that adapter exists), applying migrations.
+// Opens the store named by `database`, applying pending migrations: a
+// postgresql:// or postgres:// URL opens PostgreSQL (libpq URI: user,
+// password, host, port, database, ?sslmode=…), anything else is a SQLite file
+// path. Fails with unavailable if the PostgreSQL server cannot be reached,
+// internal if the file cannot be opened or a migration fails.
 Result<std::unique_ptr<store::Store>> open_store(const std::string& database, const Clock& clock);
 
 // Loads the demo organisation and a few dozen complaints in various states.

@@ -16,6 +16,7 @@
 #include "core/lifecycle.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "store/postgres/postgres_store.h"
 
 namespace {
 
@@ -100,7 +101,8 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.fallthrough();  // --database may follow the subcommand: `redress demo --database P`
   std::string database = "./data/redress.db";
-  cli.add_option("--database", database, "SQLite file (or, later, a postgresql:// URL)")
+  cli.add_option("--database", database,
+                 "SQLite file, or a postgresql://user:password@host:port/db URL")
       ->envname("REDRESS_DATABASE");
 
   auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
@@ -176,7 +178,7 @@ int main(int argc, char** argv) {
   }
 
   // Only init and demo create a database; every other command needs one.
-  if (!init->parsed() && !demo->parsed() && !database.starts_with("postgres") &&
+  if (!init->parsed() && !demo->parsed() && !store::postgres::is_postgres_url(database) &&
       !std::filesystem::exists(database)) {
     std::cerr << "redress: no database at " << database
               << "; create one with `redress init` or `redress demo`\n";
@@ -270,7 +272,9 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) {
     auto [host, port] = split_listen(listen);
-    if (attachments.empty()) {
+    if (attachments.empty() && store::postgres::is_postgres_url(database)) {
+      attachments = "./attachments";  // a URL has no directory to sit beside
+    } else if (attachments.empty()) {
       attachments = (std::filesystem::path(database).parent_path() / "attachments").string();
       if (attachments == "attachments") attachments = "./attachments";
     }

@@ -599,6 +599,11 @@ Result<std::string> EventRepo::last_hash() const {
   return rows[0].text(0);
 }
 
+Result<std::string> EventRepo::last_hash_for_append() {
+  REDRESS_CHECK(s_.lock_until_commit(TxLock::event_chain));
+  return last_hash();
+}
+
 Result<std::vector<Event>> EventRepo::for_complaint(ComplaintId cid) const {
   REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kEventColumns +
                                       " FROM events WHERE complaint_id = $1 ORDER BY id",

@@ -98,6 +98,11 @@ class EventRepo {
   Result<std::int64_t> append(const Event& e);
   // The hash of the newest event, "" when there is none.
   Result<std::string> last_hash() const;
+  // last_hash() for a writer about to append: first takes TxLock::event_chain
+  // (held until the transaction ends), so writers of several processes on one
+  // PostgreSQL database cannot fork the chain by reading the same tail. On
+  // SQLite the lock is a no-op (one writer). Write transactions only.
+  Result<std::string> last_hash_for_append();
   Result<std::vector<Event>> for_complaint(ComplaintId id) const;
   // Events in id order from `after_id` (exclusive), at most `limit`.
   Result<std::vector<Event>> scan(std::int64_t after_id, int limit) const;

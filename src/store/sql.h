@@ -1,5 +1,5 @@
 // The SQL driver seam. Repositories are written once against SqlSession and
-// run on SQLite and (later) PostgreSQL. SQL uses `$1`, `$2`… placeholders in
+// run on SQLite and PostgreSQL. SQL uses `$1`, `$2`… placeholders in
 // both dialects; the SQLite driver binds them by name, because SQLite numbers
 // `$N` parameters by first appearance, not by N.
 #pragma once
@@ -38,9 +38,20 @@ class SqlRow {
   std::vector<SqlValue> cells_;
 };
 
+// Transaction-scoped locks for invariants that span rows and that several
+// writer processes on one database must not interleave. The values are the
+// PostgreSQL advisory-lock keys: persisted in behaviour, never reused.
+enum class TxLock : std::int64_t {
+  // The audit hash chain's tail: held from reading the newest event's hash
+  // until the appended event commits.
+  event_chain = 0x5245445245535301,
+};
+
 // A connection inside a transaction. Not thread-safe: one session is used by
 // one thread at a time (the store guarantees that). Errors: unique or
-// foreign-key violations are ErrorCode::conflict, everything else internal.
+// foreign-key violations are ErrorCode::conflict; a lost connection, a
+// serialization failure or deadlock (PostgreSQL) or a busy database (SQLite)
+// is ErrorCode::unavailable (retry); everything else internal.
 class SqlSession {
  public:
   virtual ~SqlSession() = default;
@@ -51,6 +62,26 @@ class SqlSession {
   virtual Result<std::int64_t> exec(std::string_view sql, std::span<const SqlValue> params) = 0;
   // Runs one or more parameterless statements (DDL, migrations).
   virtual Status exec_script(std::string_view sql) = 0;
+  // Takes `lock` until the current transaction ends, waiting while another
+  // transaction (of any process on the same database) holds it. Only
+  // meaningful inside a write transaction. The default does nothing: an
+  // embedded store has one writer, whose database lock already serialises
+  // everything (SQLite). PostgreSQL takes pg_advisory_xact_lock.
+  virtual Status lock_until_commit(TxLock lock) {
+    (void)lock;
+    return {};
+  }
+};
+
+// A connection the store drives itself: it also knows whether a transaction
+// is open, which the group-commit writer and the read pools need to recover
+// after errors. Same threading rules as SqlSession.
+class SqlConnection : public SqlSession {
+ public:
+  // True while a transaction is open (BEGIN not yet matched by COMMIT or
+  // ROLLBACK, including one a failed statement has aborted on PostgreSQL),
+  // false once the database ended it on its own or the connection was lost.
+  virtual bool in_transaction() const = 0;
 };
 
 // Helpers to build parameter lists: params(1, "x", std::nullopt).

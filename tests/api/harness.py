@@ -5,6 +5,11 @@ demo organisation and drives it over HTTP. Python 3 standard library only.
 
     REDRESS_BIN=/path/to/redress python3 -m unittest discover -s tests/api -t tests/api -v
 
+With REDRESS_TEST_PG_URL set (a PostgreSQL cluster URL, e.g. the output of
+`scripts/pg-test-cluster.sh url`), every server gets a fresh PostgreSQL
+database instead, created and dropped through `psql`; `Server.db` is then
+that database's URL.
+
 The binary defaults to build/src/cli/redress relative to the repository root.
 One server runs per TestCase class (setUpClass / tearDownClass).
 """
@@ -41,6 +46,35 @@ DEMO_USERS = ("admin", "agent", "handler.st", "handler.qm", "supervisor.st",
 
 # Event actions accepted as the first (intake) event of a complaint's timeline.
 INTAKE_ACTIONS = {"registered", "register", "intake", "submitted", "created", "received"}
+
+
+# The PostgreSQL cluster to test against, or None for SQLite.
+PG_URL = os.environ.get("REDRESS_TEST_PG_URL") or None
+STORE = "postgresql" if PG_URL else "sqlite"
+
+
+def pg_url_for(database: str) -> str:
+    """The cluster URL with its database name replaced."""
+    parts = urllib.parse.urlsplit(PG_URL)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + database))
+
+
+def psql(sql: str, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Runs SQL through `psql` (unaligned, tuples only, stop at the first error)."""
+    r = subprocess.run(["psql", url or PG_URL, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1"],
+                       input=sql, capture_output=True, text=True, timeout=60)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"psql failed ({r.returncode}): {sql}\n{r.stdout}{r.stderr}")
+    return r
+
+
+def sql_literal(value) -> str:
+    """A SQL literal for psql scripts (standard_conforming_strings is on)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def redress_bin() -> str:
@@ -136,7 +170,13 @@ class Server:
     def __init__(self) -> None:
         self.bin = require_binary()
         self.dir = tempfile.mkdtemp(prefix="redress-api-")
-        self.db = os.path.join(self.dir, "redress.db")
+        self.pg_database: str | None = None
+        if PG_URL:
+            self.pg_database = "redress_api_" + uuid.uuid4().hex[:16]
+            psql(f"CREATE DATABASE {self.pg_database}")
+            self.db = pg_url_for(self.pg_database)
+        else:
+            self.db = os.path.join(self.dir, "redress.db")
         self.port = 0
         self.proc: subprocess.Popen | None = None
         self.stdout_path = os.path.join(self.dir, "serve.stdout")
@@ -161,7 +201,8 @@ class Server:
             _probe_cli_form()
             self.proc = subprocess.Popen(
                 [self.bin, *cli_args("serve", "--database", self.db,
-                                     "--listen", f"127.0.0.1:{self.port}")],
+                                     "--listen", f"127.0.0.1:{self.port}",
+                                     *self._attachment_args())],
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             out.close()
             err.close()
@@ -172,6 +213,16 @@ class Server:
                 last_error = e
                 self.stop()
         raise last_error  # type: ignore[misc]
+
+    def _attachment_args(self) -> list:
+        # Beside a SQLite file is the default; a URL has no directory of its own.
+        return ["--attachments", os.path.join(self.dir, "attachments")] if PG_URL else []
+
+    def sql(self, statement: str, check: bool = True) -> subprocess.CompletedProcess:
+        """Runs SQL on this server's PostgreSQL database (PostgreSQL runs only)."""
+        if not self.pg_database:
+            raise RuntimeError("Server.sql is for PostgreSQL runs; use sqlite3 on Server.db")
+        return psql(statement, self.db, check=check)
 
     def _wait_healthy(self) -> None:
         deadline = time.monotonic() + HEALTH_TIMEOUT
@@ -225,9 +276,11 @@ class Server:
     def cleanup(self) -> None:
         self.stop()
         if os.environ.get("REDRESS_KEEP_TMP"):
-            sys.stderr.write(f"\n[harness] kept {self.dir}\n")
+            sys.stderr.write(f"\n[harness] kept {self.dir} (database {self.db})\n")
             return
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.pg_database:
+            psql(f"DROP DATABASE IF EXISTS {self.pg_database} WITH (FORCE)", check=False)
 
 
 # --------------------------------------------------------------------------- HTTP

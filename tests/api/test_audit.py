@@ -8,7 +8,52 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import ApiTestCase, main, run_cli  # noqa: E402
+from harness import PG_URL, ApiTestCase, main, run_cli, sql_literal  # noqa: E402
+
+
+class EventsTable:
+    """The events table edited behind the server's back, as an attacker with
+    database access would: sqlite3 on the file, or psql on the PostgreSQL
+    database. Statements run in autocommit."""
+
+    def __init__(self, server) -> None:
+        self.server = server
+        self.con = None if PG_URL else sqlite3.connect(server.db, isolation_level=None)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+
+    def data(self, event_id: int) -> str:
+        if self.con is not None:
+            return self.con.execute("SELECT data FROM events WHERE id = ?",
+                                    (event_id,)).fetchone()[0]
+        return self.server.sql(f"SELECT data FROM events WHERE id = {int(event_id)}").stdout \
+            .rstrip("\n")
+
+    def refuses(self, statement: str) -> bool:
+        """Whether the database refuses `statement` (the append-only triggers)."""
+        if self.con is not None:
+            try:
+                self.con.execute(statement)
+            except sqlite3.DatabaseError:
+                return True
+            return False
+        r = self.server.sql(statement, check=False)
+        return r.returncode != 0 and "append-only" in r.stderr
+
+    def drop_update_trigger(self) -> None:
+        if self.con is not None:
+            self.con.execute("DROP TRIGGER IF EXISTS events_no_update")
+        else:
+            self.server.sql("DROP TRIGGER IF EXISTS events_no_update ON events")
+
+    def set(self, event_id: int, column: str, value: str) -> None:
+        if self.con is not None:
+            self.con.execute(f"UPDATE events SET {column} = ? WHERE id = ?", (value, event_id))
+        else:
+            self.server.sql(f"UPDATE events SET {column} = {sql_literal(value)} "
+                            f"WHERE id = {int(event_id)}")
 
 
 class AuditChain(ApiTestCase):
@@ -32,28 +77,24 @@ class AuditChain(ApiTestCase):
         # stop the server and edit one event as an attacker would
         self.server.stop()
         target = events[2]  # an event in the middle of the chain, e.g. `accept`
-        con = sqlite3.connect(self.server.db)
+        table = EventsTable(self.server)
         try:
-            (data,) = con.execute("SELECT data FROM events WHERE id = ?", (target["id"],)).fetchone()
-            with self.assertRaises(sqlite3.DatabaseError, msg="events must refuse UPDATE"):
-                con.execute("UPDATE events SET data = '{}' WHERE id = ?", (target["id"],))
-            con.rollback()
-            with self.assertRaises(sqlite3.DatabaseError, msg="events must refuse DELETE"):
-                con.execute("DELETE FROM events WHERE id = ?", (events[-1]["id"],))
-            con.rollback()
-            con.execute("DROP TRIGGER events_no_update")
+            data = table.data(target["id"])
+            self.assertTrue(table.refuses(f"UPDATE events SET data = '{{}}' WHERE id = {target['id']}"),
+                            "events must refuse UPDATE")
+            self.assertTrue(table.refuses(f"DELETE FROM events WHERE id = {events[-1]['id']}"),
+                            "events must refuse DELETE")
+            table.drop_update_trigger()
             try:
                 forged = json.loads(data)
                 forged = dict(forged, tampered="yes") if isinstance(forged, dict) else {"x": 1}
                 forged = json.dumps(forged)
             except ValueError:
                 forged = data + " "
-            con.execute("UPDATE events SET data = ? WHERE id = ?", (forged, target["id"]))
-            con.commit()
-            (now,) = con.execute("SELECT data FROM events WHERE id = ?", (target["id"],)).fetchone()
-            self.assertNotEqual(now, data)
+            table.set(target["id"], "data", forged)
+            self.assertNotEqual(table.data(target["id"]), data)
         finally:
-            con.close()
+            table.close()
 
         r = run_cli("audit", "verify", "--database", self.server.db)
         out = r.stdout + r.stderr
@@ -72,14 +113,13 @@ class AuditChainStateEdit(ApiTestCase):
         self.advance(cid, "assigned")
         events = self.timeline(cid)
         self.server.stop()
-        con = sqlite3.connect(self.server.db)
+        table = EventsTable(self.server)
         try:
-            con.execute("DROP TRIGGER IF EXISTS events_no_update")
+            table.drop_update_trigger()
             # re-hash nothing: move the state of the event, keep its hash
-            con.execute("UPDATE events SET to_state = 'closed' WHERE id = ?", (events[-1]["id"],))
-            con.commit()
+            table.set(events[-1]["id"], "to_state", "closed")
         finally:
-            con.close()
+            table.close()
         r = run_cli("audit", "verify", "--database", self.server.db)
         out = r.stdout + r.stderr
         self.assertNotEqual(r.returncode, 0, out)

@@ -54,7 +54,7 @@ struct ConnectionOptions {
 // Thread-safety: none. Opened with SQLITE_OPEN_NOMUTEX: one thread at a time
 // may use a connection; it may be handed between threads with proper
 // synchronisation (the writer thread and the read pool do that).
-class SqliteConnection final : public SqlSession {
+class SqliteConnection final : public SqlConnection {
  public:
   // Opens `path` (":memory:" for a private in-memory database) and applies
   // busy_timeout, journal_mode=WAL (read-write only; the mode is stored in
@@ -87,7 +87,7 @@ class SqliteConnection final : public SqlSession {
   std::int64_t last_insert_rowid() const;
   // True while a transaction is open (BEGIN not yet matched by COMMIT/ROLLBACK,
   // and SQLite did not roll it back on its own after an I/O or disk-full error).
-  bool in_transaction() const;
+  bool in_transaction() const override;
   // The raw handle, e.g. for the online-backup API. Still owned by this object.
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }

@@ -1,4 +1,4 @@
-#include "store/sqlite/group_writer.h"
+#include "store/group_writer.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -96,6 +96,7 @@ class GroupWriterTest : public ::testing::Test {
     setup.reset();
     auto conn = open_or_die(path_);
     sqlite3_commit_hook(conn->handle(), &count_commit, &commits_);
+    options.begin = "BEGIN IMMEDIATE";  // as SqliteStore runs it
     return std::make_unique<GroupCommitWriter>(std::move(conn), options);
   }
 

@@ -13,7 +13,7 @@
 
 #include "core/result.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/thread_annotations.h"
+#include "store/thread_annotations.h"
 
 namespace redress::store::sqlite {
 

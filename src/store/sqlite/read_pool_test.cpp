@@ -6,7 +6,7 @@
 #include <future>
 #include <thread>
 
-#include "store/sqlite/group_writer.h"
+#include "store/group_writer.h"
 #include "store/sqlite/test_util.h"
 
 namespace redress::store::sqlite {

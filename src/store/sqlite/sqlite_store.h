@@ -7,9 +7,9 @@
 #include <span>
 #include <string>
 
+#include "store/group_writer.h"
 #include "store/migrate.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/group_writer.h"
 #include "store/sqlite/read_pool.h"
 #include "store/store.h"
 

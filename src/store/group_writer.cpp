@@ -1,4 +1,4 @@
-#include "store/sqlite/group_writer.h"
+#include "store/group_writer.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,8 +6,9 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
-namespace redress::store::sqlite {
+namespace redress::store {
 namespace {
 
 // The writer whose loop runs on this thread, so stop() called from a done()
@@ -24,7 +25,7 @@ void log_error(const char* what, std::string_view detail = {}) {
                text.c_str());
 }
 
-std::unique_ptr<SqliteConnection> require(std::unique_ptr<SqliteConnection> connection) {
+std::unique_ptr<SqlConnection> require(std::unique_ptr<SqlConnection> connection) {
   if (connection == nullptr) throw std::invalid_argument("GroupCommitWriter needs a connection");
   return connection;
 }
@@ -40,13 +41,18 @@ void call_done(WriteJob& job, bool committed) {
   }
 }
 
-enum class JobOutcome { kept, rolled_back, broke_transaction };
+// kept: RELEASEd as asked; rolled_back: run returned false and its savepoint
+// was undone; lost: run asked to keep its writes but they were undone (a
+// statement inside it failed and aborted the savepoint, or RELEASE failed);
+// broke_transaction: the batch's transaction is gone.
+enum class JobOutcome { kept, rolled_back, lost, broke_transaction };
 
 }  // namespace
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqliteConnection> connection, Options options)
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqlConnection> connection, Options options)
     : connection_(require(std::move(connection))),
       max_batch_(std::max<std::size_t>(1, options.max_batch)),
+      begin_(std::move(options.begin)),
       thread_([this] { loop(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
@@ -107,7 +113,7 @@ void GroupCommitWriter::loop() {
 
 namespace {
 
-JobOutcome run_job(SqliteConnection& connection, WriteJob& job) {
+JobOutcome run_job(SqlConnection& connection, WriteJob& job) {
   if (auto begun = connection.exec_script(kSavepoint); !begun) {
     log_error("SAVEPOINT failed", begun.error().message);
     return JobOutcome::broke_transaction;
@@ -120,13 +126,19 @@ JobOutcome run_job(SqliteConnection& connection, WriteJob& job) {
   } catch (...) {
     log_error("a job threw; rolling it back", "a non-standard exception");
   }
-  // SQLite ends the whole transaction on some errors (I/O, disk full), and a
-  // buggy job may have ended it; then the savepoints are gone too.
+  // SQLite ends the whole transaction on some errors (I/O, disk full), a lost
+  // PostgreSQL connection ends it too, and a buggy job may have ended it;
+  // then the savepoints are gone too.
   if (!connection.in_transaction()) return JobOutcome::broke_transaction;
+  bool lost = false;
   if (keep) {
     auto released = connection.exec_script(kRelease);
     if (released) return JobOutcome::kept;
+    // On PostgreSQL a statement that failed inside the job (and was ignored
+    // by it) leaves the savepoint aborted; RELEASE then fails. The job's
+    // writes cannot be kept, so it must not be told they were.
     log_error("RELEASE failed; rolling the job back", released.error().message);
+    lost = true;
   }
   auto rolled_back = connection.exec_script(kRollbackTo);
   if (rolled_back) rolled_back = connection.exec_script(kRelease);
@@ -134,19 +146,20 @@ JobOutcome run_job(SqliteConnection& connection, WriteJob& job) {
     log_error("ROLLBACK TO failed", rolled_back.error().message);
     return JobOutcome::broke_transaction;
   }
-  return JobOutcome::rolled_back;
+  return lost ? JobOutcome::lost : JobOutcome::rolled_back;
 }
 
 }  // namespace
 
 void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
-  SqliteConnection& connection = *connection_;
+  SqlConnection& connection = *connection_;
   std::uint64_t kept = 0;
   std::uint64_t rolled_back = 0;
+  std::vector<bool> lost(batch.size(), false);
 
   bool ok = true;
-  if (auto begun = connection.exec_script("BEGIN IMMEDIATE"); !begun) {
-    log_error("BEGIN IMMEDIATE failed", begun.error().message);
+  if (auto begun = connection.exec_script(begin_); !begun) {
+    log_error("BEGIN failed", begun.error().message);
     ok = false;
   }
   for (std::size_t i = 0; ok && i < batch.size(); ++i) {
@@ -156,6 +169,10 @@ void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
         break;
       case JobOutcome::rolled_back:
         ++rolled_back;
+        break;
+      case JobOutcome::lost:
+        ++rolled_back;
+        lost[i] = true;
         break;
       case JobOutcome::broke_transaction:
         log_error("the transaction ended inside a job; failing the batch");
@@ -185,7 +202,7 @@ void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
     }
     stats_.jobs_rolled_back += rolled_back;
   }
-  for (WriteJob& job : batch) call_done(job, ok);
+  for (std::size_t i = 0; i < batch.size(); ++i) call_done(batch[i], ok && !lost[i]);
 }
 
-}  // namespace redress::store::sqlite
+}  // namespace redress::store

@@ -38,7 +38,7 @@
 #define RELEASE(...) REDRESS_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
 #endif
 
-namespace redress::store::sqlite {
+namespace redress::store {
 
 // A std::mutex that clang's analysis understands (libstdc++'s is unannotated).
 class CAPABILITY("mutex") Mutex {
@@ -67,4 +67,4 @@ class SCOPED_CAPABILITY MutexLock {
   std::unique_lock<std::mutex> lock_;
 };
 
-}  // namespace redress::store::sqlite
+}  // namespace redress::store

@@ -1,6 +1,8 @@
-// The single writer of a SQLite database, with group commit: use cases queue
-// up while the previous batch commits, then run together in one transaction
-// (each in its own savepoint) and share one COMMIT, i.e. one fsync.
+// The single writer of a store, with group commit: use cases queue up while
+// the previous batch commits, then run together in one transaction (each in
+// its own savepoint) and share one COMMIT, i.e. one fsync. Shared by the
+// SQLite and PostgreSQL adapters; the dialect bits (how a write transaction
+// begins) come in through Options.
 #pragma once
 
 #include <condition_variable>
@@ -9,13 +11,13 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "store/sql.h"
-#include "store/sqlite/connection.h"
-#include "store/sqlite/thread_annotations.h"
+#include "store/thread_annotations.h"
 
-namespace redress::store::sqlite {
+namespace redress::store {
 
 // One unit of write work, typically one use case.
 struct WriteJob {
@@ -30,9 +32,11 @@ struct WriteJob {
   // Called once, after the batch's COMMIT returned. committed=true: the
   // batch is durable, so this job's writes are too if `run` returned true
   // (if it returned false they were rolled back, as it asked).
-  // committed=false: nothing of this batch was written (the transaction
-  // could not start or commit, or the writer had stopped and `run` never
-  // ran); the work may be retried. Runs on the writer thread — or on the
+  // committed=false: nothing of this job was written (the transaction could
+  // not start or commit, the writer had stopped and `run` never ran, or
+  // `run` asked to keep its writes but they could not be kept — e.g. a
+  // statement failed inside it and PostgreSQL aborted the savepoint, or
+  // RELEASE failed); the work may be retried. Runs on the writer thread — or on the
   // submitting thread after stop() — and must be cheap: post the result
   // elsewhere. Should not throw (exceptions are caught and logged).
   std::move_only_function<void(bool committed)> done;
@@ -41,20 +45,23 @@ struct WriteJob {
 // Owns the read-write connection and the one thread that writes through it.
 //
 // The thread waits for jobs, takes up to max_batch of them in submission
-// order, runs `BEGIN IMMEDIATE`, then for each job `SAVEPOINT job`, run,
+// order, runs Options::begin (`BEGIN IMMEDIATE` on SQLite), then for each job `SAVEPOINT job`, run,
 // `RELEASE job` (or `ROLLBACK TO job; RELEASE job` if run returned false),
 // then one `COMMIT`, then calls every job's done(). While a batch commits,
 // new jobs queue and form the next batch, so batches grow with load without
 // any timer. If COMMIT fails (e.g. a deferred foreign key) the batch is
 // rolled back and every job gets done(false); a job that breaks the
-// transaction (SQLite rolled it back after an I/O error, or the job ended
-// it) fails its whole batch the same way. The writer keeps going afterwards.
+// transaction (SQLite rolled it back after an I/O error, the connection
+// was lost, or the job ended it) fails its whole batch the same way. The writer keeps going
+// afterwards.
 //
 // Thread-safety: submit(), stop() and stats() may be called from any thread.
 class GroupCommitWriter {
  public:
   struct Options {
     std::size_t max_batch = 256;  // jobs per transaction; 0 is treated as 1
+    // The statement that opens each batch's read-write transaction.
+    std::string begin = "BEGIN";
   };
   // Counters since construction, for metrics and tests.
   struct Stats {
@@ -66,7 +73,7 @@ class GroupCommitWriter {
 
   // Takes ownership of a read-write connection (not null, not inside a
   // transaction) and starts the writer thread.
-  GroupCommitWriter(std::unique_ptr<SqliteConnection> connection, Options options);
+  GroupCommitWriter(std::unique_ptr<SqlConnection> connection, Options options);
   // stop(), then waits for the thread: every queued job runs first. Must not
   // run on the writer thread (i.e. inside a done() callback).
   ~GroupCommitWriter();
@@ -91,8 +98,9 @@ class GroupCommitWriter {
   // Runs one batch on the connection and calls every done(). Writer thread only.
   void run_batch(std::deque<WriteJob>& batch) EXCLUDES(mu_);
 
-  std::unique_ptr<SqliteConnection> connection_;  // used by the writer thread only
+  std::unique_ptr<SqlConnection> connection_;  // used by the writer thread only
   const std::size_t max_batch_;
+  const std::string begin_;
 
   mutable Mutex mu_;
   std::condition_variable wake_;
@@ -104,4 +112,4 @@ class GroupCommitWriter {
   std::thread thread_;  // last member: starts after everything above is built
 };
 
-}  // namespace redress::store::sqlite
+}  // namespace redress::store

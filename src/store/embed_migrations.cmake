@@ -1,6 +1,7 @@
-# Writes OUTPUT: a C++ file holding every migrations/NNNN_name.sql as a
-# Migration{version, reason, sql}. The reason is the file's first line
-# ("-- reason: …").
+# Writes OUTPUT: a C++ file holding every MIGRATIONS_DIR/NNNN_name.sql as a
+# Migration{version, reason, sql}, returned by NAMESPACE::migrations() as
+# declared in HEADER. The reason is the file's first line ("-- reason: …").
+# Shared by the SQLite and PostgreSQL adapters.
 file(GLOB sql_files "${MIGRATIONS_DIR}/*.sql")
 list(SORT sql_files)
 set(body "")
@@ -13,5 +14,5 @@ foreach(f ${sql_files})
   string(REPLACE "-- reason: " "" reason "${reason}")
   string(APPEND body "    {${version}, R\"redress_sql(${reason})redress_sql\", R\"redress_sql(${sql})redress_sql\"},\n")
 endforeach()
-file(WRITE ${OUTPUT}.tmp "// Generated from src/store/sqlite/migrations/*.sql; do not edit.\n#include \"store/sqlite/sqlite_store.h\"\n\nnamespace redress::store::sqlite {\n\nstd::span<const Migration> migrations() {\n  static const Migration kMigrations[] = {\n${body}  };\n  return kMigrations;\n}\n\n}  // namespace redress::store::sqlite\n")
+file(WRITE ${OUTPUT}.tmp "// Generated from ${MIGRATIONS_DIR}/*.sql; do not edit.\n#include \"${HEADER}\"\n\nnamespace ${NAMESPACE} {\n\nstd::span<const Migration> migrations() {\n  static const Migration kMigrations[] = {\n${body}  };\n  return kMigrations;\n}\n\n}  // namespace ${NAMESPACE}\n")
 execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUTPUT}.tmp ${OUTPUT})
