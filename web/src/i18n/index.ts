@@ -56,7 +56,7 @@ export function storedLocale(username?: string | null): Locale | null {
 }
 
 function initialLocale(): Locale {
-  return storedLocale() ?? matchLocale(navigator.language) ?? 'en'
+  return storedLocale() ?? matchLocale(typeof navigator === 'undefined' ? null : navigator.language) ?? 'en'
 }
 
 export const i18n = createI18n({
