@@ -8,7 +8,7 @@
 // SCREENSHOTS (default ../docs/screenshots; "none" to skip).
 // Prints one line per test and a closing "N passed, N failed" line; exits 1 on a failure.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +22,18 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
 const SHOTS = process.env.SCREENSHOTS === 'none' ? null : resolve(webDir, process.env.SCREENSHOTS ?? '../docs/screenshots')
 const PASSWORD = 'redress-demo'
 const LANGS = ['en', 'es', 'fr', 'zh-Hans', 'zh-Hant', 'vi']
+
+for (const [what, path] of [['the redress executable', BIN], ['the built web app', join(WEB_ROOT, 'index.html')]]) {
+  if (!existsSync(path)) {
+    console.error(`e2e: ${what} is missing at ${path} (build it first: make build)`)
+    process.exit(1)
+  }
+}
+if (!existsSync(CHROMIUM)) {
+  // 77: ctest reports the test as skipped. scripts/install-deps.sh installs Debian's chromium.
+  console.error(`e2e: no Chromium at ${CHROMIUM}; install Debian's chromium package (scripts/install-deps.sh)`)
+  process.exit(77)
+}
 
 // ---- the server -------------------------------------------------------------------
 const dir = mkdtempSync(join(tmpdir(), 'redress-e2e-'))
