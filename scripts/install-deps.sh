@@ -16,7 +16,17 @@ packages=(
   libpq-dev postgresql postgresql-client
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
+  # web app: browser tests drive Debian's Chromium (never a downloaded browser);
+  # the CJK fonts make Chinese render in it (and in the screenshots)
+  chromium fonts-noto-cjk
 )
+
+# The web app is built with Node.js 20 (>= 20.19) and npm. A machine that already has a
+# node (e.g. from NodeSource, which bundles npm) keeps it: Debian's `npm` package would
+# pull Debian's older nodejs 18 over it. Only a machine without node gets Debian's.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -30,10 +40,16 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "install-deps: Node.js $(node --version 2>/dev/null || echo missing) is too old for the web app" \
+       "(Vite needs Node 20.19 or later); install Node 20 and run again" >&2
+  exit 1
+fi

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/admin.h"
@@ -16,6 +17,7 @@
 #include "core/lifecycle.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "store/postgres/postgres_store.h"
 
 namespace {
@@ -113,6 +115,12 @@ int main(int argc, char** argv) {
   serve->add_option("--attachments", attachments, "Directory for attachment files")
       ->envname("REDRESS_ATTACHMENTS");
   serve->add_option("--threads", threads, "I/O threads")->envname("REDRESS_THREADS");
+  std::string web_root;
+  serve
+      ->add_option("--web-root", web_root,
+                   "Directory of the built web app (default: web/dist if it exists; "
+                   "\"none\" serves the API only)")
+      ->envname("REDRESS_WEB_ROOT");
 
   auto* init = cli.add_subcommand("init", "Create the database and the first administrator");
   std::string admin_user, admin_password;
@@ -282,6 +290,20 @@ int main(int argc, char** argv) {
     http::Api api(store, clock, http::ApiOptions{.attachment_dir = attachments});
     http::Router router;
     api.register_routes(router);
+    std::optional<http::StaticFiles> web_app;
+    if (web_root.empty() && std::filesystem::is_regular_file("web/dist/index.html")) {
+      web_root = "web/dist";
+    }
+    if (!web_root.empty() && web_root != "none") {
+      try {
+        web_app.emplace(web_root, api.error_responder());
+      } catch (const std::exception& e) {
+        std::cerr << "redress: cannot serve the web app from " << web_root << ": " << e.what()
+                  << "\n";
+        return 2;
+      }
+      web_app->register_fallback(router);
+    }
     http::Server server(http::ServerOptions{.host = host, .port = port, .threads = threads}, router,
                         api.error_responder());
     // Signals are waited for on a dedicated thread so stop() never runs in a handler.
@@ -297,6 +319,7 @@ int main(int argc, char** argv) {
       std::cerr << "redress: cannot listen on " << listen << ": " << e.what() << "\n";
       return 3;
     }
+    if (web_app) std::cout << "web app from " << web_app->root().string() << "\n";
     std::cout << "listening on http://" << host << ":" << bound << std::endl;
     std::thread signal_thread([&] {
       int sig = 0;

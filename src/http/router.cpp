@@ -75,6 +75,18 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
   compiled_.push_back(std::move(compiled));
 }
 
+void Router::set_fallback(std::string method, Handler handler, RouteOptions options) {
+  if (method.empty()) throw std::invalid_argument("fallback method is empty");
+  for (Route& fallback : fallbacks_) {
+    if (fallback.method == method) {
+      fallback.handler = std::move(handler);
+      fallback.options = options;
+      return;
+    }
+  }
+  fallbacks_.push_back(Route{std::move(method), "*", std::move(handler), options});
+}
+
 bool Router::matches(const std::vector<Segment>& pattern,
                      const std::vector<std::string>& segments) {
   if (pattern.size() != segments.size()) return false;
@@ -110,7 +122,13 @@ std::variant<Router::Match, Router::Miss> Router::match(std::string_view method,
       best_index = i;
     }
   }
-  if (best == nullptr) return path_matched ? Miss::method_not_allowed : Miss::not_found;
+  if (best == nullptr) {
+    if (path_matched) return Miss::method_not_allowed;
+    for (const Route& fallback : fallbacks_) {
+      if (fallback.method == method) return Match{&fallback, {}};
+    }
+    return Miss::not_found;
+  }
 
   Match result{&routes_[best_index], {}};
   for (std::size_t k = 0; k < best->size(); ++k) {

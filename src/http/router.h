@@ -55,6 +55,8 @@ struct Route {
 // - If some pattern matches the path but none for this method: method_not_allowed, and
 //   allowed_methods() lists the methods of all matching patterns. Otherwise not_found.
 // - HEAD and OPTIONS are not implied; register them to allow them.
+// - A fallback (set_fallback) answers a method on a path that NO pattern matches (what would
+//   otherwise be not_found); it never hides a 405. Used to serve the web app's files.
 class Router {
  public:
   // Registers a route. Throws std::invalid_argument (a start-up bug) if the pattern does not
@@ -62,6 +64,11 @@ class Router {
   // if the same method is already registered for the same pattern shape (":id" and ":key"
   // at the same position count as the same shape).
   void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+
+  // Sets the handler for `method` on paths no registered pattern matches (replacing an earlier
+  // fallback for the same method). The Match it produces has no params and a Route whose
+  // pattern is "*". Not listed by routes(). Same thread-safety as add().
+  void set_fallback(std::string method, Handler handler, RouteOptions options = {});
 
   struct Match {
     const Route* route;  // points into routes(); valid until the next add()
@@ -91,6 +98,7 @@ class Router {
 
   std::vector<Route> routes_;
   std::vector<std::vector<Segment>> compiled_;  // compiled_[i] belongs to routes_[i]
+  std::vector<Route> fallbacks_;                // at most one per method
 };
 
 }  // namespace redress::http

@@ -132,5 +132,19 @@ TEST(Router, RejectsBadPatternsAndDuplicates) {
   EXPECT_THROW(r.add("", "/b", named("x")), std::invalid_argument);
 }
 
+TEST_F(RouterTest, FallbackAnswersOnlyPathsNoPatternMatches) {
+  router.set_fallback("GET", named("static"));
+  EXPECT_EQ(describe(router.match("GET", "/assets/app-1.js")), "GET *");
+  EXPECT_EQ(describe(router.match("GET", "/queue/42")), "GET *");
+  EXPECT_EQ(describe(router.match("GET", "/api/v1/complaints/42")),
+            "GET /api/v1/complaints/:id id=42");
+  // A 405 stays a 405; another method without a fallback stays a 404.
+  EXPECT_EQ(describe(router.match("DELETE", "/api/v1/complaints/42")), "405");
+  EXPECT_EQ(describe(router.match("POST", "/queue")), "404");
+  // Fallbacks are not routes (the OpenAPI document lists routes()).
+  for (const Route& r : router.routes()) EXPECT_NE(r.pattern, "*");
+  EXPECT_THROW(router.set_fallback("", named("x")), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace redress::http

@@ -1,0 +1,380 @@
+// Browser end-to-end tests: playwright-core driving Debian's Chromium against a real
+// `redress serve` on a temporary demo database. No browser is downloaded.
+//
+//   REDRESS_BIN=../build/src/cli/redress node e2e/run.mjs
+//
+// Env: REDRESS_BIN (the redress executable; default ../build/src/cli/redress),
+// WEB_ROOT (default ./dist), CHROMIUM (default /usr/bin/chromium),
+// SCREENSHOTS (default ../docs/screenshots; "none" to skip).
+// Prints one line per test and a closing "N passed, N failed" line; exits 1 on a failure.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const webDir = resolve(here, '..')
+const BIN = resolve(webDir, process.env.REDRESS_BIN ?? '../build/src/cli/redress')
+const WEB_ROOT = resolve(webDir, process.env.WEB_ROOT ?? 'dist')
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+const SHOTS = process.env.SCREENSHOTS === 'none' ? null : resolve(webDir, process.env.SCREENSHOTS ?? '../docs/screenshots')
+const PASSWORD = 'redress-demo'
+const LANGS = ['en', 'es', 'fr', 'zh-Hans', 'zh-Hant', 'vi']
+
+for (const [what, path] of [['the redress executable', BIN], ['the built web app', join(WEB_ROOT, 'index.html')]]) {
+  if (!existsSync(path)) {
+    console.error(`e2e: ${what} is missing at ${path} (build it first: make build)`)
+    process.exit(1)
+  }
+}
+if (!existsSync(CHROMIUM)) {
+  // 77: ctest reports the test as skipped. scripts/install-deps.sh installs Debian's chromium.
+  console.error(`e2e: no Chromium at ${CHROMIUM}; install Debian's chromium package (scripts/install-deps.sh)`)
+  process.exit(77)
+}
+
+// ---- the server -------------------------------------------------------------------
+const dir = mkdtempSync(join(tmpdir(), 'redress-e2e-'))
+const db = join(dir, 'redress.db')
+const demo = spawnSync(BIN, ['demo', '--database', db], { encoding: 'utf8' })
+if (demo.status !== 0) {
+  console.error('redress demo failed:', demo.stderr)
+  process.exit(1)
+}
+const server = spawn(BIN, ['serve', '--database', db, '--listen', '127.0.0.1:0', '--web-root', WEB_ROOT, '--threads', '2'], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
+let serverLog = ''
+server.stderr.on('data', (d) => (serverLog += d))
+const base = await new Promise((res, rej) => {
+  let out = ''
+  const timer = setTimeout(() => rej(new Error('server did not start: ' + out + serverLog)), 15000)
+  server.stdout.on('data', (d) => {
+    out += d
+    const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out)
+    if (m) {
+      clearTimeout(timer)
+      res(m[1])
+    }
+  })
+  server.on('exit', (code) => rej(new Error(`server exited (${code}): ${serverLog}`)))
+})
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+})
+
+function cleanup() {
+  server.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+}
+
+// ---- helpers ----------------------------------------------------------------------
+const results = []
+async function test(name, fn) {
+  const started = Date.now()
+  try {
+    await fn()
+    results.push({ name, ok: true })
+    console.log(`ok   ${name} (${Date.now() - started} ms)`)
+  } catch (e) {
+    results.push({ name, ok: false })
+    console.log(`FAIL ${name}: ${e?.stack ?? e}`)
+  }
+}
+function check(cond, message) {
+  if (!cond) throw new Error(message)
+}
+
+const pageErrors = []
+async function newPage({ lang = 'en', width = 1280, height = 860 } = {}) {
+  const context = await browser.newContext({ baseURL: base, viewport: { width, height }, locale: lang })
+  // The language chosen before: set it as the app would have stored it.
+  await context.addInitScript((l) => localStorage.setItem('redress.language.portal', l), lang)
+  const page = await context.newPage()
+  page.setDefaultTimeout(10000)
+  page.on('pageerror', (e) => pageErrors.push(String(e)))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused/.test(m.text())) pageErrors.push(m.text())
+  })
+  return page
+}
+
+async function signIn(user, opts) {
+  const page = await newPage(opts)
+  await page.goto('/login')
+  await page.fill('input[name=username]', user)
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('button[type=submit]')
+  await page.waitForURL('**/queue')
+  await page.waitForSelector('[data-testid=queue], .empty')
+  return page
+}
+
+/** Opens the complaint with `code` from the queue (searching by state when given). */
+async function openComplaint(page, code) {
+  await page.goto('/queue')
+  await page.waitForSelector('[data-testid=queue]')
+  let link = page.locator('[data-testid=queue] a', { hasText: code })
+  for (let i = 0; i < 10 && (await link.count()) === 0; i++) {
+    const next = page.getByRole('button', { name: /next page/i })
+    if ((await next.count()) === 0) break
+    await next.click()
+    await page.waitForLoadState('networkidle')
+    link = page.locator('[data-testid=queue] a', { hasText: code })
+  }
+  await link.click()
+  await page.waitForSelector('[data-testid=state]')
+}
+
+async function stateOf(page) {
+  return (await page.textContent('[data-testid=state]')).trim()
+}
+
+/** Runs an action: clicks its button, fills `fill` (name → value) in its form, confirms. */
+async function act(page, action, fill = {}) {
+  const before = await stateOf(page)
+  await page.click(`.actions button[data-action=${action}]`)
+  const form = page.locator(`form.action-form[data-action=${action}]`)
+  if (await form.count()) {
+    for (const [name, value] of Object.entries(fill)) {
+      const el = form.locator(`[name="${name}"]`).first()
+      const tag = await el.evaluate((e) => e.tagName.toLowerCase())
+      if (tag === 'select') await el.selectOption(value)
+      else if ((await el.getAttribute('type')) === 'radio') await form.locator(`[name="${name}"][value="${value}"]`).check()
+      else await el.fill(value)
+    }
+    await form.locator('[data-testid=confirm-action]').click()
+  }
+  // Wait for the new state, or for the error the server's answer put on the page.
+  await page.waitForFunction(
+    (b) =>
+      document.querySelector('[data-testid=state]')?.textContent?.trim() !== b ||
+      document.querySelector('.actions .error'),
+    before,
+  )
+  const state = await stateOf(page)
+  if (state === before) {
+    const msg = await page.locator('.actions .error').allTextContents()
+    throw new Error(`${action} left the complaint in ${state}: ${msg.join(' ')}`)
+  }
+  return state
+}
+
+async function submitOnPortal(page, { name = 'Ana Pérez', description, subject = 'Late parcel' }) {
+  await page.goto('/portal')
+  await page.fill('input[name=name]', name)
+  await page.fill('input[name=email]', 'ana@example.com')
+  await page.fill('input[name=subject]', subject)
+  await page.fill('textarea[name=description]', description)
+  await page.fill('textarea[name=demands]', 'Refund of the shipping fee.')
+  await page.fill('input[name=order_ref]', 'ORD-1042')
+  await page.click('button[type=submit]')
+  await page.waitForSelector('[data-testid=tracking-code]')
+  const code = (await page.textContent('[data-testid=tracking-code]')).trim()
+  const link = await page.getAttribute('[data-testid=tracking-link]', 'href')
+  return { code, link }
+}
+
+async function shot(page, name) {
+  if (!SHOTS) return
+  mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
+}
+
+// ---- tests ------------------------------------------------------------------------
+await test('the app is served with a CSP and /api/ still answers JSON 404s', async () => {
+  const r = await fetch(base + '/queue')
+  check(r.status === 200, 'GET /queue: ' + r.status)
+  check((r.headers.get('content-security-policy') ?? '').includes("default-src 'self'"), 'no CSP')
+  check(!(r.headers.get('content-security-policy') ?? '').includes('unsafe-inline'), 'CSP allows inline')
+  const api = await fetch(base + '/api/v1/nothing')
+  check(api.status === 404 && api.headers.get('content-type').includes('problem+json'), 'API 404: ' + api.status)
+})
+
+let tracked // { code, link } of the portal complaint carried through the lifecycle
+
+await test('a customer submits on the portal and tracks it with the link', async () => {
+  const page = await newPage()
+  tracked = await submitOnPortal(page, { description: 'My order ORD-1042 arrived nine days late and the box was crushed.' })
+  check(/#token=/.test(tracked.link), 'the tracking link carries no token in its fragment: ' + tracked.link)
+  await shot(page, 'portal-confirmation-en')
+  await page.goto(tracked.link)
+  await page.waitForSelector('[data-testid=progress]')
+  const progress = await page.textContent('[data-testid=progress]')
+  check(/received your complaint/.test(progress), 'progress: ' + progress)
+  await shot(page, 'portal-tracking-en')
+  await page.context().close()
+})
+
+await test('the agent signs in, sees the queue, takes and accepts the complaint', async () => {
+  const page = await signIn('agent')
+  const rows = await page.locator('[data-testid=queue] tbody tr').count()
+  check(rows > 0, 'the queue is empty')
+  await shot(page, 'queue-en')
+  await openComplaint(page, tracked.code)
+  check((await stateOf(page)) === 'New', 'state: ' + (await stateOf(page)))
+  check((await act(page, 'take')) === 'Assessing', 'take did not move to Assessing')
+  // A refused action shows the server's message: accept without a classification.
+  await page.click('.actions button[data-action=accept]')
+  await page.locator('form.action-form[data-action=accept] [data-testid=confirm-action]').click()
+  await page.waitForSelector('form.action-form .field-error')
+  const errors = await page.locator('form.action-form .field-error').allTextContents()
+  check(errors.some((e) => /required/.test(e)), 'no field error shown: ' + errors.join(' | '))
+  await page.click('.actions button[data-action=accept]') // close the form
+  const state = await act(page, 'accept', { category: 'delivery_delay', urgency: 'general', difficulty: 'simple' })
+  check(state === 'Assigned', 'accept: ' + state)
+  await shot(page, 'complaint-en')
+  await page.context().close()
+})
+
+await test('the handler of another department cannot see the complaint', async () => {
+  const page = await signIn('handler.qm')
+  const id = await page.evaluate(async (code) => {
+    const r = await fetch('/api/v1/complaints?limit=200').then((x) => x.json())
+    return r.items.find((c) => c.tracking_code === code)?.id ?? null
+  }, tracked.code)
+  check(id === null, 'handler.qm sees the storage_transport complaint in its list')
+  await page.context().close()
+})
+
+await test('handler, supervisor, customer, QA and agent carry it to closed through the UI', async () => {
+  const handler = await signIn('handler.st')
+  await openComplaint(handler, tracked.code)
+  check((await act(handler, 'start_investigation')) === 'Investigating', 'start_investigation')
+  await handler.selectOption('select[name=family]', 'method')
+  await handler.fill('input[name=cause-description]', 'Parcel left on the dock over the weekend')
+  await handler.fill('input[name=cause-responsible]', 'night shift, dock 3')
+  await handler.fill('textarea[name=five-whys]', 'Not loaded on Friday\nLoading list printed too early')
+  await handler.click('form.sub-form:has(select[name=family]) button[type=submit]')
+  await handler.waitForSelector('text=Parcel left on the dock over the weekend')
+  const planned = await act(handler, 'propose_plan', {
+    'remedy-type-0': 'refund',
+    'remedy-description-0': 'Refund the shipping fee',
+    'remedy-amount-0': '12.50',
+    'remedy-currency-0': 'EUR',
+    feasibility: 'Finance can refund today.',
+  })
+  check(planned === 'Plan review', 'propose_plan: ' + planned)
+
+  const supervisor = await signIn('supervisor.st')
+  await openComplaint(supervisor, tracked.code)
+  const approved = await act(supervisor, 'approve_plan', { instructions: 'Refund within three days.' })
+  check(approved === 'Awaiting customer', 'approve_plan: ' + approved)
+
+  const customer = await newPage()
+  await customer.goto(tracked.link)
+  await customer.waitForSelector('[data-testid=plan]')
+  await customer.click('[data-testid=accept-plan]')
+  await customer.waitForFunction(() => /carrying out/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''))
+
+  await openComplaint(handler, tracked.code)
+  check((await stateOf(handler)) === 'Implementing', 'after the customer: ' + (await stateOf(handler)))
+  await handler.fill('input[name=task-title]', 'Refund the shipping fee')
+  const handlerId = await handler.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()).then((j) => j.user.id))
+  await handler.selectOption('select[name=task-owner]', String(handlerId))
+  await handler.click('form.sub-form:has(input[name=task-title]) button[type=submit]')
+  const status = handler.locator('td select').first()
+  await status.waitFor()
+  await status.selectOption('done')
+  await handler.waitForLoadState('networkidle')
+  check((await act(handler, 'submit_for_verification')) === 'Verifying', 'submit_for_verification')
+
+  const qa = await signIn('qa')
+  await openComplaint(qa, tracked.code)
+  check((await act(qa, 'verify_pass', { note: 'Refund visible in the ledger.' })) === 'Responding', 'verify_pass')
+
+  const agent = await signIn('agent')
+  await openComplaint(agent, tracked.code)
+  const replied = await act(agent, 'reply', { channel: 'email', text: 'We refunded the shipping fee; we are sorry for the delay.' })
+  check(replied === 'Resolved', 'reply: ' + replied)
+
+  await customer.reload()
+  await customer.waitForSelector('input[name=score]')
+  await customer.locator('input[name=score][value="5"]').check()
+  await customer.fill('textarea[name=comment]', 'Quick and fair.')
+  await customer.click('button:has-text("Send my rating")')
+  await customer.waitForSelector('[data-testid=rated]')
+  await shot(customer, 'portal-rated-en')
+
+  await openComplaint(agent, tracked.code)
+  check((await act(agent, 'close')) === 'Closed', 'close')
+  await shot(agent, 'complaint-closed-en')
+  for (const p of [handler, supervisor, customer, qa, agent]) await p.context().close()
+})
+
+await test('the dashboard charts open complaints and links to the filtered queue', async () => {
+  const page = await signIn('supervisor.st')
+  await page.goto('/dashboard')
+  await page.waitForSelector('[data-testid=chart-state] canvas')
+  await shot(page, 'dashboard-en')
+  const link = page.locator('.chart-links a').first()
+  const href = await link.getAttribute('href')
+  await link.click()
+  await page.waitForURL('**/queue?state=*')
+  check(/state=/.test(href), 'dashboard link: ' + href)
+  await page.context().close()
+})
+
+await test('switching to zh-Hans translates the labels and is kept for the user', async () => {
+  const page = await signIn('agent')
+  await page.selectOption('[data-testid=language]', 'zh-Hans')
+  await page.waitForSelector('h1:has-text("投诉队列")')
+  await page.waitForSelector('th:has-text("查询编号")')
+  await shot(page, 'queue-zh-Hans')
+  await page.reload()
+  await page.waitForSelector('h1:has-text("投诉队列")')
+  const stored = await page.evaluate(() => localStorage.getItem('redress.language.user.agent'))
+  check(stored === 'zh-Hans', 'stored: ' + stored)
+  await page.context().close()
+})
+
+for (const lang of LANGS) {
+  await test(`${lang}: the queue and the portal render without a missing key`, async () => {
+    const page = await signIn('agent', { lang })
+    await page.selectOption('[data-testid=language]', lang)
+    await page.waitForTimeout(100)
+    const pages = [['/queue', '[data-testid=queue]'], ['/portal', 'textarea[name=description]'], [tracked.link, '[data-testid=progress]']]
+    for (const [path, ready] of pages) {
+      await page.goto(path)
+      await page.waitForSelector(ready)
+      const text = await page.evaluate(() => document.body.innerText)
+      const raw = text.match(/\b(?:app|nav|common|queue|portal|states|fields|actions|complaint|login)\.[a-zA-Z_]+\b/g)
+      check(!raw, `${path}: untranslated keys ${raw}`)
+    }
+    await page.goto('/portal')
+    await page.waitForSelector('textarea[name=description]')
+    if (lang === 'en' || lang === 'zh-Hans' || lang === 'es' || lang === 'vi') await shot(page, `portal-${lang}`)
+    if (lang !== 'en' && lang !== 'zh-Hans') {
+      await page.goto('/queue')
+      await page.waitForSelector('[data-testid=queue]')
+      await shot(page, `queue-${lang}`)
+    }
+    await page.context().close()
+  })
+}
+
+await test('the portal fits a phone screen', async () => {
+  const page = await newPage({ width: 390, height: 844 })
+  await page.goto(tracked.link)
+  await page.waitForSelector('[data-testid=progress]')
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  check(overflow <= 1, `horizontal overflow of ${overflow}px at phone width`)
+  await shot(page, 'portal-phone-en')
+  await page.context().close()
+})
+
+await test('no script error and no CSP violation in any page', async () => {
+  check(pageErrors.length === 0, pageErrors.join('\n'))
+})
+
+await browser.close()
+cleanup()
+const passed = results.filter((r) => r.ok).length
+const failed = results.length - passed
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,162 @@
+// The HTTP client of the app: JSON in and out, the session cookie (sent by the
+// browser), the CSRF token on every write, and RFC 9457 problem+json errors.
+
+export interface FieldError { field: string; message: string }
+
+export class ApiError extends Error {
+  status: number
+  title: string
+  fields: FieldError[]
+  constructor(status: number, title: string, detail: string, fields: FieldError[]) {
+    super(detail || title || `HTTP ${status}`)
+    this.status = status
+    this.title = title
+    this.fields = fields
+  }
+  /** The server's message for `field`, if it named that field. */
+  fieldMessage(field: string): string | undefined {
+    return this.fields.find((f) => f.field === field)?.message
+  }
+}
+
+let csrfToken: string | null = localStorage.getItem('redress.csrf')
+
+export function setCsrfToken(token: string | null) {
+  csrfToken = token
+  if (token) localStorage.setItem('redress.csrf', token)
+  else localStorage.removeItem('redress.csrf')
+}
+
+export interface RequestOptions {
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  })
+  const text = await response.text()
+  let data: any = null
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, data?.title ?? '', data?.detail ?? text, data?.errors ?? [])
+  }
+  return data as T
+}
+
+export const api = {
+  get: <T>(path: string, headers?: Record<string, string>) => request<T>('GET', path, { headers }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    request<T>('POST', path, { body: body ?? {}, headers }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+}
+
+/** A query string from the non-empty values of `params`. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  }
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+export interface Page<T> { items: T[]; next_cursor: string | null }
+
+export interface User {
+  id: number
+  username: string
+  display_name: string
+  roles: string[]
+  department_id: number | null
+  language?: string
+}
+
+export interface Remedy { id?: number; type: string; description: string; amount?: number | null; currency?: string | null }
+
+export interface Complaint {
+  id: number
+  tracking_code: string
+  state: string
+  version: number
+  kind: string
+  validity: string
+  validity_reason?: string | null
+  category: string | null
+  urgency: string | null
+  difficulty: string | null
+  department_id: number | null
+  assignee_id: number | null
+  escalation_level?: number
+  channel: string
+  received_at: string
+  occurred_at?: string | null
+  place?: string | null
+  object?: { type?: string | null; ref?: string | null } | null
+  subject: string | null
+  description: string
+  demands: string | null
+  people_involved?: string | null
+  language?: string | null
+  tags?: string[]
+  customer: { id?: number; name: string; email?: string | null; phone?: string | null; language?: string | null; reply_channel?: string | null }
+  plan?: {
+    round?: number
+    feasibility?: string | null
+    estimated_cost?: number | null
+    remedies: Remedy[]
+    supervisor_approved?: boolean | null
+    director_approved?: boolean | null
+    director_required?: boolean
+    instructions?: string | null
+    customer_accepted?: boolean | null
+    customer_reason?: string | null
+  } | null
+  satisfaction?: { score: number; comment?: string | null } | null
+  lessons?: string | null
+  follow_up_of?: number | null
+  held_from?: string | null
+  allowed_actions: string[]
+}
+
+export interface Transition {
+  action: string
+  from: string[]
+  to: string
+  alt_to: string | null
+  roles: string[]
+  requires: string[]
+  summary: string
+}
+
+export interface Department { id: number; code: string; name: string; parent_id?: number | null; supervisor_id?: number | null }
+export interface Category { id?: number; code: string; name: string; parent_code?: string | null }
+
+/** Fetches every page of a list (for small lists: users, departments, the dashboard). */
+export async function all<T>(path: string, max = 2000): Promise<T[]> {
+  const items: T[] = []
+  let cursor: string | null = null
+  const sep = path.includes('?') ? '&' : '?'
+  do {
+    const page: Page<T> = await api.get<Page<T>>(
+      `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    )
+    items.push(...(page.items ?? []))
+    cursor = page.next_cursor ?? null
+  } while (cursor && items.length < max)
+  return items
+}
