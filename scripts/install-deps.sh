@@ -12,8 +12,12 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev
   libcli11-dev libspdlog-dev libfmt-dev libmagic-dev
   libgtest-dev libgmock-dev
+  # SLA clocks (IANA zones from the system tzdata), e-mail out (SMTP, MIME, templates)
+  libhowardhinnant-date-dev tzdata libcurl4-openssl-dev libgmime-3.0-dev libkainjow-mustache-dev
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
+  # a real SMTP server on loopback for the mail scenario tests
+  python3-aiosmtpd
 )
 
 sudo_cmd=()
