@@ -6,6 +6,7 @@
 
 #include "app/audit.h"
 #include "app/crypto.h"
+#include "app/sla.h"
 #include "core/rules.h"
 
 namespace redress::app {
@@ -185,7 +186,11 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
       add_message(tx, c, Direction::outbound, customer.email.empty() ? c.channel : Channel::email,
                   "acknowledgement", ack, Actor{.kind = Actor::Kind::system}, now));
   (void)msg;
-  REDRESS_CHECK(write_outbox(tx, c, customer, "acknowledgement", Json::object(), now));
+  // The token rides in the row only until the mail is sent (jobs/ erases it),
+  // so the acknowledgement can carry a working tracking link.
+  REDRESS_CHECK(write_outbox(tx, c, customer, "acknowledgement",
+                             Json{{"access_token", result.access_token}}, now));
+  REDRESS_CHECK(sync_sla_clocks(tx, c, std::nullopt, now));
   return result;
 }
 
@@ -300,6 +305,7 @@ Result<ComplaintView> Complaints::patch(store::WriteTx& tx, const Actor& actor, 
   }
   if (after.empty()) return view(tx, actor, std::move(c));
   REDRESS_CHECK(save(tx, c, now));
+  if (p.urgency || p.category) REDRESS_CHECK(sync_sla_clocks(tx, c, c.state, now));
   REDRESS_TRY(auto ev, append_event(tx, actor, now,
                                     {c.id, "updated", c.state, c.state,
                                      Json{{"before", before}, {"after", after}}}));
@@ -546,6 +552,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       }
       REDRESS_CHECK(
           write_outbox(tx, c, customer, "rejection", Json{{"text", *in.reply_text}}, now));
+      REDRESS_CHECK(record_first_response(tx, c.id, now));
       break;
     case Action::forward:
       c.kind = Kind::suggestion;
@@ -669,6 +676,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
                                      {"original_tracking_code", c.tracking_code},
                                      {"findings", *in.findings}}}));
       (void)fe;
+      REDRESS_CHECK(sync_sla_clocks(tx, f, std::nullopt, now));
       data["follow_up_id"] = f.id.value;
       result.follow_up = f.id;
       break;
@@ -681,6 +689,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       data["channel"] = to_string(*in.channel);
       REDRESS_CHECK(write_outbox(tx, c, customer, "reply", Json{{"text", *in.text}}, now));
       REDRESS_CHECK(write_outbox(tx, c, customer, "survey", Json::object(), now));
+      REDRESS_CHECK(record_first_response(tx, c.id, now));
       break;
     }
     case Action::close:
@@ -737,10 +746,12 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
                                       actor, now));
     (void)mid;
     REDRESS_CHECK(write_outbox(tx, c, customer, "proposal", Json{{"text", text}}, now));
+    REDRESS_CHECK(record_first_response(tx, c.id, now));
   }
 
   c.state = to;
   REDRESS_CHECK(save(tx, c, now));
+  REDRESS_CHECK(sync_sla_clocks(tx, c, from, now));
   // The transition event records where the action itself led; skipped steps follow.
   State action_to = to;
   if (!extra_events.empty() && extra_events.front().action == "step_skipped") {

@@ -9,7 +9,9 @@
 #include <memory>
 #include <optional>
 
+#include "store/job_repo.h"
 #include "store/repositories.h"
+#include "store/sla_repo.h"
 
 namespace redress::store {
 
@@ -24,7 +26,9 @@ struct Repositories {
         auth(s),
         rules(s),
         idempotency(s),
-        outbox(s) {}
+        outbox(s),
+        sla(s),
+        jobs(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   CaseRecordRepo records;
@@ -34,6 +38,8 @@ struct Repositories {
   RuleRepo rules;
   IdempotencyRepo idempotency;
   OutboxRepo outbox;
+  SlaRepo sla;
+  JobRepo jobs;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -49,6 +55,8 @@ class ReadTx {
   const RuleRepo& rules() const { return r_.rules; }
   const IdempotencyRepo& idempotency() const { return r_.idempotency; }
   const OutboxRepo& outbox() const { return r_.outbox; }
+  const SlaRepo& sla() const { return r_.sla; }
+  const JobRepo& jobs() const { return r_.jobs; }
 
  protected:
   Repositories& r_;
@@ -68,6 +76,8 @@ class WriteTx : public ReadTx {
   RuleRepo& rules() { return r_.rules; }
   IdempotencyRepo& idempotency() { return r_.idempotency; }
   OutboxRepo& outbox() { return r_.outbox; }
+  SlaRepo& sla() { return r_.sla; }
+  JobRepo& jobs() { return r_.jobs; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll
