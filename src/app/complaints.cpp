@@ -508,6 +508,25 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
                                          : std::nullopt);
       data["department_id"] = c.department->value;
       data["assignee_id"] = c.assignee ? Json(c.assignee->value) : Json(nullptr);
+      if (c.assignee && *c.assignee != actor.user) {
+        // The new person in charge hears of it (an agent taking a complaint does not).
+        REDRESS_TRY(auto assignee, tx.directory().user(*c.assignee));
+        if (assignee) {
+          store::OutboxMessage m{0,
+                                 "assignment",
+                                 c.id,
+                                 "user:" + assignee->username,
+                                 assignee->language,
+                                 Json{{"tracking_code", c.tracking_code},
+                                      {"complaint_id", c.id.value},
+                                      {"recipient_name", assignee->display_name}}
+                                     .dump(),
+                                 now,
+                                 std::nullopt};
+          REDRESS_TRY(auto oid, tx.outbox().enqueue(m));
+          (void)oid;
+        }
+      }
       data["category"] = *c.category;
       data["urgency"] = to_string(*c.urgency);
       data["difficulty"] = to_string(*c.difficulty);

@@ -272,7 +272,7 @@ Result<SlaCheckOutcome> Sla::check(store::WriteTx& tx, std::int64_t clock_id) {
   SlaCheckOutcome out;
   REDRESS_TRY(auto found, tx.sla().clock(clock_id));
   if (!found) return out;  // nothing to do: e.g. the complaint's clocks were reset
-  store::SlaClock clock = std::move(*found);
+  store::SlaClock clock = *found;
   if (!clock.running()) return out;
   REDRESS_TRY(auto complaint, tx.complaints().find(clock.complaint));
   if (!complaint) return out;

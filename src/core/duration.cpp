@@ -37,7 +37,7 @@ std::optional<Millis> parse_iso8601_duration(std::string_view text) {
       int scale = 100;
       std::size_t fdigits = 0;
       while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        fraction_ms += (text[pos] - '0') * scale;
+        fraction_ms += static_cast<long long>(text[pos] - '0') * scale;
         scale /= 10;
         ++pos;
         ++fdigits;

@@ -163,6 +163,19 @@ class AcknowledgementMail(MailTestCase):
         for (_a, _c, token) in sent.values():
             self.assertNotIn(token, str(self.outbox(limit=500)))
 
+    def test_assignment_mail_reaches_the_new_person_in_charge(self):
+        c = self.submit()
+        self.act(self.agent, c["id"], "take", "assessing")
+        self.act(self.agent, c["id"], "accept", "assigned", category="delivery_delay",
+                 urgency="general", difficulty="simple",
+                 department_id=self.department_id("storage_transport"),
+                 assignee_id=self.user_id("handler.st"))
+        mails = self.sink.wait_for(
+            lambda m: m["X-Redress-Kind"] == "assignment"
+            and m["X-Redress-Tracking-Code"] == c["code"], what="assignment mail")
+        self.assertEqual(mails[0]["X-Sink-Rcpt"], "handler.st@staff.redress.example")
+        self.assertIn(f"{BASE_URL}/complaints/{c['id']}", body_text(mails[0]))
+
     def test_outbox_filter_is_validated_and_admin_only(self):
         self.assertEqual(self.admin.get("/api/v1/outbox?state=lost").status, 422)
         self.assertEqual(self.agent.get("/api/v1/outbox").status, 403)
