@@ -29,6 +29,10 @@ Millis Runner::backoff(int attempts) const {
 
 Result<int> Runner::run_once() {
   const Instant now = clock_.now();
+  auto due =
+      store_.read<bool>([&](const store::ReadTx& tx) { return tx.jobs().any_due(kinds_, now); });
+  if (!due) return fail(due.error());
+  if (!*due) return 0;
   auto claimed = store_.write_sync<std::vector<store::Job>>([&](store::WriteTx& tx) {
     return tx.jobs().claim(kinds_, now, options_.lease, options_.batch);
   });

@@ -64,6 +64,21 @@ Result<std::vector<Job>> JobRepo::claim(std::span<const std::string> kinds, Inst
   return out;
 }
 
+Result<bool> JobRepo::any_due(std::span<const std::string> kinds, Instant now) const {
+  if (kinds.empty()) return false;
+  std::vector<SqlValue> values{to_epoch_ms(now)};
+  std::string in;
+  for (const std::string& k : kinds) {
+    values.emplace_back(k);
+    in += (in.empty() ? "$" : ", $") + std::to_string(values.size());
+  }
+  REDRESS_TRY(auto rows, s_.query("SELECT 1 FROM jobs WHERE state = 'pending' AND due_at <= $1 AND "
+                                  "(lease_until IS NULL OR lease_until <= $1) AND kind IN (" +
+                                      in + ") LIMIT 1",
+                                  values));
+  return !rows.empty();
+}
+
 Status JobRepo::complete(std::int64_t id, Instant now) {
   return changed_one(
       s_.exec("UPDATE jobs SET state = 'done', lease_until = NULL, finished_at = $1 "

@@ -39,6 +39,9 @@ class JobRepo {
   // (PostgreSQL, in its adapter) makes two claimers never get the same row.
   Result<std::vector<Job>> claim(std::span<const std::string> kinds, Instant now, Millis lease,
                                  int limit);
+  // Whether claim() would find a job now; a cheap read so an idle runner
+  // does not commit (and fsync) an empty write every poll.
+  Result<bool> any_due(std::span<const std::string> kinds, Instant now) const;
   // Marks the job done.
   Status complete(std::int64_t id, Instant now);
   // Releases the lease and schedules another attempt at `next`.
