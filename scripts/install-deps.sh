@@ -14,8 +14,12 @@ packages=(
   libgtest-dev libgmock-dev
   # the PostgreSQL store (libpq) and, for its tests, the server and psql
   libpq-dev postgresql postgresql-client
+  # SLA clocks (IANA zones from the system tzdata), e-mail out (SMTP, MIME, templates)
+  libhowardhinnant-date-dev tzdata libcurl4-openssl-dev libgmime-3.0-dev libkainjow-mustache-dev
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
+  # a real SMTP server on loopback for the mail scenario tests
+  python3-aiosmtpd
   # web app: browser tests drive Debian's Chromium (never a downloaded browser);
   # the CJK fonts make Chinese render in it (and in the screenshots)
   chromium fonts-noto-cjk

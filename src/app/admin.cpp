@@ -68,6 +68,7 @@ Result<User> Admin::add_user(store::WriteTx& tx, const Actor& actor, const NewUs
   if (u.department_id) user.department = DepartmentId{*u.department_id};
   user.wide_scope = u.wide_scope;
   user.language = u.language;
+  user.email = u.email;
   user.created_at = clock_.now();
   REDRESS_TRY(user.id, tx.directory().add_user(user));
   return user;

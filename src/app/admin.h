@@ -21,6 +21,7 @@ struct NewUser {
   std::optional<std::int64_t> department_id;
   bool wide_scope = false;
   std::string language = "en";
+  std::string email;  // for notifications (escalations, warnings, assignments)
 };
 
 class Admin {

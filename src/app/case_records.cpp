@@ -5,6 +5,7 @@
 
 #include "app/audit.h"
 #include "app/complaints.h"
+#include "app/sla.h"
 #include "core/rules.h"
 
 namespace redress::app {
@@ -181,6 +182,7 @@ Result<Message> CaseRecords::add_message(store::WriteTx& tx, const Actor& actor,
       REDRESS_TRY(auto oid, tx.outbox().enqueue(o));
       (void)oid;
     }
+    REDRESS_CHECK(record_first_response(tx, c.id, now));
   }
   REDRESS_CHECK(record_event(tx, actor, c, now, "message_" + m.kind,
                              Json{{"message_id", m.id},

@@ -6,6 +6,7 @@
 
 #include "app/audit.h"
 #include "app/crypto.h"
+#include "app/sla.h"
 #include "core/rules.h"
 
 namespace redress::app {
@@ -185,7 +186,11 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
       add_message(tx, c, Direction::outbound, customer.email.empty() ? c.channel : Channel::email,
                   "acknowledgement", ack, Actor{.kind = Actor::Kind::system}, now));
   (void)msg;
-  REDRESS_CHECK(write_outbox(tx, c, customer, "acknowledgement", Json::object(), now));
+  // The token rides in the row only until the mail is sent (jobs/ erases it),
+  // so the acknowledgement can carry a working tracking link.
+  REDRESS_CHECK(write_outbox(tx, c, customer, "acknowledgement",
+                             Json{{"access_token", result.access_token}}, now));
+  REDRESS_CHECK(sync_sla_clocks(tx, c, std::nullopt, now));
   return result;
 }
 
@@ -300,6 +305,7 @@ Result<ComplaintView> Complaints::patch(store::WriteTx& tx, const Actor& actor, 
   }
   if (after.empty()) return view(tx, actor, std::move(c));
   REDRESS_CHECK(save(tx, c, now));
+  if (p.urgency || p.category) REDRESS_CHECK(sync_sla_clocks(tx, c, c.state, now));
   REDRESS_TRY(auto ev, append_event(tx, actor, now,
                                     {c.id, "updated", c.state, c.state,
                                      Json{{"before", before}, {"after", after}}}));
@@ -502,6 +508,25 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
                                          : std::nullopt);
       data["department_id"] = c.department->value;
       data["assignee_id"] = c.assignee ? Json(c.assignee->value) : Json(nullptr);
+      if (c.assignee && *c.assignee != actor.user) {
+        // The new person in charge hears of it (an agent taking a complaint does not).
+        REDRESS_TRY(auto assignee, tx.directory().user(*c.assignee));
+        if (assignee) {
+          store::OutboxMessage m{0,
+                                 "assignment",
+                                 c.id,
+                                 "user:" + assignee->username,
+                                 assignee->language,
+                                 Json{{"tracking_code", c.tracking_code},
+                                      {"complaint_id", c.id.value},
+                                      {"recipient_name", assignee->display_name}}
+                                     .dump(),
+                                 now,
+                                 std::nullopt};
+          REDRESS_TRY(auto oid, tx.outbox().enqueue(m));
+          (void)oid;
+        }
+      }
       data["category"] = *c.category;
       data["urgency"] = to_string(*c.urgency);
       data["difficulty"] = to_string(*c.difficulty);
@@ -546,6 +571,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       }
       REDRESS_CHECK(
           write_outbox(tx, c, customer, "rejection", Json{{"text", *in.reply_text}}, now));
+      REDRESS_CHECK(record_first_response(tx, c.id, now));
       break;
     case Action::forward:
       c.kind = Kind::suggestion;
@@ -669,6 +695,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
                                      {"original_tracking_code", c.tracking_code},
                                      {"findings", *in.findings}}}));
       (void)fe;
+      REDRESS_CHECK(sync_sla_clocks(tx, f, std::nullopt, now));
       data["follow_up_id"] = f.id.value;
       result.follow_up = f.id;
       break;
@@ -681,6 +708,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       data["channel"] = to_string(*in.channel);
       REDRESS_CHECK(write_outbox(tx, c, customer, "reply", Json{{"text", *in.text}}, now));
       REDRESS_CHECK(write_outbox(tx, c, customer, "survey", Json::object(), now));
+      REDRESS_CHECK(record_first_response(tx, c.id, now));
       break;
     }
     case Action::close:
@@ -737,10 +765,12 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
                                       actor, now));
     (void)mid;
     REDRESS_CHECK(write_outbox(tx, c, customer, "proposal", Json{{"text", text}}, now));
+    REDRESS_CHECK(record_first_response(tx, c.id, now));
   }
 
   c.state = to;
   REDRESS_CHECK(save(tx, c, now));
+  REDRESS_CHECK(sync_sla_clocks(tx, c, from, now));
   // The transition event records where the action itself led; skipped steps follow.
   State action_to = to;
   if (!extra_events.empty() && extra_events.front().action == "step_skipped") {

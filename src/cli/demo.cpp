@@ -134,6 +134,7 @@ Status load_demo(store::Store& store, Clock& real_clock) {
     nu.password_hash = hash;
     nu.display_name = u.display;
     nu.roles = u.roles;
+    nu.email = std::string(u.username) + "@staff.redress.example";
     if (u.department) nu.department_id = org.dept[u.department].value;
     REDRESS_TRY(auto made, sync<User>(store, [&](store::WriteTx& tx) {
                   return admin.add_user(tx, system, nu);

@@ -19,6 +19,8 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "store/postgres/postgres_store.h"
+#include "jobs/handlers.h"
+#include "jobs/runner.h"
 
 namespace {
 
@@ -61,6 +63,19 @@ std::vector<Role> parse_roles(const std::string& text) {
     start = end + 1;
   }
   return roles;
+}
+
+// "smtp://user:secret@host:25/x" -> "smtp://host:25": what the API may show.
+std::string without_credentials(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto host_start = scheme + 3;
+  const auto path = url.find('/', host_start);
+  const auto at = url.rfind('@', path == std::string::npos ? url.size() : path);
+  std::string out = url.substr(0, host_start) +
+                    url.substr(at != std::string::npos && at >= host_start ? at + 1 : host_start);
+  const auto slash = out.find('/', host_start);
+  return slash == std::string::npos ? out : out.substr(0, slash);
 }
 
 // Markdown of the lifecycle table (docs/lifecycle.md is generated from it).
@@ -121,6 +136,32 @@ int main(int argc, char** argv) {
                    "Directory of the built web app (default: web/dist if it exists; "
                    "\"none\" serves the API only)")
       ->envname("REDRESS_WEB_ROOT");
+  jobs::MailSettings mail_settings;
+  std::string smtp_tls = "try";
+  long job_backoff_ms = 30'000;
+  int job_attempts = 8;
+  long job_poll_ms = 500;
+  std::string mail_templates;
+  serve->add_option("--smtp-url", mail_settings.smtp.url, "smtp://host:port or smtps://host:port")
+      ->envname("REDRESS_SMTP_URL");
+  serve->add_option("--smtp-user", mail_settings.smtp.username)->envname("REDRESS_SMTP_USER");
+  serve->add_option("--smtp-password", mail_settings.smtp.password)
+      ->envname("REDRESS_SMTP_PASSWORD");
+  serve->add_option("--smtp-tls", smtp_tls, "none | try (STARTTLS when offered) | require")
+      ->envname("REDRESS_SMTP_TLS")
+      ->check(CLI::IsMember({"none", "try", "require"}));
+  serve->add_option("--mail-from", mail_settings.from, "Sender, e.g. \"Redress <cs@example.org>\"")
+      ->envname("REDRESS_MAIL_FROM");
+  serve->add_option("--base-url", mail_settings.base_url, "Public URL for links in e-mails")
+      ->envname("REDRESS_BASE_URL");
+  serve->add_option("--mail-templates", mail_templates, "Directory of template overrides")
+      ->envname("REDRESS_MAIL_TEMPLATES");
+  serve->add_option("--job-attempts", job_attempts, "Attempts before a job is dead")
+      ->envname("REDRESS_JOB_ATTEMPTS");
+  serve->add_option("--job-backoff-ms", job_backoff_ms, "First retry delay (doubles each time)")
+      ->envname("REDRESS_JOB_BACKOFF_MS");
+  serve->add_option("--job-poll-ms", job_poll_ms, "How often the job runner looks for due jobs")
+      ->envname("REDRESS_JOB_POLL_MS");
 
   auto* init = cli.add_subcommand("init", "Create the database and the first administrator");
   std::string admin_user, admin_password;
@@ -287,7 +328,31 @@ int main(int argc, char** argv) {
       if (attachments == "attachments") attachments = "./attachments";
     }
     std::filesystem::create_directories(attachments);
-    http::Api api(store, clock, http::ApiOptions{.attachment_dir = attachments});
+    if (mail_settings.from.empty()) mail_settings.from = "Redress <redress@localhost>";
+    mail_settings.smtp.tls = smtp_tls == "none"      ? mail::SmtpConfig::Tls::none
+                             : smtp_tls == "require" ? mail::SmtpConfig::Tls::require
+                                                     : mail::SmtpConfig::Tls::try_starttls;
+    if (!mail_templates.empty()) mail_settings.template_dir = mail_templates;
+    http::Api api(store, clock,
+                  http::ApiOptions{.attachment_dir = attachments,
+                                   .smtp_configured = mail_settings.smtp.configured(),
+                                   .smtp_server = without_credentials(mail_settings.smtp.url),
+                                   .mail_from = mail_settings.from});
+    // The job runner: SLA timers always, e-mail delivery when SMTP is configured
+    // (otherwise mail stays queued). One process per database runs jobs: the
+    // lock file beside the SQLite database elects it.
+    app::Sla sla(clock);
+    jobs::Runner runner(store, clock,
+                        jobs::RunnerOptions{.max_attempts = job_attempts,
+                                            .base_backoff = Millis{job_backoff_ms},
+                                            .poll_interval = Millis{job_poll_ms}});
+    runner.add_handler(app::kSlaCheckJob, std::make_unique<jobs::SlaCheckHandler>(sla));
+    if (mail_settings.smtp.configured()) {
+      runner.add_handler(jobs::kMailDeliverJob,
+                         std::make_unique<jobs::MailDeliveryHandler>(store, clock, mail_settings));
+    } else {
+      std::cerr << "redress: no SMTP server configured (REDRESS_SMTP_URL); e-mail stays queued\n";
+    }
     http::Router router;
     api.register_routes(router);
     std::optional<http::StaticFiles> web_app;
@@ -321,12 +386,21 @@ int main(int argc, char** argv) {
     }
     if (web_app) std::cout << "web app from " << web_app->root().string() << "\n";
     std::cout << "listening on http://" << host << ":" << bound << std::endl;
+    // A PostgreSQL URL has no file to sit beside: the lock goes to the temp
+    // directory, which elects one runner per machine (several machines need the
+    // database leases of issue 6).
+    runner.start(store::postgres::is_postgres_url(database)
+                     ? (std::filesystem::temp_directory_path() /
+                        ("redress-jobs-" + app::sha256_hex(database).substr(0, 16) + ".lock"))
+                           .string()
+                     : database + ".jobs.lock");
     std::thread signal_thread([&] {
       int sig = 0;
       sigwait(&signals, &sig);
       server.stop();
     });
     server.wait();
+    runner.stop();
     pthread_kill(signal_thread.native_handle(), SIGTERM);
     signal_thread.join();
     return 0;

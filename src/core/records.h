@@ -228,6 +228,7 @@ struct User {
   std::string language = "en";
   bool active = true;
   Instant created_at;
+  std::string email;  // where notifications to this staff member go; may be empty
 };
 
 }  // namespace redress

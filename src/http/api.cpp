@@ -132,7 +132,8 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
       complaints_(clock),
       records_(clock),
       admin_(clock),
-      portal_(complaints_, records_) {
+      portal_(complaints_, records_),
+      sla_(clock) {
   magic_ = magic_open(MAGIC_MIME_TYPE);
   if (!magic_ || magic_load(static_cast<magic_t>(magic_), nullptr) != 0) {
     throw std::runtime_error("libmagic could not load its database");
@@ -246,6 +247,7 @@ void Api::register_routes(Router& router) {
   register_complaints(router);
   register_records(router);
   register_admin(router);
+  register_sla(router);
   register_public(router);
   register_reports(router);
 }

@@ -14,6 +14,7 @@
 #include "app/case_records.h"
 #include "app/complaints.h"
 #include "app/portal.h"
+#include "app/sla.h"
 #include "http/await.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -24,6 +25,11 @@ struct ApiOptions {
   std::filesystem::path attachment_dir;
   std::size_t max_upload_bytes = 10 * 1024 * 1024;
   bool secure_cookies = false;  // set the Secure flag (behind TLS)
+  // What the admin outbox API tells about e-mail delivery. Never secrets:
+  // the SMTP password (and any user:password in the URL) stay out.
+  bool smtp_configured = false;
+  std::string smtp_server;  // scheme://host:port, credentials removed
+  std::string mail_from;
 };
 
 // What one documented route is, for the OpenAPI document.
@@ -58,6 +64,7 @@ class Api {
   void register_admin(Router& router);
   void register_public(Router& router);
   void register_reports(Router& router);
+  void register_sla(Router& router);  // calendars, SLA policies, clocks, outbox (api_sla.cpp)
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;
@@ -80,6 +87,7 @@ class Api {
   app::CaseRecords records_;
   app::Admin admin_;
   app::Portal portal_;
+  app::Sla sla_;
   boost::asio::thread_pool slow_pool_{2};  // Argon2id hashing
   std::vector<RouteDoc> docs_;
   mutable std::mutex magic_mutex_;

@@ -117,6 +117,10 @@ void Api::register_admin(Router& router) {
         u.department_id = f.integer("department_id");
         u.wide_scope = f.boolean("wide_scope").value_or(false);
         u.language = f.str("language", 16).value_or("en");
+        u.email = f.str("email", 254).value_or("");
+        if (!u.email.empty() && u.email.find('@') == std::string::npos) {
+          errors.push_back({"email", "is not an e-mail address"});
+        }
         auto more = app::Admin::validate_user(u);
         errors.insert(errors.end(), more.begin(), more.end());
         auto pw = app::Admin::validate_password(u.password);

@@ -283,6 +283,7 @@ Json user_json(const User& u) {
           {"department_id", opt_id(u.department)},
           {"wide_scope", u.wide_scope},
           {"language", u.language},
+          {"email", u.email},
           {"active", u.active}};
 }
 

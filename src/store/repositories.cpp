@@ -643,7 +643,7 @@ std::vector<Role> split_roles(const std::string& text) {
 }
 constexpr const char* kUserColumns =
     "id, username, password_hash, display_name, roles, department_id, wide_scope, language, "
-    "active, created_at";
+    "active, created_at, email";
 User user_from_row(const SqlRow& r) {
   return User{UserId{r.i64(0)},
               r.text(1),
@@ -654,7 +654,8 @@ User user_from_row(const SqlRow& r) {
               r.i64(6) != 0,
               r.text(7),
               r.i64(8) != 0,
-              from_epoch_ms(r.i64(9))};
+              from_epoch_ms(r.i64(9)),
+              r.text(10)};
 }
 Department department_from_row(const SqlRow& r) {
   return Department{DepartmentId{r.i64(0)}, r.text(1), r.text(2), opt_id<DepartmentTag>(r, 3),
@@ -666,11 +667,11 @@ Result<UserId> DirectoryRepo::add_user(const User& u) {
   REDRESS_TRY(
       auto rows,
       s_.query("INSERT INTO users (username, password_hash, display_name, roles, "
-               "department_id, wide_scope, language, active, created_at) VALUES "
-               "($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+               "department_id, wide_scope, language, active, created_at, email) VALUES "
+               "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                std::vector<SqlValue>{u.username, u.password_hash, u.display_name,
                                      join_roles(u.roles), id(u.department), sql_value(u.wide_scope),
-                                     u.language, sql_value(u.active), ms(u.created_at)}));
+                                     u.language, sql_value(u.active), ms(u.created_at), u.email}));
   return UserId{rows.at(0).i64(0)};
 }
 
@@ -701,10 +702,10 @@ Result<std::vector<User>> DirectoryRepo::users() const {
 Status DirectoryRepo::update_user(const User& u) {
   return ok_if_changed(
       s_.exec("UPDATE users SET password_hash = $1, display_name = $2, roles = $3, department_id = "
-              "$4, wide_scope = $5, language = $6, active = $7 WHERE id = $8",
+              "$4, wide_scope = $5, language = $6, active = $7, email = $8 WHERE id = $9",
               std::vector<SqlValue>{u.password_hash, u.display_name, join_roles(u.roles),
                                     id(u.department), sql_value(u.wide_scope), u.language,
-                                    sql_value(u.active), id(u.id)}),
+                                    sql_value(u.active), u.email, id(u.id)}),
       "user");
 }
 
@@ -972,26 +973,85 @@ Status IdempotencyRepo::put(const std::string& scope, const std::string& key,
   return {};
 }
 
+namespace {
+constexpr const char* kOutboxColumns =
+    "id, kind, complaint_id, recipient, language, payload, created_at, sent_at, state, attempts, "
+    "last_error, message_id";
+OutboxMessage outbox_from_row(const SqlRow& r) {
+  OutboxMessage m{r.i64(0),  r.text(1), opt_id<ComplaintTag>(r, 2), r.text(3),
+                  r.text(4), r.text(5), from_epoch_ms(r.i64(6)),    opt_instant(r, 7)};
+  m.state = r.text(8);
+  m.attempts = static_cast<int>(r.i64(9));
+  m.last_error = r.text(10);
+  m.message_id = r.text(11);
+  return m;
+}
+}  // namespace
+
 Result<std::int64_t> OutboxRepo::enqueue(const OutboxMessage& m) {
   REDRESS_TRY(auto rows, s_.query("INSERT INTO outbox (kind, complaint_id, recipient, language, "
                                   "payload, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
                                   "id",
                                   std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient,
                                                         m.language, m.payload, ms(m.created_at)}));
-  return rows.at(0).i64(0);
+  const std::int64_t oid = rows.at(0).i64(0);
+  REDRESS_TRY(auto changed,
+              s_.exec("INSERT INTO jobs (kind, payload, due_at, created_at) VALUES "
+                      "('mail.deliver', $1, $2, $2)",
+                      params(Json{{"outbox_id", oid}}.dump(), to_epoch_ms(m.created_at))));
+  (void)changed;
+  return oid;
 }
 
 Result<std::vector<OutboxMessage>> OutboxRepo::for_complaint(ComplaintId cid) const {
-  REDRESS_TRY(auto rows, s_.query("SELECT id, kind, complaint_id, recipient, language, payload, "
-                                  "created_at, sent_at FROM outbox WHERE complaint_id = $1 ORDER "
-                                  "BY id",
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kOutboxColumns +
+                                      " FROM outbox WHERE complaint_id = $1 ORDER BY id",
                                   params(cid.value)));
   std::vector<OutboxMessage> out;
-  for (const auto& r : rows) {
-    out.push_back(OutboxMessage{r.i64(0), r.text(1), opt_id<ComplaintTag>(r, 2), r.text(3),
-                                r.text(4), r.text(5), from_epoch_ms(r.i64(6)), opt_instant(r, 7)});
-  }
+  for (const auto& r : rows) out.push_back(outbox_from_row(r));
   return out;
+}
+
+Result<std::optional<OutboxMessage>> OutboxRepo::find(std::int64_t oid) const {
+  REDRESS_TRY(auto rows,
+              s_.query(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = $1",
+                       params(oid)));
+  if (rows.empty()) return std::optional<OutboxMessage>{};
+  return outbox_from_row(rows[0]);
+}
+
+Result<std::vector<OutboxMessage>> OutboxRepo::list(const std::optional<std::string>& state,
+                                                    std::int64_t before_id, int limit) const {
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kOutboxColumns +
+                                      " FROM outbox WHERE ($1 IS NULL OR state = $1) AND ($2 = 0 "
+                                      "OR id < $2) ORDER BY id DESC LIMIT $3",
+                                  params(state, before_id, static_cast<std::int64_t>(limit))));
+  std::vector<OutboxMessage> out;
+  for (const auto& r : rows) out.push_back(outbox_from_row(r));
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> OutboxRepo::counts() const {
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state", {}));
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (const auto& r : rows) out.emplace_back(r.text(0), r.i64(1));
+  return out;
+}
+
+Status OutboxRepo::mark_sent(std::int64_t oid, Instant at, const std::string& message_id,
+                             const std::string& payload) {
+  return ok_if_changed(s_.exec("UPDATE outbox SET state = 'sent', sent_at = $1, message_id = $2, "
+                               "payload = $3 WHERE id = $4",
+                               params(to_epoch_ms(at), message_id, payload, oid)),
+                       "outbox message");
+}
+
+Status OutboxRepo::mark_failed(std::int64_t oid, const std::string& error, bool dead) {
+  return ok_if_changed(s_.exec("UPDATE outbox SET attempts = attempts + 1, last_error = $1, "
+                               "state = CASE WHEN $2 = 1 THEN 'dead' ELSE state END WHERE id = $3",
+                               params(error, dead, oid)),
+                       "outbox message");
 }
 
 }  // namespace redress::store

@@ -197,13 +197,32 @@ struct OutboxMessage {
   std::string payload;  // JSON for the template
   Instant created_at;
   std::optional<Instant> sent_at;
+  std::string state = "pending";  // pending | sent | dead
+  int attempts = 0;               // delivery attempts that failed or are running
+  std::string last_error;
+  std::string message_id;  // the Message-ID header of the delivered mail
 };
 
 class OutboxRepo {
  public:
   explicit OutboxRepo(SqlSession& s) : s_(s) {}
+  // Queues `m` and, in the same transaction, its `mail.deliver` job (due at
+  // once): every outbox row is delivered by jobs/ without further wiring.
   Result<std::int64_t> enqueue(const OutboxMessage& m);
   Result<std::vector<OutboxMessage>> for_complaint(ComplaintId id) const;
+  Result<std::optional<OutboxMessage>> find(std::int64_t id) const;
+  // Rows in `state` (all when unset) with id below `before_id` (0 = from the
+  // newest), newest first, at most `limit`.
+  Result<std::vector<OutboxMessage>> list(const std::optional<std::string>& state,
+                                          std::int64_t before_id, int limit) const;
+  // Number of rows per state.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> counts() const;
+  // Records a delivery: state sent, sent_at, the Message-ID used, and the
+  // payload to keep (secrets such as the portal token removed).
+  Status mark_sent(std::int64_t id, Instant at, const std::string& message_id,
+                   const std::string& payload);
+  // Records a failed attempt (attempts + 1, last_error); `dead` gives up.
+  Status mark_failed(std::int64_t id, const std::string& error, bool dead);
 
  private:
   SqlSession& s_;

@@ -11,7 +11,9 @@
 
 #include "store/import_repo.h"
 #include "store/report_repo.h"
+#include "store/job_repo.h"
 #include "store/repositories.h"
+#include "store/sla_repo.h"
 
 namespace redress::store {
 
@@ -29,6 +31,8 @@ struct Repositories {
         outbox(s),
         imports(s),
         reports(s) {}
+        sla(s),
+        jobs(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   CaseRecordRepo records;
@@ -40,6 +44,8 @@ struct Repositories {
   OutboxRepo outbox;
   ImportRepo imports;
   ReportRepo reports;
+  SlaRepo sla;
+  JobRepo jobs;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -57,6 +63,8 @@ class ReadTx {
   const OutboxRepo& outbox() const { return r_.outbox; }
   const ImportRepo& imports() const { return r_.imports; }
   const ReportRepo& reports() const { return r_.reports; }
+  const SlaRepo& sla() const { return r_.sla; }
+  const JobRepo& jobs() const { return r_.jobs; }
 
  protected:
   Repositories& r_;
@@ -77,6 +85,8 @@ class WriteTx : public ReadTx {
   IdempotencyRepo& idempotency() { return r_.idempotency; }
   OutboxRepo& outbox() { return r_.outbox; }
   ImportRepo& imports() { return r_.imports; }
+  SlaRepo& sla() { return r_.sla; }
+  JobRepo& jobs() { return r_.jobs; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

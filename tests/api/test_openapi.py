@@ -47,6 +47,11 @@ class OpenApi(ApiTestCase):
             "categories": "other", "sanction-rules": srule,
             "routing-rules": items_of(self.admin.get("/api/v1/routing-rules").body)[0]["id"],
             "policies": items_of(self.admin.get("/api/v1/policies").body)[0]["id"],
+            "sla-policies": self.admin.post("/api/v1/sla-policies",
+                                            {"name": "openapi probe"}).body["id"],
+            "calendars": self.admin.post("/api/v1/calendars", {
+                "name": "openapi probe", "time_zone": "UTC",
+                "working_hours": {"monday": ["09:00-17:00"]}}).body["id"],
         }
 
         def fill(path):

@@ -1,0 +1,59 @@
+// The job kinds `redress serve` runs: SLA timers (app::Sla::check) and
+// delivery of outbox rows as e-mail (mail/ adapters).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "app/sla.h"
+#include "jobs/runner.h"
+#include "mail/smtp.h"
+
+namespace redress::jobs {
+
+// The job kind that delivers one outbox row; payload {"outbox_id": N}.
+// store::OutboxRepo::enqueue queues it with every row.
+inline constexpr const char* kMailDeliverJob = "mail.deliver";
+
+// Runs `sla.check` jobs: the whole check commits with the job.
+class SlaCheckHandler final : public JobHandler {
+ public:
+  explicit SlaCheckHandler(app::Sla& sla) : sla_(sla) {}
+  Result<Commit> run(const store::Job& job) override;
+
+ private:
+  app::Sla& sla_;
+};
+
+struct MailSettings {
+  mail::SmtpConfig smtp;
+  std::string from;      // REDRESS_MAIL_FROM, e.g. "Redress <complaints@example.org>"
+  std::string base_url;  // REDRESS_BASE_URL, for tracking and complaint links
+  std::optional<std::filesystem::path> template_dir;  // admin-edited templates
+};
+
+// Splits "Name <addr@host>" or "addr@host" into {name, address}.
+std::pair<std::string, std::string> parse_mailbox(const std::string& text);
+
+// Runs `mail.deliver` jobs: renders the row's template in its language,
+// builds the MIME message (Message-ID `<outbox-ID.DBTAG@host>`, stable across
+// retries), sends it over SMTP, then commits the row as sent with the job.
+// Recipients "user:NAME" are staff and get their account's e-mail address;
+// a staff member without one makes the row dead at once (nothing to retry).
+// The portal access token in an acknowledgement's payload is used for the
+// tracking link and erased from the row once the mail is sent.
+class MailDeliveryHandler final : public JobHandler {
+ public:
+  MailDeliveryHandler(store::Store& store, const Clock& clock, MailSettings settings);
+  Result<Commit> run(const store::Job& job) override;
+  Status on_failure(store::WriteTx& tx, const store::Job& job, const std::string& error,
+                    bool dead) override;
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  MailSettings settings_;
+};
+
+}  // namespace redress::jobs

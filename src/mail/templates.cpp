@@ -1,0 +1,258 @@
+#include "mail/templates.h"
+
+#include <fstream>
+#include <kainjow/mustache.hpp>
+#include <sstream>
+
+namespace redress::mail {
+
+namespace {
+
+struct Template {
+  const char* kind;
+  const char* language;
+  const char* subject;
+  const char* body;
+};
+
+// Terms follow shared/GLOSSARY.md (tracking code, acknowledgement, handling
+// plan, reply, satisfaction, escalation, overdue, person in charge).
+constexpr Template kTemplates[] = {
+    // ---- acknowledgement
+    {"acknowledgement", "en", "Your complaint {{tracking_code}} has been registered",
+     "Dear {{customer_name}},\n\nWe have registered your complaint. Your tracking code is "
+     "{{tracking_code}}.\n{{#tracking_link}}Follow it here: {{tracking_link}}\n{{/tracking_link}}"
+     "\nWe will keep you informed.\n"},
+    {"acknowledgement", "es", "Su queja {{tracking_code}} ha sido registrada",
+     "Estimado/a {{customer_name}}:\n\nHemos registrado su queja. Su código de seguimiento es "
+     "{{tracking_code}}.\n{{#tracking_link}}Puede seguirla aquí: {{tracking_link}}\n"
+     "{{/tracking_link}}\nLe mantendremos informado/a.\n"},
+    {"acknowledgement", "fr", "Votre réclamation {{tracking_code}} a été enregistrée",
+     "Bonjour {{customer_name}},\n\nNous avons enregistré votre réclamation. Votre numéro de suivi "
+     "est {{tracking_code}}.\n{{#tracking_link}}Suivez-la ici : {{tracking_link}}\n"
+     "{{/tracking_link}}\nNous vous tiendrons informé(e).\n"},
+    {"acknowledgement", "zh-Hans", "受理回执：您的投诉 {{tracking_code}} 已受理登记",
+     "{{customer_name}}，您好：\n\n我们已受理登记您的投诉，查询编号为 {{tracking_code}}。\n"
+     "{{#tracking_link}}查询链接：{{tracking_link}}\n{{/"
+     "tracking_link}}\n我们会及时告知处理进展。\n"},
+    {"acknowledgement", "zh-Hant", "受理回執：您的投訴 {{tracking_code}} 已受理登記",
+     "{{customer_name}}，您好：\n\n我們已受理登記您的投訴，查詢編號為 {{tracking_code}}。\n"
+     "{{#tracking_link}}查詢連結：{{tracking_link}}\n{{/"
+     "tracking_link}}\n我們會及時告知處理進展。\n"},
+    {"acknowledgement", "vi", "Xác nhận đã tiếp nhận khiếu nại {{tracking_code}}",
+     "Kính gửi {{customer_name}},\n\nChúng tôi đã tiếp nhận khiếu nại của quý khách. Mã tra cứu: "
+     "{{tracking_code}}.\n{{#tracking_link}}Theo dõi tại: {{tracking_link}}\n{{/tracking_link}}"
+     "\nChúng tôi sẽ thông báo kết quả cho quý khách.\n"},
+    // ---- question
+    {"question", "en", "A question about your complaint {{tracking_code}}",
+     "Dear {{customer_name}},\n\n{{text}}\n\nPlease answer through the portal or by replying to "
+     "this e-mail, quoting tracking code {{tracking_code}}.\n"},
+    {"question", "es", "Una pregunta sobre su queja {{tracking_code}}",
+     "Estimado/a {{customer_name}}:\n\n{{text}}\n\nResponda en el portal o a este correo, "
+     "indicando el código de seguimiento {{tracking_code}}.\n"},
+    {"question", "fr", "Une question sur votre réclamation {{tracking_code}}",
+     "Bonjour {{customer_name}},\n\n{{text}}\n\nRépondez sur le portail ou à ce courriel en "
+     "rappelant le numéro de suivi {{tracking_code}}.\n"},
+    {"question", "zh-Hans", "关于您的投诉 {{tracking_code}} 的问题",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n请通过门户网站或回复本邮件作答，并注明查询编号 "
+     "{{tracking_code}}。\n"},
+    {"question", "zh-Hant", "關於您的投訴 {{tracking_code}} 的問題",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n請透過入口網站或回覆本郵件作答，並註明查詢編號 "
+     "{{tracking_code}}。\n"},
+    {"question", "vi", "Câu hỏi về khiếu nại {{tracking_code}}",
+     "Kính gửi {{customer_name}},\n\n{{text}}\n\nVui lòng trả lời qua cổng thông tin hoặc trả lời "
+     "thư này, ghi rõ mã tra cứu {{tracking_code}}.\n"},
+    // ---- proposal
+    {"proposal", "en", "Our handling plan for your complaint {{tracking_code}}",
+     "Dear {{customer_name}},\n\n{{text}}\n\nPlease tell us whether you agree, through the portal "
+     "or by replying to this e-mail.\n"},
+    {"proposal", "es", "Nuestro plan de manejo para su queja {{tracking_code}}",
+     "Estimado/a {{customer_name}}:\n\n{{text}}\n\nIndíquenos si está conforme, en el portal o "
+     "respondiendo a este correo.\n"},
+    {"proposal", "fr", "Notre plan de traitement pour votre réclamation {{tracking_code}}",
+     "Bonjour {{customer_name}},\n\n{{text}}\n\nDites-nous si vous êtes d'accord, sur le portail "
+     "ou en répondant à ce courriel.\n"},
+    {"proposal", "zh-Hans", "您的投诉 {{tracking_code}} 的处理方案",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n请通过门户网站或回复本邮件告知您是否同意。\n"},
+    {"proposal", "zh-Hant", "您的投訴 {{tracking_code}} 的處理方案",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n請透過入口網站或回覆本郵件告知您是否同意。\n"},
+    {"proposal", "vi", "Phương án xử lý khiếu nại {{tracking_code}}",
+     "Kính gửi {{customer_name}},\n\n{{text}}\n\nVui lòng cho chúng tôi biết quý khách có đồng ý "
+     "không, qua cổng thông tin hoặc trả lời thư này.\n"},
+    // ---- rejection
+    {"rejection", "en", "Your complaint {{tracking_code}}: our decision",
+     "Dear {{customer_name}},\n\n{{text}}\n\nIf you disagree you may appeal through the portal.\n"},
+    {"rejection", "es", "Su queja {{tracking_code}}: nuestra decisión",
+     "Estimado/a {{customer_name}}:\n\n{{text}}\n\nSi no está de acuerdo, puede apelar en el "
+     "portal.\n"},
+    {"rejection", "fr", "Votre réclamation {{tracking_code}} : notre décision",
+     "Bonjour {{customer_name}},\n\n{{text}}\n\nSi vous n'êtes pas d'accord, vous pouvez contester "
+     "sur le portail.\n"},
+    {"rejection", "zh-Hans", "您的投诉 {{tracking_code}}：处理决定",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n如有异议，您可以通过门户网站申诉。\n"},
+    {"rejection", "zh-Hant", "您的投訴 {{tracking_code}}：處理決定",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n如有異議，您可以透過入口網站申訴。\n"},
+    {"rejection", "vi", "Khiếu nại {{tracking_code}}: quyết định của chúng tôi",
+     "Kính gửi {{customer_name}},\n\n{{text}}\n\nNếu không đồng ý, quý khách có thể kháng nghị qua "
+     "cổng thông tin.\n"},
+    // ---- reply
+    {"reply", "en", "Reply to your complaint {{tracking_code}}",
+     "Dear {{customer_name}},\n\n{{text}}\n\nThank you for helping us improve.\n"},
+    {"reply", "es", "Respuesta a su queja {{tracking_code}}",
+     "Estimado/a {{customer_name}}:\n\n{{text}}\n\nGracias por ayudarnos a mejorar.\n"},
+    {"reply", "fr", "Réponse à votre réclamation {{tracking_code}}",
+     "Bonjour {{customer_name}},\n\n{{text}}\n\nMerci de nous aider à nous améliorer.\n"},
+    {"reply", "zh-Hans", "关于您的投诉 {{tracking_code}} 的答复",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n感谢您帮助我们改进。\n"},
+    {"reply", "zh-Hant", "關於您的投訴 {{tracking_code}} 的答覆",
+     "{{customer_name}}，您好：\n\n{{text}}\n\n感謝您幫助我們改進。\n"},
+    {"reply", "vi", "Phúc đáp khiếu nại {{tracking_code}}",
+     "Kính gửi {{customer_name}},\n\n{{text}}\n\nCảm ơn quý khách đã giúp chúng tôi cải thiện.\n"},
+    // ---- survey
+    {"survey", "en", "How satisfied are you? ({{tracking_code}})",
+     "Dear {{customer_name}},\n\nPlease rate your satisfaction with how we handled complaint "
+     "{{tracking_code}}{{#tracking_link}}: {{tracking_link}}{{/tracking_link}}.\n"},
+    {"survey", "es", "¿Cuál es su nivel de satisfacción? ({{tracking_code}})",
+     "Estimado/a {{customer_name}}:\n\nValore su satisfacción con la gestión de la queja "
+     "{{tracking_code}}{{#tracking_link}}: {{tracking_link}}{{/tracking_link}}.\n"},
+    {"survey", "fr", "Votre satisfaction ({{tracking_code}})",
+     "Bonjour {{customer_name}},\n\nDonnez-nous votre satisfaction sur le traitement de la "
+     "réclamation {{tracking_code}}{{#tracking_link}} : {{tracking_link}}{{/tracking_link}}.\n"},
+    {"survey", "zh-Hans", "满意度调查（{{tracking_code}}）",
+     "{{customer_name}}，您好：\n\n请为投诉 {{tracking_code}} "
+     "的处理评价满意度{{#tracking_link}}：{{tracking_link}}{{/tracking_link}}。\n"},
+    {"survey", "zh-Hant", "滿意度調查（{{tracking_code}}）",
+     "{{customer_name}}，您好：\n\n請為投訴 {{tracking_code}} "
+     "的處理評價滿意度{{#tracking_link}}：{{tracking_link}}{{/tracking_link}}。\n"},
+    {"survey", "vi", "Mức độ hài lòng của quý khách ({{tracking_code}})",
+     "Kính gửi {{customer_name}},\n\nVui lòng đánh giá mức độ hài lòng về việc xử lý khiếu nại "
+     "{{tracking_code}}{{#tracking_link}}: {{tracking_link}}{{/tracking_link}}.\n"},
+    // ---- sla_warning (staff)
+    {"sla_warning", "en", "Due soon: {{clock_label}} for complaint {{tracking_code}}",
+     "{{recipient_name}},\n\nThe {{clock_label}} target ({{target}}) of complaint "
+     "{{tracking_code}} is due at {{due_at}}.\n{{#complaint_link}}{{complaint_link}}\n"
+     "{{/complaint_link}}"},
+    {"sla_warning", "es", "Vence pronto: {{clock_label}} de la queja {{tracking_code}}",
+     "{{recipient_name}}:\n\nEl plazo ({{target}}) de la queja {{tracking_code}} vence el "
+     "{{due_at}}.\n{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"sla_warning", "fr", "Échéance proche : réclamation {{tracking_code}}",
+     "{{recipient_name}},\n\nLe délai ({{target}}) de la réclamation {{tracking_code}} expire le "
+     "{{due_at}}.\n{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"sla_warning", "zh-Hans", "即将超时：投诉 {{tracking_code}}",
+     "{{recipient_name}}：\n\n投诉 {{tracking_code}} 的时限（{{target}}）将于 {{due_at}} "
+     "到期。\n{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"sla_warning", "zh-Hant", "即將逾時：投訴 {{tracking_code}}",
+     "{{recipient_name}}：\n\n投訴 {{tracking_code}} 的時限（{{target}}）將於 {{due_at}} "
+     "到期。\n{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"sla_warning", "vi", "Sắp quá hạn: khiếu nại {{tracking_code}}",
+     "{{recipient_name}},\n\nThời hạn ({{target}}) của khiếu nại {{tracking_code}} sẽ hết lúc "
+     "{{due_at}}.\n{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    // ---- escalation (staff)
+    {"escalation", "en", "Escalation (level {{level}}): complaint {{tracking_code}}",
+     "{{recipient_name}},\n\nComplaint {{tracking_code}} has been escalated to you "
+     "({{reason}}).{{#due_at}} The {{clock_label}} target ({{target}}) was due at {{due_at}}; "
+     "person in charge: {{holder}}.{{/due_at}}\n{{#complaint_link}}{{complaint_link}}\n"
+     "{{/complaint_link}}"},
+    {"escalation", "es", "Escalamiento (nivel {{level}}): queja {{tracking_code}}",
+     "{{recipient_name}}:\n\nLa queja {{tracking_code}} se le ha escalado ({{reason}})."
+     "{{#due_at}} El plazo ({{target}}) venció el {{due_at}}; persona a cargo: {{holder}}."
+     "{{/due_at}}\n{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"escalation", "fr", "Escalade (niveau {{level}}) : réclamation {{tracking_code}}",
+     "{{recipient_name}},\n\nLa réclamation {{tracking_code}} vous est transmise par escalade "
+     "({{reason}}).{{#due_at}} Le délai ({{target}}) expirait le {{due_at}} ; responsable du "
+     "dossier : {{holder}}.{{/due_at}}\n{{#complaint_link}}{{complaint_link}}\n"
+     "{{/complaint_link}}"},
+    {"escalation", "zh-Hans", "升级上报（第 {{level}} 级）：投诉 {{tracking_code}}",
+     "{{recipient_name}}：\n\n投诉 {{tracking_code}} 已升级上报给您（{{reason}}）。"
+     "{{#due_at}}时限（{{target}}）已于 {{due_at}} 到期，负责人：{{holder}}。{{/due_at}}\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"escalation", "zh-Hant", "升級上報（第 {{level}} 級）：投訴 {{tracking_code}}",
+     "{{recipient_name}}：\n\n投訴 {{tracking_code}} 已升級上報給您（{{reason}}）。"
+     "{{#due_at}}時限（{{target}}）已於 {{due_at}} 到期，負責人：{{holder}}。{{/due_at}}\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"escalation", "vi", "Chuyển cấp (cấp {{level}}): khiếu nại {{tracking_code}}",
+     "{{recipient_name}},\n\nKhiếu nại {{tracking_code}} đã được chuyển cấp cho anh/chị "
+     "({{reason}}).{{#due_at}} Thời hạn ({{target}}) đã hết lúc {{due_at}}; người phụ trách: "
+     "{{holder}}.{{/due_at}}\n{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    // ---- assignment (staff)
+    {"assignment", "en", "Assigned to you: complaint {{tracking_code}}",
+     "{{recipient_name}},\n\nYou are now the person in charge of complaint {{tracking_code}}.\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"assignment", "es", "Asignada a usted: queja {{tracking_code}}",
+     "{{recipient_name}}:\n\nAhora es la persona a cargo de la queja {{tracking_code}}.\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"assignment", "fr", "Attribuée à vous : réclamation {{tracking_code}}",
+     "{{recipient_name}},\n\nVous êtes désormais responsable du dossier {{tracking_code}}.\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"assignment", "zh-Hans", "已分派给您：投诉 {{tracking_code}}",
+     "{{recipient_name}}：\n\n您现在是投诉 {{tracking_code}} 的负责人。\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"assignment", "zh-Hant", "已分派給您：投訴 {{tracking_code}}",
+     "{{recipient_name}}：\n\n您現在是投訴 {{tracking_code}} 的負責人。\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    {"assignment", "vi", "Phân công cho anh/chị: khiếu nại {{tracking_code}}",
+     "{{recipient_name}},\n\nAnh/chị là người phụ trách khiếu nại {{tracking_code}}.\n"
+     "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+};
+
+std::optional<std::pair<std::string, std::string>> read_override(const std::filesystem::path& dir,
+                                                                 const std::string& kind,
+                                                                 const std::string& language) {
+  std::ifstream in(dir / (kind + "." + language + ".mustache"));
+  if (!in) return std::nullopt;
+  std::string subject;
+  std::getline(in, subject);
+  std::stringstream rest;
+  rest << in.rdbuf();
+  return std::pair{subject, rest.str()};
+}
+
+Result<std::string> render_one(const std::string& text, const kainjow::mustache::data& data) {
+  kainjow::mustache::mustache tmpl{text};
+  if (!tmpl.is_valid()) return fail(Error::invalid("template", tmpl.error_message()));
+  tmpl.set_custom_escape([](const std::string& s) { return s; });  // text/plain
+  return tmpl.render(data);
+}
+
+}  // namespace
+
+const std::vector<std::string>& template_kinds() {
+  static const std::vector<std::string> kinds{"acknowledgement", "question",   "proposal",
+                                              "rejection",       "reply",      "survey",
+                                              "sla_warning",     "escalation", "assignment"};
+  return kinds;
+}
+
+Result<RenderedMail> render(const std::string& kind, const std::string& language,
+                            const nlohmann::json& data,
+                            const std::optional<std::filesystem::path>& override_dir) {
+  std::optional<std::pair<std::string, std::string>> text;
+  for (const std::string& lang : {language, std::string("en")}) {
+    if (override_dir) text = read_override(*override_dir, kind, lang);
+    if (text) break;
+    for (const Template& t : kTemplates) {
+      if (kind == t.kind && lang == t.language) {
+        text = std::pair<std::string, std::string>{t.subject, t.body};
+        break;
+      }
+    }
+    if (text) break;
+  }
+  if (!text) return fail(Error::not_found("mail template " + kind));
+  kainjow::mustache::data vars;
+  if (data.is_object()) {
+    for (const auto& [key, value] : data.items()) {
+      if (value.is_string()) {
+        vars.set(key, value.get<std::string>());
+      } else if (value.is_number() || value.is_boolean()) {
+        vars.set(key, value.dump());
+      }
+    }
+  }
+  REDRESS_TRY(std::string subject, render_one(text->first, vars));
+  REDRESS_TRY(std::string body, render_one(text->second, vars));
+  while (!subject.empty() && (subject.back() == '\n' || subject.back() == '\r')) subject.pop_back();
+  return RenderedMail{std::move(subject), std::move(body)};
+}
+
+}  // namespace redress::mail

@@ -1,0 +1,120 @@
+#include "store/job_repo.h"
+
+#include <algorithm>
+
+namespace redress::store {
+
+namespace {
+
+constexpr const char* kJobColumns =
+    "id, kind, payload, state, due_at, attempts, lease_until, last_error, created_at, finished_at";
+
+Job job_from_row(const SqlRow& r) {
+  Job j;
+  j.id = r.i64(0);
+  j.kind = r.text(1);
+  j.payload = r.text(2);
+  j.state = r.text(3);
+  j.due_at = from_epoch_ms(r.i64(4));
+  j.attempts = static_cast<int>(r.i64(5));
+  if (!r.is_null(6)) j.lease_until = from_epoch_ms(r.i64(6));
+  j.last_error = r.text(7);
+  j.created_at = from_epoch_ms(r.i64(8));
+  if (!r.is_null(9)) j.finished_at = from_epoch_ms(r.i64(9));
+  return j;
+}
+
+Status changed_one(Result<std::int64_t> r) {
+  if (!r) return fail(r.error());
+  if (*r == 0) return fail(Error::not_found("job"));
+  return {};
+}
+
+}  // namespace
+
+Result<std::int64_t> JobRepo::enqueue(const std::string& kind, const std::string& payload,
+                                      Instant due_at, Instant now) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO jobs (kind, payload, due_at, created_at) VALUES "
+                                  "($1, $2, $3, $4) RETURNING id",
+                                  params(kind, payload, to_epoch_ms(due_at), to_epoch_ms(now))));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<Job>> JobRepo::claim(std::span<const std::string> kinds, Instant now,
+                                        Millis lease, int limit) {
+  if (kinds.empty() || limit <= 0) return std::vector<Job>{};
+  std::vector<SqlValue> values{to_epoch_ms(now + lease), to_epoch_ms(now),
+                               static_cast<std::int64_t>(limit)};
+  std::string in;
+  for (const std::string& k : kinds) {
+    values.emplace_back(k);
+    in += (in.empty() ? "$" : ", $") + std::to_string(values.size());
+  }
+  REDRESS_TRY(auto rows,
+              s_.query("UPDATE jobs SET lease_until = $1, attempts = attempts + 1 WHERE id IN "
+                       "(SELECT id FROM jobs WHERE state = 'pending' AND due_at <= $2 AND "
+                       "(lease_until IS NULL OR lease_until <= $2) AND kind IN (" +
+                           in + ") ORDER BY due_at, id LIMIT $3) RETURNING " + kJobColumns,
+                       values));
+  std::vector<Job> out;
+  for (const auto& r : rows) out.push_back(job_from_row(r));
+  std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) {
+    return a.due_at < b.due_at || (a.due_at == b.due_at && a.id < b.id);
+  });
+  return out;
+}
+
+Result<bool> JobRepo::any_due(std::span<const std::string> kinds, Instant now) const {
+  if (kinds.empty()) return false;
+  std::vector<SqlValue> values{to_epoch_ms(now)};
+  std::string in;
+  for (const std::string& k : kinds) {
+    values.emplace_back(k);
+    in += (in.empty() ? "$" : ", $") + std::to_string(values.size());
+  }
+  REDRESS_TRY(auto rows, s_.query("SELECT 1 FROM jobs WHERE state = 'pending' AND due_at <= $1 AND "
+                                  "(lease_until IS NULL OR lease_until <= $1) AND kind IN (" +
+                                      in + ") LIMIT 1",
+                                  values));
+  return !rows.empty();
+}
+
+Status JobRepo::complete(std::int64_t id, Instant now) {
+  return changed_one(
+      s_.exec("UPDATE jobs SET state = 'done', lease_until = NULL, finished_at = $1 "
+              "WHERE id = $2 AND state = 'pending'",
+              params(to_epoch_ms(now), id)));
+}
+
+Status JobRepo::retry(std::int64_t id, Instant next, const std::string& error) {
+  return changed_one(
+      s_.exec("UPDATE jobs SET lease_until = NULL, due_at = $1, last_error = $2 "
+              "WHERE id = $3 AND state = 'pending'",
+              params(to_epoch_ms(next), error, id)));
+}
+
+Status JobRepo::bury(std::int64_t id, Instant now, const std::string& error) {
+  return changed_one(
+      s_.exec("UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = $1, "
+              "finished_at = $2 WHERE id = $3 AND state = 'pending'",
+              params(error, to_epoch_ms(now), id)));
+}
+
+Result<std::optional<Job>> JobRepo::find(std::int64_t id) const {
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = $1",
+                                  params(id)));
+  if (rows.empty()) return std::optional<Job>{};
+  return job_from_row(rows[0]);
+}
+
+Result<std::vector<Job>> JobRepo::list(const std::optional<std::string>& state, int limit) const {
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kJobColumns +
+                                      " FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id "
+                                      "DESC LIMIT $2",
+                                  params(state, static_cast<std::int64_t>(limit))));
+  std::vector<Job> out;
+  for (const auto& r : rows) out.push_back(job_from_row(r));
+  return out;
+}
+
+}  // namespace redress::store
