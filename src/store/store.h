@@ -30,7 +30,7 @@ struct Repositories {
         idempotency(s),
         outbox(s),
         imports(s),
-        reports(s) {}
+        reports(s),
         sla(s),
         jobs(s) {}
   ComplaintRepo complaints;
