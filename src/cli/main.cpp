@@ -18,9 +18,9 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "http/static_files.h"
-#include "store/postgres/postgres_store.h"
 #include "jobs/handlers.h"
 #include "jobs/runner.h"
+#include "store/postgres/postgres_store.h"
 
 namespace {
 

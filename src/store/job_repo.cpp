@@ -108,10 +108,12 @@ Result<std::optional<Job>> JobRepo::find(std::int64_t id) const {
 }
 
 Result<std::vector<Job>> JobRepo::list(const std::optional<std::string>& state, int limit) const {
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kJobColumns +
-                                      " FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id "
-                                      "DESC LIMIT $2",
-                                  params(state, static_cast<std::int64_t>(limit))));
+  // No "$1 IS NULL" on an optional filter: PostgreSQL cannot type the NULL.
+  const std::string sql =
+      std::string("SELECT ") + kJobColumns + " FROM jobs" +
+      (state ? " WHERE state = $1 ORDER BY id DESC LIMIT $2" : " ORDER BY id DESC LIMIT $1");
+  REDRESS_TRY(auto rows, state ? s_.query(sql, params(*state, static_cast<std::int64_t>(limit)))
+                               : s_.query(sql, params(static_cast<std::int64_t>(limit))));
   std::vector<Job> out;
   for (const auto& r : rows) out.push_back(job_from_row(r));
   return out;

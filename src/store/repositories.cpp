@@ -1022,10 +1022,21 @@ Result<std::optional<OutboxMessage>> OutboxRepo::find(std::int64_t oid) const {
 
 Result<std::vector<OutboxMessage>> OutboxRepo::list(const std::optional<std::string>& state,
                                                     std::int64_t before_id, int limit) const {
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kOutboxColumns +
-                                      " FROM outbox WHERE ($1 IS NULL OR state = $1) AND ($2 = 0 "
-                                      "OR id < $2) ORDER BY id DESC LIMIT $3",
-                                  params(state, before_id, static_cast<std::int64_t>(limit))));
+  // Conditions are added only when set: PostgreSQL cannot type a NULL
+  // parameter in "$1 IS NULL", so no optional filter is written that way.
+  std::string sql = std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE 1 = 1";
+  std::vector<SqlValue> p;
+  if (state) {
+    p.push_back(*state);
+    sql += " AND state = $" + std::to_string(p.size());
+  }
+  if (before_id > 0) {
+    p.push_back(before_id);
+    sql += " AND id < $" + std::to_string(p.size());
+  }
+  p.push_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY id DESC LIMIT $" + std::to_string(p.size());
+  REDRESS_TRY(auto rows, s_.query(sql, p));
   std::vector<OutboxMessage> out;
   for (const auto& r : rows) out.push_back(outbox_from_row(r));
   return out;

@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "store/import_repo.h"
-#include "store/report_repo.h"
 #include "store/job_repo.h"
+#include "store/report_repo.h"
 #include "store/repositories.h"
 #include "store/sla_repo.h"
 
