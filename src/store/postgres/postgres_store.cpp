@@ -1,5 +1,7 @@
 #include "store/postgres/postgres_store.h"
 
+#include "store/transactions.h"
+
 namespace redress::store::postgres {
 namespace {
 
@@ -48,21 +50,11 @@ void PostgresStore::close() {
 }
 
 Status PostgresStore::read_raw(std::move_only_function<Status(ReadTx&)> fn) {
-  return readers_->with_snapshot([&](SqlSession& session) -> Status {
-    Repositories repos(session);
-    ReadTx tx(repos);
-    return fn(tx);
-  });
+  return readers_->with_snapshot([&](SqlSession& session) { return run_read(session, fn); });
 }
 
 void PostgresStore::write_raw(WriteWork work) {
-  auto shared = std::make_shared<WriteWork>(std::move(work));
-  writer_->submit(WriteJob{[shared](SqlSession& session) {
-                             Repositories repos(session);
-                             WriteTx tx(repos);
-                             return shared->run(tx);
-                           },
-                           [shared](bool committed) { shared->done(committed); }});
+  writer_->submit(to_write_job(std::move(work)));
 }
 
 }  // namespace redress::store::postgres
