@@ -45,12 +45,20 @@ Result<DepartmentId> Importer::department_for(store::WriteTx& tx, const ImportRe
     return it->second;
   }
   const std::string code = "org." + slug(r.organisation, 56);
-  REDRESS_TRY(auto all, tx.directory().departments());
-  for (const Department& d : all) {
-    if (d.code == code) return department_ids_[r.organisation] = d.id;
+  if (!departments_loaded_) {
+    // Once per importer, not once per new organisation: a CFPB file names
+    // thousands of companies, and listing every department for each of them
+    // made the import quadratic.
+    REDRESS_TRY(auto all, tx.directory().departments());
+    for (const Department& d : all) department_ids_by_code_[d.code] = d.id;
+    departments_loaded_ = true;
+  }
+  if (auto it = department_ids_by_code_.find(code); it != department_ids_by_code_.end()) {
+    return department_ids_[r.organisation] = it->second;
   }
   REDRESS_TRY(auto id, tx.directory().add_department(
                            Department{DepartmentId{}, code, r.organisation, {}, {}}));
+  department_ids_by_code_[code] = id;
   return department_ids_[r.organisation] = id;
 }
 

@@ -62,8 +62,10 @@ class Importer {
   Result<std::string> category_for(store::WriteTx& tx, const ImportRecord& r);
   Result<DepartmentId> department_for(store::WriteTx& tx, const ImportRecord& r);
   const Clock& clock_;
-  std::map<std::string, std::string> category_codes_;   // name path → code
-  std::map<std::string, DepartmentId> department_ids_;  // organisation → id
+  std::map<std::string, std::string> category_codes_;           // name path → code
+  std::map<std::string, DepartmentId> department_ids_;          // organisation → id
+  std::map<std::string, DepartmentId> department_ids_by_code_;  // every department, by code
+  bool departments_loaded_ = false;
 };
 
 }  // namespace redress::app

@@ -86,6 +86,10 @@ struct Complaint {
   std::optional<Instant> closed_at;
   Instant created_at;
   Instant updated_at;
+  // The earliest due time of the complaint's running SLA clocks (none while every
+  // clock is stopped or paused). Derived: the store keeps it whenever a clock is
+  // written; writing a Complaint never changes it.
+  std::optional<Instant> due_at;
 };
 
 struct Cause {

@@ -56,17 +56,50 @@ Result<std::optional<std::int64_t>> if_match(const Request& r) {
   return std::optional<std::int64_t>(n);
 }
 
-// A malformed body is a 400, not a 422: the request could not be read at all.
-std::string list_cursor(std::int64_t last_id) {
-  return "c" + std::to_string(last_id);
+// Cursors name the last row listed: "c<id>" in newest-first order; in due
+// order "d<due ms>_<id>" for a row with a due time and "n<id>" for one without.
+std::string list_cursor(const store::ComplaintFilter& filter, const Complaint& last) {
+  if (filter.order == store::ComplaintFilter::Order::newest) {
+    return "c" + std::to_string(last.id.value);
+  }
+  if (last.due_at) {
+    return "d" + std::to_string(to_epoch_ms(*last.due_at)) + "_" + std::to_string(last.id.value);
+  }
+  return "n" + std::to_string(last.id.value);
 }
 
-Result<std::int64_t> parse_cursor(std::string_view cursor) {
-  if (cursor.size() < 2 || cursor.size() > 20 || cursor[0] != 'c' ||
-      cursor.substr(1).find_first_not_of("0123456789") != std::string_view::npos) {
-    return fail(Error::invalid("cursor", "is not a cursor this server issued"));
+// Reads a cursor of list_cursor's form for `filter.order` into the filter.
+Status parse_cursor(std::string_view cursor, store::ComplaintFilter& filter) {
+  const Error bad = Error::invalid("cursor", "is not a cursor this server issued for this order");
+  auto digits = [](std::string_view s) -> std::optional<std::int64_t> {
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    return std::stoll(std::string(s));
+  };
+  if (cursor.empty()) return fail(bad);
+  const char tag = cursor[0];
+  const std::string_view rest = cursor.substr(1);
+  if (filter.order == store::ComplaintFilter::Order::newest) {
+    auto id = tag == 'c' ? digits(rest) : std::nullopt;
+    if (!id) return fail(bad);
+    filter.before_id = *id;
+    return {};
   }
-  return std::stoll(std::string(cursor.substr(1)));
+  if (tag == 'n') {
+    auto id = digits(rest);
+    if (!id) return fail(bad);
+    filter.after_id = *id;
+    return {};
+  }
+  const std::size_t sep = rest.find('_');
+  if (tag != 'd' || sep == std::string_view::npos) return fail(bad);
+  auto due = digits(rest.substr(0, sep));
+  auto id = digits(rest.substr(sep + 1));
+  if (!due || !id) return fail(bad);
+  filter.after_due = from_epoch_ms(*due);
+  filter.after_id = *id;
+  return {};
 }
 
 Result<app::TransitionRequest> read_transition(const Json& body) {
@@ -348,7 +381,8 @@ void Api::register_complaints(Router& router) {
         co_return co_await run_create(std::move(*job));
       });
   add(router, "GET", "/api/v1/complaints", "complaints",
-      "List complaints in the caller's scope, newest first, with filters and a cursor.",
+      "List complaints in the caller's scope, newest first or by due time (sort=due), with "
+      "filters (overdue=true among them) and a cursor.",
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
@@ -388,12 +422,22 @@ void Api::register_complaints(Router& router) {
           if (*v < 1 || *v > 200) errors.push_back({"limit", "must be between 1 and 200"});
           filter.limit = static_cast<int>(*v);
         }
+        if (auto v = r.query_param("sort")) {
+          if (*v == "due") {
+            filter.order = store::ComplaintFilter::Order::due;
+          } else if (*v != "newest") {
+            errors.push_back({"sort", "must be newest or due"});
+          }
+        }
+        if (auto v = r.query_param("overdue")) {
+          if (*v == "true") {
+            filter.due_before = clock_.now();
+          } else if (*v != "false") {
+            errors.push_back({"overdue", "must be true or false"});
+          }
+        }
         if (auto v = r.query_param("cursor")) {
-          auto c = parse_cursor(*v);
-          if (!c)
-            errors.push_back(c.error().fields.front());
-          else
-            filter.before_id = *c;
+          if (auto c = parse_cursor(*v, filter); !c) errors.push_back(c.error().fields.front());
         }
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto rows = store_.read<std::vector<app::ComplaintView>>(
@@ -403,7 +447,7 @@ void Api::register_complaints(Router& router) {
         for (const auto& v : *rows) items.push_back(complaint_json(v));
         Json next = nullptr;
         if (static_cast<int>(rows->size()) == filter.limit && !rows->empty()) {
-          next = list_cursor(rows->back().complaint.id.value);
+          next = list_cursor(filter, rows->back().complaint);
         }
         co_return json_response(200, Json{{"items", items}, {"next_cursor", next}});
       });

@@ -188,6 +188,7 @@ Json complaint_json(const app::ComplaintView& v) {
       {"closed_at", iso(c.closed_at)},
       {"created_at", format_iso8601(c.created_at)},
       {"updated_at", format_iso8601(c.updated_at)},
+      {"due_at", iso(c.due_at)},
       {"allowed_actions", allowed},
   };
 }

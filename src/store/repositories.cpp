@@ -81,6 +81,8 @@ constexpr const char* kComplaintColumns =
     "director_approved, plan_instructions, customer_accepted, customer_answer_reason, "
     "satisfaction_score, satisfaction_comment, lessons, follow_up_of, reopen_count, appeal_count, "
     "rejected_at, resolved_at, closed_at, created_at, updated_at";
+// What reads select: the written columns plus the derived due_at (kept by SlaRepo).
+const std::string kComplaintSelect = std::string(kComplaintColumns) + ", due_at";
 
 Complaint complaint_from_row(const SqlRow& r) {
   Complaint c;
@@ -135,6 +137,7 @@ Complaint complaint_from_row(const SqlRow& r) {
   c.closed_at = opt_instant(r, i++);
   c.created_at = from_epoch_ms(r.i64(i++));
   c.updated_at = from_epoch_ms(r.i64(i++));
+  c.due_at = opt_instant(r, i++);
   return c;
 }
 
@@ -216,8 +219,7 @@ Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
 }
 
 Result<std::optional<Complaint>> ComplaintRepo::find(ComplaintId cid) const {
-  const std::string sql =
-      std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE id = $1";
+  const std::string sql = "SELECT " + kComplaintSelect + " FROM complaints WHERE id = $1";
   REDRESS_TRY(auto rows, s_.query(sql, params(cid.value)));
   if (rows.empty()) return std::optional<Complaint>{};
   return complaint_from_row(rows[0]);
@@ -226,7 +228,7 @@ Result<std::optional<Complaint>> ComplaintRepo::find(ComplaintId cid) const {
 Result<std::optional<Complaint>> ComplaintRepo::find_by_tracking_code(
     const std::string& code) const {
   const std::string sql =
-      std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE tracking_code = $1";
+      "SELECT " + kComplaintSelect + " FROM complaints WHERE tracking_code = $1";
   REDRESS_TRY(auto rows, s_.query(sql, params(code)));
   if (rows.empty()) return std::optional<Complaint>{};
   return complaint_from_row(rows[0]);
@@ -260,7 +262,25 @@ Result<std::int64_t> ComplaintRepo::update(const Complaint& c) {
 }
 
 Result<std::vector<Complaint>> ComplaintRepo::list(const ComplaintFilter& f) const {
-  std::string sql = std::string("SELECT ") + kComplaintColumns + " FROM complaints WHERE 1 = 1";
+  if (f.order == ComplaintFilter::Order::newest) return list_page(f, Page::newest);
+  // Due order in two index-friendly phases: rows with a due time (due_at, id
+  // ascending), then, when the page is not full, rows without one (id ascending).
+  std::vector<Complaint> out;
+  const bool past_due_rows = f.after_id > 0 && !f.after_due;
+  if (!past_due_rows) {
+    REDRESS_TRY(out, list_page(f, Page::with_due));
+    if (static_cast<int>(out.size()) == f.limit || f.due_before) return out;
+  }
+  ComplaintFilter rest = f;
+  rest.limit = f.limit - static_cast<int>(out.size());
+  if (!past_due_rows) rest.after_id = 0;
+  REDRESS_TRY(auto tail, list_page(rest, Page::without_due));
+  for (Complaint& c : tail) out.push_back(std::move(c));
+  return out;
+}
+
+Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f, Page page) const {
+  std::string sql = "SELECT " + kComplaintSelect + " FROM complaints WHERE 1 = 1";
   std::vector<SqlValue> p;
   auto bind = [&](SqlValue v) {
     p.push_back(std::move(v));
@@ -280,8 +300,30 @@ Result<std::vector<Complaint>> ComplaintRepo::list(const ComplaintFilter& f) con
     if (f.include_unrouted) cond = "(" + cond + " OR department_id IS NULL)";
     sql += " AND " + cond;
   }
-  if (f.before_id > 0) sql += " AND id < " + bind(f.before_id);
-  sql += " ORDER BY id DESC LIMIT " + bind(static_cast<std::int64_t>(f.limit));
+  if (f.due_before) sql += " AND due_at < " + bind(ms(*f.due_before));
+  switch (page) {
+    case Page::newest:
+      if (f.before_id > 0) sql += " AND id < " + bind(f.before_id);
+      sql += " ORDER BY id DESC";
+      break;
+    case Page::with_due:
+      sql += " AND due_at IS NOT NULL";
+      if (f.after_due) {
+        const std::string due = bind(ms(*f.after_due));
+        // The first condition is the index range; the second skips the rows
+        // of the cursor's own due time that were already listed.
+        sql += " AND due_at >= " + due + " AND (due_at > " + due + " OR id > " + bind(f.after_id) +
+               ")";
+      }
+      sql += " ORDER BY due_at, id";
+      break;
+    case Page::without_due:
+      sql += " AND due_at IS NULL";
+      if (f.after_id > 0) sql += " AND id > " + bind(f.after_id);
+      sql += " ORDER BY id";
+      break;
+  }
+  sql += " LIMIT " + bind(static_cast<std::int64_t>(f.limit));
   REDRESS_TRY(auto rows, s_.query(sql, p));
   std::vector<Complaint> out;
   out.reserve(rows.size());

@@ -29,7 +29,18 @@ struct ComplaintFilter {
   // these (and unrouted ones when include_unrouted) are listed.
   std::optional<std::vector<DepartmentId>> scope;
   bool include_unrouted = false;
-  std::int64_t before_id = 0;  // cursor: list ids below this (newest first); 0 = from the top
+  // Only complaints whose due time is before this (overdue ones, when it is now).
+  std::optional<Instant> due_before;
+  enum class Order {
+    newest,  // id descending
+    due,     // due time ascending, then id; complaints without a due time last (by id)
+  };
+  Order order = Order::newest;
+  std::int64_t before_id = 0;  // newest: list ids below this; 0 = from the top
+  // due: the cursor is the last row listed — its due time (none when it had
+  // none) and id; 0 = from the top.
+  std::optional<Instant> after_due;
+  std::int64_t after_id = 0;
   int limit = 50;
 };
 
@@ -43,12 +54,15 @@ class ComplaintRepo {
   // Writes every field of `c` and bumps the version, if the stored version is
   // still `c.version`; conflict otherwise. Returns the new version.
   Result<std::int64_t> update(const Complaint& c);
+  // One page in the filter's order (see ComplaintFilter::Order).
   Result<std::vector<Complaint>> list(const ComplaintFilter& filter) const;
   Status link(ComplaintId from, ComplaintId to, const std::string& kind);
   // The tracking code of the follow-up opened when `original` failed verification.
   Result<std::optional<std::string>> follow_up_code(ComplaintId original) const;
 
  private:
+  enum class Page { newest, with_due, without_due };
+  Result<std::vector<Complaint>> list_page(const ComplaintFilter& filter, Page page) const;
   SqlSession& s_;
 };
 

@@ -230,11 +230,22 @@ Result<std::int64_t> SlaRepo::add_clock(const SlaClock& c) {
                                 ms(c.due_at), ms(c.director_at), ms(c.paused_at),
                                 static_cast<std::int64_t>(c.paused.count()), ms(c.stopped_at),
                                 ms(c.warned_at), ms(c.breached_at), ms(c.director_notified_at)}));
+  REDRESS_CHECK(refresh_due(c.complaint));
   return rows.at(0).i64(0);
 }
 
+Status SlaRepo::refresh_due(ComplaintId complaint) {
+  REDRESS_TRY(auto changed,
+              s_.exec("UPDATE complaints SET due_at = (SELECT MIN(k.due_at) FROM sla_clocks k "
+                      "WHERE k.complaint_id = $1 AND k.stopped_at IS NULL AND k.paused_at IS "
+                      "NULL) WHERE id = $1",
+                      params(complaint.value)));
+  (void)changed;
+  return {};
+}
+
 Status SlaRepo::update_clock(const SlaClock& c) {
-  return changed_one(
+  REDRESS_CHECK(changed_one(
       s_.exec("UPDATE sla_clocks SET policy_id = $1, target_ms = $2, calendar_id = $3, warn_at = "
               "$4, due_at = $5, director_at = $6, paused_at = $7, paused_ms = $8, stopped_at = $9, "
               "warned_at = $10, breached_at = $11, director_notified_at = $12 WHERE id = $13",
@@ -243,7 +254,8 @@ Status SlaRepo::update_clock(const SlaClock& c) {
                   sql_value(c.calendar_id), ms(c.warn_at), ms(c.due_at), ms(c.director_at),
                   ms(c.paused_at), static_cast<std::int64_t>(c.paused.count()), ms(c.stopped_at),
                   ms(c.warned_at), ms(c.breached_at), ms(c.director_notified_at), c.id}),
-      "SLA clock");
+      "SLA clock"));
+  return refresh_due(c.complaint);
 }
 
 Result<std::optional<SlaClock>> SlaRepo::clock(std::int64_t id) const {

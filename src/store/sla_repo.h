@@ -49,6 +49,8 @@ class SlaRepo {
   Status delete_policy(std::int64_t id);     // not_found when absent
   Result<std::vector<SlaPolicy>> policies() const;
 
+  // Writing a clock also refreshes the complaint's due_at (the earliest due time
+  // of its running clocks) in the same transaction.
   Result<std::int64_t> add_clock(const SlaClock& c);
   Status update_clock(const SlaClock& c);
   Result<std::optional<SlaClock>> clock(std::int64_t id) const;
@@ -56,6 +58,7 @@ class SlaRepo {
   Result<std::vector<SlaClock>> clocks(ComplaintId complaint) const;
 
  private:
+  Status refresh_due(ComplaintId complaint);
   SqlSession& s_;
 };
 
