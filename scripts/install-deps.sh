@@ -18,6 +18,8 @@ packages=(
   libhowardhinnant-date-dev tzdata libcurl4-openssl-dev libgmime-3.0-dev libkainjow-mustache-dev
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
+  # the benchmark suite's load generator (bench/run; bench.smoke runs it in the tests)
+  wrk
   # a real SMTP server on loopback for the mail scenario tests
   python3-aiosmtpd
   # web app: browser tests drive Debian's Chromium (never a downloaded browser);
