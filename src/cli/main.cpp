@@ -339,8 +339,7 @@ int main(int argc, char** argv) {
                                    .smtp_server = without_credentials(mail_settings.smtp.url),
                                    .mail_from = mail_settings.from});
     // The job runner: SLA timers always, e-mail delivery when SMTP is configured
-    // (otherwise mail stays queued). One process per database runs jobs: the
-    // lock file beside the SQLite database elects it.
+    // (otherwise mail stays queued).
     app::Sla sla(clock);
     jobs::Runner runner(store, clock,
                         jobs::RunnerOptions{.max_attempts = job_attempts,
@@ -386,14 +385,12 @@ int main(int argc, char** argv) {
     }
     if (web_app) std::cout << "web app from " << web_app->root().string() << "\n";
     std::cout << "listening on http://" << host << ":" << bound << std::endl;
-    // A PostgreSQL URL has no file to sit beside: the lock goes to the temp
-    // directory, which elects one runner per machine (several machines need the
-    // database leases of issue 6).
+    // SQLite: the lock file beside the database elects one runner among the
+    // processes on it. PostgreSQL: every instance runs jobs; the database's row
+    // leases (FOR UPDATE SKIP LOCKED) hand each job to exactly one of them.
     runner.start(store::postgres::is_postgres_url(database)
-                     ? (std::filesystem::temp_directory_path() /
-                        ("redress-jobs-" + app::sha256_hex(database).substr(0, 16) + ".lock"))
-                           .string()
-                     : database + ".jobs.lock");
+                     ? std::nullopt
+                     : std::optional<std::string>(database + ".jobs.lock"));
     std::thread signal_thread([&] {
       int sig = 0;
       sigwait(&signals, &sig);

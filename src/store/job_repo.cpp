@@ -54,7 +54,11 @@ Result<std::vector<Job>> JobRepo::claim(std::span<const std::string> kinds, Inst
               s_.query("UPDATE jobs SET lease_until = $1, attempts = attempts + 1 WHERE id IN "
                        "(SELECT id FROM jobs WHERE state = 'pending' AND due_at <= $2 AND "
                        "(lease_until IS NULL OR lease_until <= $2) AND kind IN (" +
-                           in + ") ORDER BY due_at, id LIMIT $3) RETURNING " + kJobColumns,
+                           in + ") ORDER BY due_at, id LIMIT $3" +
+                           // Two instances on one PostgreSQL database: each claims
+                           // rows the other has not locked, never the same row.
+                           (s_.has_concurrent_writers() ? " FOR UPDATE SKIP LOCKED" : "") +
+                           ") RETURNING " + kJobColumns,
                        values));
   std::vector<Job> out;
   for (const auto& r : rows) out.push_back(job_from_row(r));

@@ -36,7 +36,8 @@ class JobRepo {
   // and not leased (or whose lease ran out, e.g. after a crash): each gets
   // `lease_until = now + lease` and one more attempt. Must run in a write
   // transaction; the single writer (SQLite) or `FOR UPDATE SKIP LOCKED`
-  // (PostgreSQL, in its adapter) makes two claimers never get the same row.
+  // (when the session has concurrent writers: PostgreSQL) makes two claimers
+  // never get the same row.
   Result<std::vector<Job>> claim(std::span<const std::string> kinds, Instant now, Millis lease,
                                  int limit);
   // Whether claim() would find a job now; a cheap read so an idle runner

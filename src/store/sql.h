@@ -71,6 +71,11 @@ class SqlSession {
     (void)lock;
     return {};
   }
+  // True when other processes' transactions may write at the same time as this
+  // one (PostgreSQL). A statement that claims rows for itself (job leases) must
+  // then lock what it takes and skip what others hold: FOR UPDATE SKIP LOCKED.
+  // False for an embedded store whose single writer excludes all others (SQLite).
+  virtual bool has_concurrent_writers() const { return false; }
 };
 
 // A connection the store drives itself: it also knows whether a transaction

@@ -181,6 +181,20 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.stdout_path = os.path.join(self.dir, "serve.stdout")
         self.stderr_path = os.path.join(self.dir, "serve.stderr")
+        self.owns_database = True
+
+    def twin(self) -> "Server":
+        """Another `redress serve` on this server's database and attachment folder
+        (not started). Its cleanup stops it and leaves the database to this one."""
+        other = Server.__new__(Server)
+        other.bin, other.dir, other.db = self.bin, self.dir, self.db
+        other.pg_database = self.pg_database
+        other.port, other.proc = 0, None
+        tag = uuid.uuid4().hex[:8]
+        other.stdout_path = os.path.join(self.dir, f"serve-{tag}.stdout")
+        other.stderr_path = os.path.join(self.dir, f"serve-{tag}.stderr")
+        other.owns_database = False
+        return other
 
     @property
     def base(self) -> str:
@@ -275,6 +289,8 @@ class Server:
 
     def cleanup(self) -> None:
         self.stop()
+        if not self.owns_database:
+            return
         if os.environ.get("REDRESS_KEEP_TMP"):
             sys.stderr.write(f"\n[harness] kept {self.dir} (database {self.db})\n")
             return
