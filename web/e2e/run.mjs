@@ -358,6 +358,42 @@ for (const lang of LANGS) {
   })
 }
 
+await test('the queue lists overdue complaints first with a badge', async () => {
+  // An admin sets a one-second first-response target over the API; a complaint
+  // submitted on the portal is overdue a moment later.
+  const login = await fetch(base + '/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  })
+  check(login.status === 200, 'admin login: ' + login.status)
+  const { csrf_token: csrf } = await login.json()
+  const cookie = login.headers.get('set-cookie').split(';')[0]
+  const policy = await fetch(base + '/api/v1/sla-policies', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+    body: JSON.stringify({ name: 'e2e: one second', first_response: 'PT1S' }),
+  })
+  check(policy.status === 201, 'SLA policy: ' + policy.status)
+  const portal = await newPage()
+  const late = await submitOnPortal(portal, { description: 'Nobody called me back about my broken washing machine.' })
+  await portal.context().close()
+  await new Promise((r) => setTimeout(r, 1500))
+
+  const page = await signIn('agent')
+  await page.selectOption('select[name=sort]', 'due')
+  await page.check('input[name=overdue]')
+  await page.click('.filter-buttons button[type=submit]')
+  await page.waitForURL(/sort=due/)
+  await page.waitForSelector('[data-testid=queue]')
+  check(/overdue=true/.test(page.url()), 'the overdue filter is in the URL: ' + page.url())
+  const first = page.locator('[data-testid=queue] tbody tr').first()
+  check((await first.locator('a').textContent()).trim() === late.code, 'the overdue complaint comes first')
+  check((await first.locator('.badge.overdue').count()) === 1, 'an overdue badge')
+  await shot(page, 'queue-overdue-en')
+  await page.context().close()
+})
+
 await test('the portal fits a phone screen', async () => {
   const page = await newPage({ width: 390, height: 844 })
   await page.goto(tracked.link)

@@ -104,6 +104,7 @@ export interface Complaint {
   escalation_level?: number
   channel: string
   received_at: string
+  due_at?: string | null
   occurred_at?: string | null
   place?: string | null
   object?: { type?: string | null; ref?: string | null } | null

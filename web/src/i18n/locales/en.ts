@@ -186,6 +186,12 @@ export default {
     received: 'Received',
     empty: 'No complaint matches these filters.',
     open: 'Open complaint {code}',
+    order: 'Order',
+    orderNewest: 'Newest first',
+    orderDue: 'Due first',
+    overdueOnly: 'Overdue only',
+    due: 'Due',
+    overdue: 'overdue',
   },
   board: {
     title: 'Board by state',

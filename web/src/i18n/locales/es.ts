@@ -186,6 +186,12 @@ const es: typeof en = {
     received: 'Recibida',
     empty: 'Ninguna queja coincide con estos filtros.',
     open: 'Abrir la queja {code}',
+    order: 'Orden',
+    orderNewest: 'Más recientes primero',
+    orderDue: 'Vencimiento más próximo primero',
+    overdueOnly: 'Solo vencidas',
+    due: 'Vence',
+    overdue: 'vencida',
   },
   board: {
     title: 'Tablero por estado',

@@ -186,6 +186,12 @@ const fr: typeof en = {
     received: 'Reçue',
     empty: 'Aucune réclamation ne correspond à ces filtres.',
     open: 'Ouvrir la réclamation {code}',
+    order: 'Ordre',
+    orderNewest: 'Plus récentes d\'abord',
+    orderDue: 'Échéance la plus proche d\'abord',
+    overdueOnly: 'En retard uniquement',
+    due: 'Échéance',
+    overdue: 'en retard',
   },
   board: {
     title: 'Tableau par état',

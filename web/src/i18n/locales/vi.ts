@@ -186,6 +186,12 @@ const vi: typeof en = {
     received: 'Ngày tiếp nhận',
     empty: 'Không có khiếu nại nào khớp với bộ lọc.',
     open: 'Mở khiếu nại {code}',
+    order: 'Sắp xếp',
+    orderNewest: 'Mới nhất trước',
+    orderDue: 'Sắp đến hạn trước',
+    overdueOnly: 'Chỉ khiếu nại quá hạn',
+    due: 'Hạn xử lý',
+    overdue: 'quá hạn',
   },
   board: {
     title: 'Bảng theo trạng thái',

@@ -186,6 +186,12 @@ const zhHans: typeof en = {
     received: '受理时间',
     empty: '没有符合筛选条件的投诉。',
     open: '打开投诉 {code}',
+    order: '排序',
+    orderNewest: '最新在前',
+    orderDue: '最先到期在前',
+    overdueOnly: '仅显示已超时',
+    due: '到期时间',
+    overdue: '已超时',
   },
   board: {
     title: '按状态看板',

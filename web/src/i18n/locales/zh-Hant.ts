@@ -186,6 +186,12 @@ const zhHant: typeof en = {
     received: '受理時間',
     empty: '沒有符合篩選條件的投訴。',
     open: '開啟投訴 {code}',
+    order: '排序',
+    orderNewest: '最新在前',
+    orderDue: '最先到期在前',
+    overdueOnly: '僅顯示已逾時',
+    due: '到期時間',
+    overdue: '已逾時',
   },
   board: {
     title: '依狀態看板',
