@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "app/audit.h"
@@ -194,19 +195,33 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
   return result;
 }
 
-Result<ComplaintView> Complaints::view(const store::ReadTx& tx, const Actor& actor,
-                                       Complaint c) const {
+namespace {
+
+// The view of `c` for `actor`, from its already loaded customer, current
+// remedies and the organisation's policies.
+ComplaintView assemble_view(const Actor& actor, Complaint c, Customer customer,
+                            std::vector<Remedy> remedies, std::span<const Policy> policies) {
   ComplaintView v;
-  REDRESS_TRY(auto customer, tx.customers().find(c.customer));
-  if (customer) v.customer = std::move(*customer);
-  REDRESS_TRY(v.remedies, tx.records().remedies(c.id, c.plan_round));
+  v.customer = std::move(customer);
+  v.remedies = std::move(remedies);
   if (c.urgency) {
-    REDRESS_TRY(auto policy, policy_for(tx, c));
+    const Policy policy = resolve_policy(policies, c.category, c.urgency);
     v.director_required = director_required(policy, *c.urgency, monetary_total(v.remedies));
   }
   v.allowed_actions = actions_for(c.state, effective_roles(actor, c.id, c.department));
   v.complaint = std::move(c);
   return v;
+}
+
+}  // namespace
+
+Result<ComplaintView> Complaints::view(const store::ReadTx& tx, const Actor& actor,
+                                       Complaint c) const {
+  REDRESS_TRY(auto customer, tx.customers().find(c.customer));
+  REDRESS_TRY(auto remedies, tx.records().remedies(c.id, c.plan_round));
+  REDRESS_TRY(auto policies, tx.rules().policies());
+  return assemble_view(actor, std::move(c), customer.value_or(Customer{}), std::move(remedies),
+                       policies);
 }
 
 Result<ComplaintView> Complaints::get(const store::ReadTx& tx, const Actor& actor,
@@ -225,11 +240,32 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
     filter.include_unrouted = actor.has(Role::supervisor);
   }
   REDRESS_TRY(auto rows, tx.complaints().list(filter));
+  // Three queries for the whole page instead of three per row: customers,
+  // remedies and policies are loaded once and matched here.
+  std::vector<CustomerId> customer_ids;
+  std::vector<ComplaintId> complaint_ids;
+  for (const Complaint& c : rows) {
+    customer_ids.push_back(c.customer);
+    complaint_ids.push_back(c.id);
+  }
+  REDRESS_TRY(auto customers, tx.customers().find_many(customer_ids));
+  REDRESS_TRY(auto remedies, tx.records().remedies_of(complaint_ids));
+  REDRESS_TRY(auto policies, tx.rules().policies());
+  std::map<std::int64_t, Customer> customer_by_id;
+  for (Customer& cu : customers) customer_by_id.emplace(cu.id.value, std::move(cu));
   std::vector<ComplaintView> out;
   out.reserve(rows.size());
   for (Complaint& c : rows) {
-    REDRESS_TRY(auto v, view(tx, actor, std::move(c)));
-    out.push_back(std::move(v));
+    Customer customer;
+    if (auto it = customer_by_id.find(c.customer.value); it != customer_by_id.end()) {
+      customer = it->second;
+    }
+    std::vector<Remedy> current;
+    for (const Remedy& r : remedies) {
+      if (r.complaint == c.id && r.plan_round == c.plan_round) current.push_back(r);
+    }
+    out.push_back(
+        assemble_view(actor, std::move(c), std::move(customer), std::move(current), policies));
   }
   return out;
 }

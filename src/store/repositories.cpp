@@ -369,6 +369,27 @@ Result<std::optional<Customer>> CustomerRepo::find(CustomerId cid) const {
                   opt_enum<Channel>(r, 5)};
 }
 
+Result<std::vector<Customer>> CustomerRepo::find_many(std::span<const CustomerId> ids) const {
+  std::vector<Customer> out;
+  if (ids.empty()) return out;
+  std::vector<SqlValue> p;
+  std::string in;
+  for (CustomerId id : ids) {
+    p.emplace_back(id.value);
+    in += (in.empty() ? "$" : ", $") + std::to_string(p.size());
+  }
+  REDRESS_TRY(auto rows, s_.query("SELECT id, name, email, phone, language, reply_channel FROM "
+                                  "customers WHERE id IN (" +
+                                      in + ")",
+                                  p));
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    out.push_back(Customer{CustomerId{r.i64(0)}, r.text(1), r.text(2), r.text(3), r.text(4),
+                           opt_enum<Channel>(r, 5)});
+  }
+  return out;
+}
+
 // ---- case records -------------------------------------------------------------
 
 Result<std::int64_t> CaseRecordRepo::add_cause(const Cause& c) {
@@ -413,6 +434,26 @@ Result<std::vector<Remedy>> CaseRecordRepo::remedies(ComplaintId cid, int plan_r
                                   "$2 ORDER BY id",
                                   params(cid.value, plan_round)));
   std::vector<Remedy> out;
+  for (const auto& r : rows) {
+    out.push_back(Remedy{r.i64(0), ComplaintId{r.i64(1)}, static_cast<int>(r.i64(2)),
+                         req_enum(r, 3, RemedyType::other), r.text(4), r.opt_f64(5), r.text(6)});
+  }
+  return out;
+}
+
+Result<std::vector<Remedy>> CaseRecordRepo::remedies_of(std::span<const ComplaintId> ids) const {
+  std::vector<Remedy> out;
+  if (ids.empty()) return out;
+  std::vector<SqlValue> p;
+  std::string in;
+  for (ComplaintId id : ids) {
+    p.emplace_back(id.value);
+    in += (in.empty() ? "$" : ", $") + std::to_string(p.size());
+  }
+  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, plan_round, type, description, amount, "
+                                  "currency FROM remedies WHERE complaint_id IN (" +
+                                      in + ") ORDER BY id",
+                                  p));
   for (const auto& r : rows) {
     out.push_back(Remedy{r.i64(0), ComplaintId{r.i64(1)}, static_cast<int>(r.i64(2)),
                          req_enum(r, 3, RemedyType::other), r.text(4), r.opt_f64(5), r.text(6)});

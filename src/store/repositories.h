@@ -71,6 +71,9 @@ class CustomerRepo {
   explicit CustomerRepo(SqlSession& s) : s_(s) {}
   Result<CustomerId> insert(const Customer& c);
   Result<std::optional<Customer>> find(CustomerId id) const;
+  // The customers among `ids` that exist, in no particular order (one query:
+  // a list page loads its customers at once).
+  Result<std::vector<Customer>> find_many(std::span<const CustomerId> ids) const;
 
  private:
   SqlSession& s_;
@@ -85,6 +88,8 @@ class CaseRecordRepo {
   // Remedies of one plan round (a returned plan keeps its remedies as history).
   Result<std::int64_t> add_remedy(const Remedy& r);
   Result<std::vector<Remedy>> remedies(ComplaintId id, int plan_round) const;
+  // The remedies of every plan round of the complaints among `ids`, by id.
+  Result<std::vector<Remedy>> remedies_of(std::span<const ComplaintId> ids) const;
   Result<std::int64_t> add_task(const Task& t);
   Status update_task(const Task& t);
   Result<std::vector<Task>> tasks(ComplaintId id) const;
