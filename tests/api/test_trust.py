@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
+import sqlite3
 import sys
 import time
 import unittest
@@ -24,7 +26,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (PROBLEM_JSON, ApiTestCase, Client, PublicClient, Server,  # noqa: E402
+from harness import (PG_URL, PROBLEM_JSON, ApiTestCase, Client, PublicClient, Server,  # noqa: E402
                      public_body, raw_request, run_cli)
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -421,6 +423,32 @@ class Erasure(ApiTestCase):
         v = run_cli("audit", "verify", "--database", self.server.db)
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         self.assertIn("redacted by erasure", v.stdout)
+
+    def test_zz_redaction_outside_erasure_breaks_the_chain(self):
+        # Runs last in this class: it leaves the chain broken on purpose.
+        cid = self.submit()["id"]
+        event = self.timeline(cid)[0]
+        if PG_URL:
+            data = self.server.sql(f"SELECT data FROM events WHERE id = {event['id']}").stdout
+            data = data.rstrip("\n")
+        else:
+            con = sqlite3.connect(self.server.db)
+            data = con.execute(f"SELECT data FROM events WHERE id = {event['id']}").fetchone()[0]
+            con.close()
+        stub = json.dumps({"erased": True,
+                           "data_sha256": hashlib.sha256(data.encode()).hexdigest()})
+        sql = f"UPDATE events SET data = '{stub}' WHERE id = {event['id']}"
+        if PG_URL:
+            self.server.sql(sql)
+        else:
+            con = sqlite3.connect(self.server.db, timeout=10)
+            con.execute(sql)
+            con.commit()
+            con.close()
+        v = run_cli("audit", "verify", "--database", self.server.db)
+        self.assertEqual(v.returncode, 1, v.stdout + v.stderr)
+        self.assertIn(f"broken at event {event['id']}", v.stdout)
+        self.assertIn("no customer_erased event names it", v.stdout)
 
     def test_cli_erase(self):
         h = self.make_history()

@@ -25,10 +25,11 @@ ALTER TABLE customers ADD COLUMN erased_at INTEGER;
 ALTER TABLE events ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1;
 DROP TRIGGER events_no_update;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-  WHEN NOT (json_valid(NEW.data) AND json_extract(NEW.data, '$.erased') = 1
+  -- IFNULL: a NULL comparison (no "erased" key) must refuse, not let the update through.
+  WHEN NOT IFNULL(json_valid(NEW.data) AND json_extract(NEW.data, '$.erased') = 1
             AND NEW.id = OLD.id AND NEW.complaint_id = OLD.complaint_id AND NEW.at = OLD.at
             AND NEW.actor_kind = OLD.actor_kind AND NEW.actor_id IS OLD.actor_id
             AND NEW.action = OLD.action AND NEW.from_state IS OLD.from_state
             AND NEW.to_state IS OLD.to_state AND NEW.prev_hash = OLD.prev_hash
-            AND NEW.hash = OLD.hash AND NEW.hash_version = OLD.hash_version)
+            AND NEW.hash = OLD.hash AND NEW.hash_version = OLD.hash_version, 0)
   BEGIN SELECT RAISE(ABORT, 'events are append-only (erasure may only redact their data)'); END;
