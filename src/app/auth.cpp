@@ -80,8 +80,11 @@ Result<LoginResult> Auth::login(const std::string& username, const std::string& 
     return fail(Error::unauthenticated("unknown user name or wrong password"));
   }
   LoginResult result{*user, random_token(32), random_token(24)};
-  store::SessionRecord session{sha256_hex(result.session_token), user->id, result.csrf_token, now,
-                               now + options_.session_lifetime,  now};
+  // Timed after the (slow) hashing, so the idle window starts with the session.
+  const Instant opened = clock_.now();
+  store::SessionRecord session{
+      sha256_hex(result.session_token),   user->id, result.csrf_token, opened,
+      opened + options_.session_lifetime, opened};
   REDRESS_TRY(auto written, store_.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
     REDRESS_CHECK(tx.auth().clear_login_failures(username, since));
     if (previous_session_token) {

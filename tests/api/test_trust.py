@@ -234,7 +234,7 @@ class IdleSessions(ApiTestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.server = Server(args=["--session-idle-seconds", "2"])
+        cls.server = Server(args=["--session-idle-seconds", "5"])
         cls.server.load_demo()
         cls.server.start()
         cls._clients, cls._ids = {}, {}
@@ -244,7 +244,7 @@ class IdleSessions(ApiTestCase):
         c = Client(self.server)
         self.assertEqual(c.login("agent").status, 200)
         self.assertEqual(c.get("/api/v1/auth/me").status, 200)
-        time.sleep(2.5)
+        time.sleep(6)
         r = c.get("/api/v1/auth/me")
         self.assertProblem(r, 401)
         self.assertIn("expired", r.body["detail"])

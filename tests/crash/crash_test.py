@@ -229,7 +229,14 @@ class CrashConsistency(unittest.TestCase):
             for k in range(KILLS):
                 if stop.is_set():
                     break
-                time.sleep(self.rng.uniform(0.15, 0.9))
+                # Let the restarted server acknowledge some work first (a loaded
+                # machine may start it slowly), then kill at a random moment.
+                progress = ledger.answered
+                deadline = time.monotonic() + 20
+                while ledger.answered < progress + 3 and time.monotonic() < deadline \
+                        and not stop.is_set():
+                    time.sleep(0.02)
+                time.sleep(self.rng.uniform(0.0, 0.75))
                 self.server.proc.kill()  # SIGKILL: no handler, no flush, no goodbye
                 self.server.proc.wait()
                 self.server.proc = None
