@@ -6,25 +6,6 @@
 
 namespace redress::app {
 
-bool LoginThrottle::allowed(const std::string& username, Instant now) {
-  std::lock_guard lock(mutex_);
-  auto it = failures_.find(username);
-  if (it == failures_.end()) return true;
-  auto& times = it->second;
-  std::erase_if(times, [&](Instant t) { return now - t > window_; });
-  return static_cast<int>(times.size()) < max_failures_;
-}
-
-void LoginThrottle::record_failure(const std::string& username, Instant now) {
-  std::lock_guard lock(mutex_);
-  failures_[username].push_back(now);
-}
-
-void LoginThrottle::reset(const std::string& username) {
-  std::lock_guard lock(mutex_);
-  failures_.erase(username);
-}
-
 std::vector<DepartmentId> department_subtree(const std::vector<Department>& all,
                                              DepartmentId root) {
   std::vector<DepartmentId> out{root};
@@ -49,11 +30,32 @@ Actor actor_for_user(const User& user, const std::vector<Department>& department
   return a;
 }
 
-Result<LoginResult> Auth::login(const std::string& username, const std::string& password) {
+namespace {
+
+std::string minutes_text(Millis d) {
+  const auto minutes = std::max<std::int64_t>(
+      1, std::chrono::duration_cast<std::chrono::minutes>(d + std::chrono::seconds(59)).count());
+  return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+}
+
+}  // namespace
+
+Result<LoginResult> Auth::login(const std::string& username, const std::string& password,
+                                const std::optional<std::string>& previous_session_token) {
   const Instant now = clock_.now();
-  if (!throttle_.allowed(username, now)) {
+  const Instant since = now - options_.lockout;
+  REDRESS_TRY(auto failures, store_.read<std::vector<Instant>>([&](const store::ReadTx& tx) {
+    return tx.auth().login_failures(username, since);
+  }));
+  if (static_cast<int>(failures.size()) >= options_.max_failures) {
+    // Unlocks when enough of the failures have aged out of the window.
+    const Instant until =
+        failures[failures.size() - static_cast<std::size_t>(options_.max_failures)] +
+        options_.lockout;
     return fail(Error{ErrorCode::too_many_requests,
-                      "too many failed log-ins for this user; wait 15 minutes",
+                      "this account is locked after " + std::to_string(options_.max_failures) +
+                          " failed log-ins; try again in " + minutes_text(until - now) + " (at " +
+                          format_iso8601(until) + ") or ask an administrator to reset the password",
                       {}});
   }
   REDRESS_TRY(auto user, store_.read<std::optional<User>>([&](const store::ReadTx& tx) {
@@ -64,14 +66,30 @@ Result<LoginResult> Auth::login(const std::string& username, const std::string& 
   const bool ok = user && user->active ? verify_password(password, user->password_hash)
                                        : (verify_password(password, kDummyHash), false);
   if (!ok || !user) {
-    throttle_.record_failure(username, now);
+    REDRESS_TRY(auto recorded, store_.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
+      REDRESS_CHECK(tx.auth().add_login_failure(username, now));
+      return true;
+    }));
+    (void)recorded;
+    const int left = options_.max_failures - static_cast<int>(failures.size()) - 1;
+    if (left <= 0) {
+      return fail(Error::unauthenticated(
+          "unknown user name or wrong password; the account is now locked for " +
+          minutes_text(options_.lockout)));
+    }
     return fail(Error::unauthenticated("unknown user name or wrong password"));
   }
-  throttle_.reset(username);
   LoginResult result{*user, random_token(32), random_token(24)};
-  store::SessionRecord session{sha256_hex(result.session_token), user->id, result.csrf_token, now,
-                               now + kSessionLifetime};
+  // Timed after the (slow) hashing, so the idle window starts with the session.
+  const Instant opened = clock_.now();
+  store::SessionRecord session{
+      sha256_hex(result.session_token),   user->id, result.csrf_token, opened,
+      opened + options_.session_lifetime, opened};
   REDRESS_TRY(auto written, store_.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
+    REDRESS_CHECK(tx.auth().clear_login_failures(username, since));
+    if (previous_session_token) {
+      REDRESS_CHECK(tx.auth().delete_session(sha256_hex(*previous_session_token)));
+    }
     REDRESS_CHECK(tx.auth().add_session(session));
     return true;
   }));
@@ -89,12 +107,16 @@ Result<Authenticated> Auth::authenticate(const store::ReadTx& tx,
     if (!user_id) return fail(Error::unauthenticated("the bearer token is not valid"));
   } else if (session_token) {
     REDRESS_TRY(auto session, tx.auth().session(sha256_hex(*session_token)));
-    if (!session || session->expires_at <= clock_.now()) {
-      return fail(Error::unauthenticated("the session has expired; log in again"));
+    const Instant now = clock_.now();
+    if (!session || session->expires_at <= now ||
+        session->last_seen_at + options_.session_idle <= now) {
+      return fail(Error::unauthenticated("the session has expired or was ended; log in again"));
     }
     user_id = session->user;
     out.via_cookie = true;
     out.csrf_token = session->csrf_token;
+    out.session_hash = session->token_hash;
+    out.session_stale = now - session->last_seen_at >= std::chrono::minutes(1);
   } else {
     return fail(Error::unauthenticated("log in or send a bearer token"));
   }
@@ -108,6 +130,45 @@ Result<Authenticated> Auth::authenticate(const store::ReadTx& tx,
 
 Status Auth::logout(store::WriteTx& tx, const std::string& session_token) {
   return tx.auth().delete_session(sha256_hex(session_token));
+}
+
+Status Auth::touch(store::WriteTx& tx, const Authenticated& a) const {
+  if (a.session_hash.empty()) return {};
+  return tx.auth().touch_session(a.session_hash, clock_.now());
+}
+
+Result<std::int64_t> Auth::revoke_sessions(store::WriteTx& tx, const Actor& actor, UserId user) {
+  if (actor.kind != Actor::Kind::system && actor.user != user && !actor.has(Role::admin)) {
+    return fail(Error::forbidden("only administrators end another user's sessions"));
+  }
+  REDRESS_TRY(auto found, tx.directory().user(user));
+  if (!found) return fail(Error::not_found("user " + std::to_string(user.value)));
+  return tx.auth().delete_sessions_of(user);
+}
+
+Status Auth::change_password(UserId user_id, const std::string& current, const std::string& next) {
+  REDRESS_TRY(auto user, store_.read<std::optional<User>>([&](const store::ReadTx& tx) {
+    return tx.directory().user(user_id);
+  }));
+  if (!user || !verify_password(current, user->password_hash)) {
+    return fail(Error::unauthenticated("the current password is wrong"));
+  }
+  if (next.size() < 8) return fail(Error::invalid("new_password", "must be at least 8 characters"));
+  if (next.size() > 1024) {
+    return fail(Error::invalid("new_password", "is longer than 1024 characters"));
+  }
+  REDRESS_TRY(auto hash, hash_password(next));
+  REDRESS_TRY(auto done, store_.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
+    REDRESS_TRY(auto fresh, tx.directory().user(user_id));
+    if (!fresh) return fail(Error::not_found("user"));
+    fresh->password_hash = hash;
+    REDRESS_CHECK(tx.directory().update_user(*fresh));
+    REDRESS_TRY(auto ended, tx.auth().delete_sessions_of(user_id));
+    (void)ended;
+    return true;
+  }));
+  (void)done;
+  return {};
 }
 
 Result<std::string> Auth::create_api_token(store::WriteTx& tx, const Actor& actor,

@@ -12,10 +12,13 @@
 #include "app/admin.h"
 #include "app/audit.h"
 #include "app/crypto.h"
+#include "app/privacy.h"
+#include "cli/backup.h"
 #include "cli/context.h"
 #include "cli/import.h"
 #include "core/lifecycle.h"
 #include "http/api.h"
+#include "http/security.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "jobs/handlers.h"
@@ -162,6 +165,42 @@ int main(int argc, char** argv) {
       ->envname("REDRESS_JOB_BACKOFF_MS");
   serve->add_option("--job-poll-ms", job_poll_ms, "How often the job runner looks for due jobs")
       ->envname("REDRESS_JOB_POLL_MS");
+  // Hardening (docs/security.md).
+  http::RateLimits rate_limits;
+  long session_idle_seconds = 30 * 60;
+  long request_timeout_seconds = 60;
+  bool secure_cookies = false;
+  bool trust_forwarded_for = false;
+  serve
+      ->add_option("--submit-limit", rate_limits.submissions_per_ip,
+                   "Portal submissions per client address per 10 minutes (0: no limit)")
+      ->envname("REDRESS_SUBMIT_LIMIT");
+  serve
+      ->add_option("--lookup-limit", rate_limits.lookups_per_ip,
+                   "Portal look-ups per client address per 10 minutes (0: no limit)")
+      ->envname("REDRESS_LOOKUP_LIMIT");
+  serve
+      ->add_option("--code-limit", rate_limits.lookups_per_code,
+                   "Portal look-ups per tracking code per 10 minutes (0: no limit)")
+      ->envname("REDRESS_CODE_LIMIT");
+  serve
+      ->add_option("--session-idle-seconds", session_idle_seconds,
+                   "A session ends after this long without a request")
+      ->envname("REDRESS_SESSION_IDLE_SECONDS");
+  serve
+      ->add_option("--request-timeout", request_timeout_seconds,
+                   "Seconds a client has to send a request head, to send its body, and to read "
+                   "the answer; an idle keep-alive connection closes after it")
+      ->envname("REDRESS_REQUEST_TIMEOUT");
+  serve
+      ->add_flag("--secure-cookies", secure_cookies,
+                 "Served over HTTPS (by a reverse proxy): Secure cookies and HSTS")
+      ->envname("REDRESS_SECURE_COOKIES");
+  serve
+      ->add_flag("--trust-forwarded-for", trust_forwarded_for,
+                 "Behind a trusted reverse proxy: rate limits count the address it appends to "
+                 "X-Forwarded-For")
+      ->envname("REDRESS_TRUST_FORWARDED_FOR");
 
   auto* init = cli.add_subcommand("init", "Create the database and the first administrator");
   std::string admin_user, admin_password;
@@ -186,6 +225,32 @@ int main(int argc, char** argv) {
   auto* user_passwd = user->add_subcommand("passwd", "Set a user's password");
   user_passwd->add_option("--username", username)->required();
   user_passwd->add_option("--password", password)->required();
+
+  auto* customer = cli.add_subcommand("customer", "Customers' personal data");
+  customer->require_subcommand(1);
+  customer->fallthrough();
+  auto* customer_erase =
+      customer->add_subcommand("erase", "Anonymise a customer across their complaints");
+  std::int64_t customer_id = 0;
+  std::string erase_reason;
+  customer_erase->add_option("ID", customer_id, "customer id (see a complaint's customer.id)")
+      ->required();
+  customer_erase->add_option("--reason", erase_reason, "recorded in the timeline events");
+  std::string attachments_dir;
+  customer_erase->add_option("--attachments", attachments_dir, "Directory of attachment files")
+      ->envname("REDRESS_ATTACHMENTS");
+
+  auto* backup = cli.add_subcommand(
+      "backup", "Write a consistent online backup (database and attachments) to FILE");
+  std::string backup_file;
+  backup->add_option("FILE", backup_file)->required();
+  backup->add_option("--attachments", attachments_dir, "Directory of attachment files")
+      ->envname("REDRESS_ATTACHMENTS");
+  auto* restore = cli.add_subcommand(
+      "restore", "Restore a backup FILE into a new --database (and --attachments directory)");
+  restore->add_option("FILE", backup_file)->required();
+  restore->add_option("--attachments", attachments_dir, "Directory of attachment files")
+      ->envname("REDRESS_ATTACHMENTS");
 
   auto* audit = cli.add_subcommand("audit", "Audit trail tools");
   audit->require_subcommand(1);
@@ -223,6 +288,39 @@ int main(int argc, char** argv) {
     http::Router router;
     api.register_routes(router);
     std::cout << api.openapi_json() << "\n";
+    return 0;
+  }
+
+  // Where attachment files live unless --attachments says: beside a SQLite
+  // file, ./attachments for a URL.
+  auto default_attachments = [&database](std::string dir) {
+    if (!dir.empty()) return dir;
+    if (store::postgres::is_postgres_url(database)) return std::string("./attachments");
+    dir = (std::filesystem::path(database).parent_path() / "attachments").string();
+    return dir == "attachments" ? std::string("./attachments") : dir;
+  };
+  if (backup->parsed() || restore->parsed()) {
+    const std::string dir = default_attachments(attachments_dir);
+    auto done = backup->parsed() ? cli::backup(database, dir, backup_file)
+                                 : cli::restore(backup_file, database, dir);
+    if (!done) return report(done.error());
+    if (restore->parsed()) {  // applies newer migrations and proves the chain
+      auto opened = cli::open_store(database, clock);
+      if (!opened) return report(opened.error());
+      auto chain = app::verify_chain(**opened);
+      if (!chain) return report(chain.error());
+      if (chain->first_broken_id) {
+        std::cout << "restored, but the audit chain is broken at event " << *chain->first_broken_id
+                  << ": " << chain->problem << "\n";
+        return 1;
+      }
+      std::cout << "restored " << backup_file << " into " << database << " (" << done->files
+                << " attachment files into " << dir
+                << "); audit chain intact: " << chain->events_checked << " events\n";
+    } else {
+      std::cout << "backup of " << done->store << " store written to " << backup_file << " ("
+                << done->files << " attachment files, " << done->file_bytes << " bytes)\n";
+    }
     return 0;
   }
 
@@ -285,10 +383,31 @@ int main(int argc, char** argv) {
       if (!u) return fail(Error::not_found("user " + username));
       u->password_hash = *hash;
       REDRESS_CHECK(tx.directory().update_user(*u));
+      // A new password ends every session opened with the old one.
+      REDRESS_TRY(auto ended, tx.auth().delete_sessions_of(u->id));
+      (void)ended;
       return true;
     });
     if (!done) return report(done.error());
-    std::cout << "password changed for " << username << "\n";
+    std::cout << "password changed for " << username << "; their sessions were ended\n";
+    return 0;
+  }
+  if (customer_erase->parsed()) {
+    app::Privacy privacy(clock);
+    auto erased = store.write_sync<app::ErasureResult>([&](store::WriteTx& tx) {
+      return privacy.erase_customer(tx, system, CustomerId{customer_id}, erase_reason);
+    });
+    if (!erased) return report(erased.error());
+    const std::filesystem::path dir = default_attachments(attachments_dir);
+    int files = 0;
+    for (const auto& key : erased->unused_storage_keys) {
+      std::error_code ec;
+      if (key.size() > 2 && std::filesystem::remove(dir / key.substr(0, 2) / key, ec)) ++files;
+    }
+    std::cout << "customer " << customer_id << " erased: " << erased->complaints.size()
+              << " complaints, " << erased->events_redacted << " events redacted, "
+              << erased->messages << " messages, " << erased->attachments << " attachments ("
+              << files << " files deleted)\n";
     return 0;
   }
   if (audit_verify->parsed()) {
@@ -299,7 +418,9 @@ int main(int argc, char** argv) {
                 << chain->problem << "\n";
       return 1;
     }
-    std::cout << "audit chain intact: " << chain->events_checked << " events\n";
+    std::cout << "audit chain intact: " << chain->events_checked << " events";
+    if (chain->redacted > 0) std::cout << " (" << chain->redacted << " redacted by erasure)";
+    std::cout << "\n";
     return 0;
   }
   if (import->parsed()) {
@@ -321,23 +442,23 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) {
     auto [host, port] = split_listen(listen);
-    if (attachments.empty() && store::postgres::is_postgres_url(database)) {
-      attachments = "./attachments";  // a URL has no directory to sit beside
-    } else if (attachments.empty()) {
-      attachments = (std::filesystem::path(database).parent_path() / "attachments").string();
-      if (attachments == "attachments") attachments = "./attachments";
-    }
+    attachments = default_attachments(attachments);
     std::filesystem::create_directories(attachments);
     if (mail_settings.from.empty()) mail_settings.from = "Redress <redress@localhost>";
     mail_settings.smtp.tls = smtp_tls == "none"      ? mail::SmtpConfig::Tls::none
                              : smtp_tls == "require" ? mail::SmtpConfig::Tls::require
                                                      : mail::SmtpConfig::Tls::try_starttls;
     if (!mail_templates.empty()) mail_settings.template_dir = mail_templates;
-    http::Api api(store, clock,
-                  http::ApiOptions{.attachment_dir = attachments,
-                                   .smtp_configured = mail_settings.smtp.configured(),
-                                   .smtp_server = without_credentials(mail_settings.smtp.url),
-                                   .mail_from = mail_settings.from});
+    http::Api api(
+        store, clock,
+        http::ApiOptions{.attachment_dir = attachments,
+                         .auth = {.session_idle = std::chrono::seconds(session_idle_seconds)},
+                         .rate_limits = rate_limits,
+                         .trust_forwarded_for = trust_forwarded_for,
+                         .secure_cookies = secure_cookies,
+                         .smtp_configured = mail_settings.smtp.configured(),
+                         .smtp_server = without_credentials(mail_settings.smtp.url),
+                         .mail_from = mail_settings.from});
     // The job runner: SLA timers always, e-mail delivery when SMTP is configured
     // (otherwise mail stays queued).
     app::Sla sla(clock);
@@ -368,8 +489,13 @@ int main(int argc, char** argv) {
       }
       web_app->register_fallback(router);
     }
-    http::Server server(http::ServerOptions{.host = host, .port = port, .threads = threads}, router,
-                        api.error_responder());
+    http::Server server(
+        http::ServerOptions{.host = host,
+                            .port = port,
+                            .threads = threads,
+                            .idle_timeout = std::chrono::seconds(request_timeout_seconds),
+                            .default_headers = http::security_headers(secure_cookies)},
+        router, api.error_responder());
     // Signals are waited for on a dedicated thread so stop() never runs in a handler.
     sigset_t signals;
     sigemptyset(&signals);

@@ -205,6 +205,9 @@ struct Event {
   std::string data;  // JSON object with the details (before → after, ids, texts)
   std::string prev_hash;
   std::string hash;
+  // 1: the hash covers `data` itself (events before migration 0005); 2: it covers
+  // sha256(data), so erasure can redact `data` and the chain still verifies.
+  int hash_version = 2;
 };
 
 struct Department {

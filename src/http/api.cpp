@@ -161,12 +161,13 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
     : store_(store),
       clock_(clock),
       options_(std::move(options)),
-      auth_(store, clock),
+      auth_(store, clock, options_.auth),
       complaints_(clock),
       records_(clock),
       admin_(clock),
       portal_(complaints_, records_),
-      sla_(clock) {
+      sla_(clock),
+      privacy_(clock) {
   magic_ = magic_open(MAGIC_MIME_TYPE);
   if (!magic_ || magic_load(static_cast<magic_t>(magic_), nullptr) != 0) {
     throw std::runtime_error("libmagic could not load its database");
@@ -195,6 +196,16 @@ Result<app::Authenticated> Api::authenticate(const Request& request, bool write)
   REDRESS_TRY(auto who, store_.read<app::Authenticated>([&](const store::ReadTx& tx) {
     return auth_.authenticate(tx, session, token);
   }));
+  if (who.session_stale) {
+    // Restart the idle clock; not awaited: the answer does not depend on it, and
+    // at most one write a minute per session is spent on it.
+    store_.write<bool>(
+        [this, who](store::WriteTx& tx) -> Result<bool> {
+          REDRESS_CHECK(auth_.touch(tx, who));
+          return true;
+        },
+        [](Result<bool>) {});
+  }
   if (write && who.via_cookie) {
     auto sent = request.header("X-CSRF-Token");
     if (!sent || !app::equal_constant_time(*sent, who.csrf_token)) {
@@ -283,6 +294,7 @@ void Api::register_routes(Router& router) {
   register_sla(router);
   register_public(router);
   register_reports(router);
+  register_trust(router);
 }
 
 // ---- auth -------------------------------------------------------------------------
@@ -300,18 +312,23 @@ void Api::register_auth(Router& router) {
         if (!username) errors.push_back({"username", "is required"});
         if (!password) errors.push_back({"password", "is required"});
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        const auto previous = cookie(r, kSessionCookie);
         auto result = co_await await_callback<Result<app::LoginResult>>(
             [&](std::move_only_function<void(Result<app::LoginResult>)> done) {
               boost::asio::post(slow_pool_, [&, done = std::move(done)]() mutable {
-                done(auth_.login(*username, *password));
+                done(auth_.login(*username, *password, previous));
               });
             });
         if (!result) co_return problem(result.error());
         Response resp = json_response(
             200, Json{{"user", user_json(result->user)}, {"csrf_token", result->csrf_token}});
-        resp.with_header("Set-Cookie", std::string(kSessionCookie) + "=" + result->session_token +
-                                           "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
-                                           (options_.secure_cookies ? "; Secure" : ""));
+        resp.with_header("Set-Cookie",
+                         std::string(kSessionCookie) + "=" + result->session_token +
+                             "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
+                             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                options_.auth.session_lifetime)
+                                                .count()) +
+                             (options_.secure_cookies ? "; Secure" : ""));
         co_return resp;
       });
   add(router, "POST", "/api/v1/auth/logout", "auth", "End the cookie session.",

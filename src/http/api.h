@@ -14,6 +14,7 @@
 #include "app/case_records.h"
 #include "app/complaints.h"
 #include "app/portal.h"
+#include "app/privacy.h"
 #include "app/sla.h"
 #include "http/await.h"
 #include "http/router.h"
@@ -21,10 +22,25 @@
 
 namespace redress::http {
 
+// Requests per client address (and per tracking code) the public portal
+// accepts within one fixed window; 0 switches a limit off. Counted in the
+// database, so several instances on one database share the counts.
+struct RateLimits {
+  int submissions_per_ip = 20;  // POST /api/v1/public/complaints
+  int lookups_per_ip = 300;     // GET and actions on /api/v1/public/complaints/{code}
+  int lookups_per_code = 60;    // the same, per tracking code (guessing its access token)
+  Millis window = std::chrono::minutes(10);
+};
+
 struct ApiOptions {
   std::filesystem::path attachment_dir;
   std::size_t max_upload_bytes = 10 * 1024 * 1024;
-  bool secure_cookies = false;  // set the Secure flag (behind TLS)
+  std::size_t max_files_per_upload = 10;           // parts named "file" in one request
+  std::size_t max_attachments_per_complaint = 50;  // files a complaint's case file holds
+  app::AuthOptions auth;                           // session lifetime, idle time, lockout
+  RateLimits rate_limits;
+  bool trust_forwarded_for = false;  // behind a trusted reverse proxy (security.h)
+  bool secure_cookies = false;       // set the Secure flag (behind TLS)
   // What the admin outbox API tells about e-mail delivery. Never secrets:
   // the SMTP password (and any user:password in the URL) stay out.
   bool smtp_configured = false;
@@ -65,6 +81,30 @@ class Api {
   void register_public(Router& router);
   void register_reports(Router& router);
   void register_sla(Router& router);  // calendars, SLA policies, clocks, outbox (api_sla.cpp)
+  // Sessions, passwords and personal data erasure (api_trust.cpp).
+  void register_trust(Router& router);
+
+  // One public rate-limit counter: its key ("submit-ip:203.0.113.5"), its limit
+  // per window (0: off) and, for the refusal, what it counts.
+  struct RateKey {
+    std::string key;
+    int limit = 0;
+    std::string what;
+  };
+  // Counts this request under every key in `tx`; too_many_requests naming the
+  // limit when one is exceeded (the caller's transaction then rolls back).
+  Status count_requests(store::WriteTx& tx, const std::vector<RateKey>& keys) const;
+  // The same in a write transaction of its own, for the read-only look-ups. Not
+  // a coroutine (g++ 12: see write()); `keys` must live until it completes (a
+  // named local of the calling coroutine: temporaries with destructors inside a
+  // co_await expression are destroyed twice by g++ 12).
+  boost::asio::awaitable<Result<bool>> count_requests(const std::vector<RateKey>& keys);
+  // problem(error), plus Retry-After (the current window's end) for a rate limit.
+  Response limited_problem(const Error& error) const;
+  // Adds Retry-After: the seconds until the current rate-limit window ends.
+  void add_retry_after(Response& response) const;
+  // The per-address and per-tracking-code counters of a portal look-up.
+  std::vector<RateKey> lookup_limits(const Request& r, const std::string& code) const;
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;
@@ -88,6 +128,7 @@ class Api {
   app::Admin admin_;
   app::Portal portal_;
   app::Sla sla_;
+  app::Privacy privacy_;
   boost::asio::thread_pool slow_pool_{2};  // Argon2id hashing
   std::vector<RouteDoc> docs_;
   mutable std::mutex magic_mutex_;

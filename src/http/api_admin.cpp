@@ -7,6 +7,7 @@
 #include "http/api_helpers.h"
 #include "http/json_io.h"
 #include "http/problem.h"
+#include "http/security.h"
 
 namespace redress::http {
 
@@ -278,6 +279,13 @@ void Api::register_admin(Router& router) {
       200);
 }
 
+std::vector<Api::RateKey> Api::lookup_limits(const Request& r, const std::string& code) const {
+  return {{"lookup-ip:" + client_address(r, options_.trust_forwarded_for),
+           options_.rate_limits.lookups_per_ip, "tracking look-ups from this address"},
+          {"lookup-code:" + code.substr(0, 64), options_.rate_limits.lookups_per_code,
+           "look-ups of this tracking code"}};
+}
+
 void Api::register_public(Router& router) {
   add(router, "POST", "/api/v1/public/complaints", "portal",
       "Submit a complaint without an account; answers the tracking code and access token.",
@@ -296,8 +304,14 @@ void Api::register_public(Router& router) {
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         Actor customer;
         customer.kind = Actor::Kind::customer;
-        CreateJob create = [this, customer,
+        // Counted inside the submission's transaction: a replayed Idempotency-Key
+        // counts nothing, and a refused submission leaves no count behind.
+        std::vector<RateKey> limits{{"submit-ip:" + client_address(r, options_.trust_forwarded_for),
+                                     options_.rate_limits.submissions_per_ip,
+                                     "complaints from this address"}};
+        CreateJob create = [this, customer, limits = std::move(limits),
                             req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
+          REDRESS_CHECK(count_requests(tx, limits));
           REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
           Json j{{"tracking_code", created.complaint.tracking_code},
                  {"access_token", created.access_token},
@@ -307,13 +321,18 @@ void Api::register_public(Router& router) {
         };
         auto job = idempotent(r, "public", std::move(create));
         if (!job) co_return problem(job.error());
-        co_return co_await run_create(std::move(*job));
+        Response resp = co_await run_create(std::move(*job));
+        if (resp.status == 429) add_retry_after(resp);
+        co_return resp;
       });
   add(router, "GET", "/api/v1/public/complaints/:code", "portal",
       "Follow a complaint with its tracking code and the X-Access-Token header.",
       [this](Request& r) -> Awaitable {
         const std::string code(r.path_param("code").value_or(""));
         const std::string token(r.header("X-Access-Token").value_or(""));
+        const auto limits = lookup_limits(r, code);
+        auto limited = co_await count_requests(limits);
+        if (!limited) co_return limited_problem(limited.error());
         auto v = store_.read<app::PublicView>(
             [&](const store::ReadTx& tx) { return portal_.view(tx, code, token); });
         if (!v) co_return problem(v.error());
@@ -335,6 +354,11 @@ void Api::register_public(Router& router) {
         if (auto s = f.integer("score")) a.score = static_cast<int>(*s);
         a.comment = f.str("comment", 2000);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        // Counted in a transaction of its own: a refused action (a guessed token)
+        // rolls back, and must still count.
+        const auto limits = lookup_limits(r, code);
+        auto limited = co_await count_requests(limits);
+        if (!limited) co_return limited_problem(limited.error());
         auto v = co_await write<app::PublicView>(
             [&](store::WriteTx& tx) { return portal_.act(tx, code, token, a); });
         if (!v) co_return problem(v.error());

@@ -99,12 +99,27 @@ void Api::register_records(Router& router) {
         auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
         // Check visibility before touching the disk.
-        auto visible = store_.read<Complaint>([&](const store::ReadTx& tx) {
-          return app::load_visible(tx, who->actor, ComplaintId{*id});
+        auto held = store_.read<std::size_t>([&](const store::ReadTx& tx) -> Result<std::size_t> {
+          REDRESS_TRY(auto c, app::load_visible(tx, who->actor, ComplaintId{*id}));
+          REDRESS_TRY(auto rows, tx.records().attachments(c.id));
+          return rows.size();
         });
-        if (!visible) co_return problem(visible.error());
+        if (!held) co_return problem(held.error());
         auto parts = parse_multipart(r.header("Content-Type").value_or(""), r.body);
         if (!parts) co_return problem(parts.error());
+        const auto files = static_cast<std::size_t>(std::count_if(
+            parts->begin(), parts->end(), [](const Part& p) { return p.name == "file"; }));
+        if (files > options_.max_files_per_upload) {
+          co_return problem(Error::invalid(
+              "file", "at most " + std::to_string(options_.max_files_per_upload) +
+                          " files per request (" + std::to_string(files) + " sent)"));
+        }
+        if (*held + files > options_.max_attachments_per_complaint) {
+          co_return problem(
+              Error::invalid("file", "a complaint holds at most " +
+                                         std::to_string(options_.max_attachments_per_complaint) +
+                                         " attachments (it has " + std::to_string(*held) + ")"));
+        }
         std::vector<app::StoredUpload> uploads;
         for (const Part& part : *parts) {
           if (part.name != "file") continue;
@@ -175,6 +190,9 @@ void Api::register_records(Router& router) {
           return fail(Error::not_found("attachment"));
         });
         if (!found) co_return problem(found.error());
+        if (found->storage_key.empty()) {
+          co_return problem(Error::not_found("attachment (its file was erased)"));
+        }
         std::ifstream in(
             options_.attachment_dir / found->storage_key.substr(0, 2) / found->storage_key,
             std::ios::binary);

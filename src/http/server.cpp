@@ -109,6 +109,7 @@ Result<Target> parse_target(std::string_view target) {
 
 // Fills `msg` from `response`; returns why it cannot be sent, if it cannot.
 std::optional<std::string> to_message(Response& response, unsigned version, bool keep_alive,
+                                      const Fields& defaults,
                                       bhttp::response<bhttp::string_body>& msg) {
   if (response.status < 200 || response.status > 599) {
     return "the handler returned the invalid status " + std::to_string(response.status);
@@ -124,6 +125,12 @@ std::optional<std::string> to_message(Response& response, unsigned version, bool
     }
     msg.insert(beast::string_view(name.data(), name.size()),
                beast::string_view(value.data(), value.size()));
+  }
+  for (const auto& [name, value] : defaults) {
+    if (!response.header(name)) {
+      msg.insert(beast::string_view(name.data(), name.size()),
+                 beast::string_view(value.data(), value.size()));
+    }
   }
   msg.keep_alive(keep_alive);
   if (response.status != 204 && response.status != 304) {  // these never carry a body
@@ -320,11 +327,12 @@ struct Server::Impl {
     }
     close = close || w.stopping;
     bhttp::response<bhttp::string_body> msg;
-    if (auto problem = to_message(response, version, !close, msg)) {
+    const Fields& defaults = options.default_headers;
+    if (auto problem = to_message(response, version, !close, defaults, msg)) {
       Response fallback = error_response(500, *problem, request);
-      if (to_message(fallback, version, !close, msg)) {
+      if (to_message(fallback, version, !close, defaults, msg)) {
         Response plain = Response::text(500, "Internal Server Error");
-        to_message(plain, version, !close, msg);
+        to_message(plain, version, !close, defaults, msg);
       }
     }
     boost::system::error_code ec;

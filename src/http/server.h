@@ -25,6 +25,9 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
   // How long stop() lets in-flight requests finish before it closes their connections.
   std::chrono::seconds drain_timeout{10};
+  // Added to every response that does not set the header itself — handler answers,
+  // the ErrorResponder's and the plain-text fallbacks alike (security headers).
+  Fields default_headers;
 };
 
 // Builds the response for failures the server detects itself: 400 (malformed request,

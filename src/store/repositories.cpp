@@ -359,6 +359,83 @@ Result<CustomerId> CustomerRepo::insert(const Customer& c) {
   return CustomerId{rows.at(0).i64(0)};
 }
 
+Result<std::optional<Instant>> CustomerRepo::erased_at(CustomerId cid) const {
+  REDRESS_TRY(auto rows,
+              s_.query("SELECT erased_at FROM customers WHERE id = $1", params(cid.value)));
+  if (rows.empty()) return fail(Error::not_found("customer " + std::to_string(cid.value)));
+  if (auto at = rows[0].opt_i64(0)) return std::optional<Instant>(from_epoch_ms(*at));
+  return std::optional<Instant>{};
+}
+
+Result<std::vector<ComplaintId>> CustomerRepo::complaints_of(CustomerId cid) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT id FROM complaints WHERE customer_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  std::vector<ComplaintId> out;
+  for (const auto& r : rows) out.push_back(ComplaintId{r.i64(0)});
+  return out;
+}
+
+// ---- erasure ------------------------------------------------------------------
+
+Result<std::int64_t> ErasureRepo::customer(CustomerId cid, Instant at) {
+  return s_.exec(
+      "UPDATE customers SET name = '[erased]', email = '', phone = '', erased_at = $1 "
+      "WHERE id = $2",
+      params(to_epoch_ms(at), cid.value));
+}
+
+Result<std::int64_t> ErasureRepo::complaint_texts(ComplaintId cid,
+                                                  const std::string& access_token_hash) {
+  return s_.exec(
+      "UPDATE complaints SET subject = '', description = '[erased]', demands = '', place = '', "
+      "people_involved = '', object_ref = '', impact_customer = '', satisfaction_comment = '', "
+      "customer_answer_reason = '', access_token_hash = $1 WHERE id = $2",
+      params(access_token_hash, cid.value));
+}
+
+Result<std::int64_t> ErasureRepo::messages(ComplaintId cid) {
+  return s_.exec("UPDATE messages SET body = '[erased]' WHERE complaint_id = $1",
+                 params(cid.value));
+}
+
+Result<std::int64_t> ErasureRepo::feedback(ComplaintId cid) {
+  return s_.exec("UPDATE feedback SET text = '' WHERE complaint_id = $1", params(cid.value));
+}
+
+Result<std::vector<std::string>> ErasureRepo::attachments(ComplaintId cid) {
+  REDRESS_TRY(auto rows, s_.query("SELECT storage_key FROM attachments WHERE complaint_id = $1 "
+                                  "AND storage_key <> ''",
+                                  params(cid.value)));
+  std::vector<std::string> keys;
+  for (const auto& r : rows) keys.push_back(r.text(0));
+  REDRESS_TRY(auto changed, s_.exec("UPDATE attachments SET filename = '[erased]', "
+                                    "storage_key = '' WHERE complaint_id = $1",
+                                    params(cid.value)));
+  (void)changed;
+  return keys;
+}
+
+Result<bool> ErasureRepo::storage_key_used(const std::string& storage_key) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT 1 FROM attachments WHERE storage_key = $1 LIMIT 1",
+                                  params(storage_key)));
+  return !rows.empty();
+}
+
+Result<std::int64_t> ErasureRepo::outbox(ComplaintId cid) {
+  return s_.exec(
+      "UPDATE outbox SET recipient = '', payload = '{}', "
+      "last_error = CASE WHEN state = 'pending' THEN 'personal data erased before delivery' "
+      "ELSE last_error END, "
+      "state = CASE WHEN state = 'pending' THEN 'dead' ELSE state END "
+      "WHERE complaint_id = $1 AND recipient NOT LIKE 'user:%'",
+      params(cid.value));
+}
+
+Result<std::int64_t> ErasureRepo::idempotent_answers(const std::string& tracking_code) {
+  return s_.exec("DELETE FROM idempotency_keys WHERE body LIKE $1",
+                 params("%\"tracking_code\":\"" + tracking_code + "\"%"));
+}
+
 Result<std::optional<Customer>> CustomerRepo::find(CustomerId cid) const {
   REDRESS_TRY(auto rows, s_.query("SELECT id, name, email, phone, language, reply_channel FROM "
                                   "customers WHERE id = $1",
@@ -655,25 +732,41 @@ Result<std::vector<Feedback>> CaseRecordRepo::feedback(ComplaintId cid) const {
 namespace {
 constexpr const char* kEventColumns =
     "id, complaint_id, at, actor_kind, actor_id, action, from_state, to_state, data, prev_hash, "
-    "hash";
+    "hash, hash_version";
 
 Event event_from_row(const SqlRow& r) {
-  return Event{
-      r.i64(0),  ComplaintId{r.i64(1)}, from_epoch_ms(r.i64(2)), r.text(3), opt_id<UserTag>(r, 4),
-      r.text(5), opt_enum<State>(r, 6), opt_enum<State>(r, 7),   r.text(8), r.text(9),
-      r.text(10)};
+  return Event{r.i64(0),
+               ComplaintId{r.i64(1)},
+               from_epoch_ms(r.i64(2)),
+               r.text(3),
+               opt_id<UserTag>(r, 4),
+               r.text(5),
+               opt_enum<State>(r, 6),
+               opt_enum<State>(r, 7),
+               r.text(8),
+               r.text(9),
+               r.text(10),
+               static_cast<int>(r.i64(11))};
 }
 }  // namespace
 
 Result<std::int64_t> EventRepo::append(const Event& e) {
-  REDRESS_TRY(auto rows,
-              s_.query("INSERT INTO events (complaint_id, at, actor_kind, actor_id, "
-                       "action, from_state, to_state, data, prev_hash, hash) VALUES "
-                       "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                       std::vector<SqlValue>{id(e.complaint), ms(e.at), e.actor_kind, id(e.actor),
-                                             e.action, name(e.from_state), name(e.to_state), e.data,
-                                             e.prev_hash, e.hash}));
+  REDRESS_TRY(
+      auto rows,
+      s_.query("INSERT INTO events (complaint_id, at, actor_kind, actor_id, "
+               "action, from_state, to_state, data, prev_hash, hash, hash_version) VALUES "
+               "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+               std::vector<SqlValue>{id(e.complaint), ms(e.at), e.actor_kind, id(e.actor), e.action,
+                                     name(e.from_state), name(e.to_state), e.data, e.prev_hash,
+                                     e.hash, static_cast<std::int64_t>(e.hash_version)}));
   return rows.at(0).i64(0);
+}
+
+Status EventRepo::redact(std::int64_t event_id, const std::string& data) {
+  REDRESS_TRY(auto changed,
+              s_.exec("UPDATE events SET data = $1 WHERE id = $2", params(data, event_id)));
+  if (changed != 1) return fail(Error::not_found("event " + std::to_string(event_id)));
+  return {};
 }
 
 Result<std::string> EventRepo::last_hash() const {
@@ -853,22 +946,77 @@ Result<std::vector<Category>> DirectoryRepo::categories() const {
 // ---- auth ---------------------------------------------------------------------------
 
 Status AuthRepo::add_session(const SessionRecord& s) {
-  REDRESS_TRY(auto changed, s_.exec("INSERT INTO sessions (token_hash, user_id, csrf_token, "
-                                    "created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-                                    std::vector<SqlValue>{s.token_hash, id(s.user), s.csrf_token,
-                                                          ms(s.created_at), ms(s.expires_at)}));
+  REDRESS_TRY(
+      auto changed,
+      s_.exec("INSERT INTO sessions (token_hash, user_id, csrf_token, "
+              "created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
+              std::vector<SqlValue>{s.token_hash, id(s.user), s.csrf_token, ms(s.created_at),
+                                    ms(s.expires_at), ms(s.last_seen_at)}));
   (void)changed;
   return {};
 }
 
 Result<std::optional<SessionRecord>> AuthRepo::session(const std::string& token_hash) const {
-  REDRESS_TRY(auto rows, s_.query("SELECT token_hash, user_id, csrf_token, created_at, expires_at "
-                                  "FROM sessions WHERE token_hash = $1",
+  REDRESS_TRY(auto rows, s_.query("SELECT token_hash, user_id, csrf_token, created_at, expires_at, "
+                                  "last_seen_at FROM sessions WHERE token_hash = $1",
                                   params(token_hash)));
   if (rows.empty()) return std::optional<SessionRecord>{};
   const auto& r = rows[0];
-  return SessionRecord{r.text(0), UserId{r.i64(1)}, r.text(2), from_epoch_ms(r.i64(3)),
-                       from_epoch_ms(r.i64(4))};
+  return SessionRecord{r.text(0),
+                       UserId{r.i64(1)},
+                       r.text(2),
+                       from_epoch_ms(r.i64(3)),
+                       from_epoch_ms(r.i64(4)),
+                       from_epoch_ms(r.i64(5))};
+}
+
+Status AuthRepo::touch_session(const std::string& token_hash, Instant at) {
+  REDRESS_TRY(auto changed, s_.exec("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
+                                    params(to_epoch_ms(at), token_hash)));
+  (void)changed;
+  return {};
+}
+
+Result<std::int64_t> AuthRepo::delete_sessions_of(UserId user) {
+  return s_.exec("DELETE FROM sessions WHERE user_id = $1", params(user.value));
+}
+
+Status AuthRepo::add_login_failure(const std::string& username, Instant at) {
+  REDRESS_TRY(auto changed, s_.exec("INSERT INTO login_failures (username, at) VALUES ($1, $2)",
+                                    params(username, to_epoch_ms(at))));
+  (void)changed;
+  return {};
+}
+
+Result<std::vector<Instant>> AuthRepo::login_failures(const std::string& username,
+                                                      Instant since) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT at FROM login_failures WHERE username = $1 AND at >= $2 "
+                                  "ORDER BY at",
+                                  params(username, to_epoch_ms(since))));
+  std::vector<Instant> out;
+  for (const auto& r : rows) out.push_back(from_epoch_ms(r.i64(0)));
+  return out;
+}
+
+Status AuthRepo::clear_login_failures(const std::string& username, Instant before) {
+  REDRESS_TRY(auto changed, s_.exec("DELETE FROM login_failures WHERE username = $1 OR at < $2",
+                                    params(username, to_epoch_ms(before))));
+  (void)changed;
+  return {};
+}
+
+Result<std::int64_t> AuthRepo::count_request(const std::string& key, Instant window_start) {
+  REDRESS_TRY(auto rows, s_.query("INSERT INTO rate_limits (key, window_start, count) "
+                                  "VALUES ($1, $2, 1) ON CONFLICT (key, window_start) "
+                                  "DO UPDATE SET count = rate_limits.count + 1 RETURNING count",
+                                  params(key, to_epoch_ms(window_start))));
+  const std::int64_t count = rows.at(0).i64(0);
+  if (count == 1) {  // a new window: the older ones have done their work
+    REDRESS_TRY(auto gone, s_.exec("DELETE FROM rate_limits WHERE window_start < $1",
+                                   params(to_epoch_ms(window_start))));
+    (void)gone;
+  }
+  return count;
 }
 
 Status AuthRepo::delete_session(const std::string& token_hash) {

@@ -74,6 +74,40 @@ class CustomerRepo {
   // The customers among `ids` that exist, in no particular order (one query:
   // a list page loads its customers at once).
   Result<std::vector<Customer>> find_many(std::span<const CustomerId> ids) const;
+  // When the customer's personal data was erased, if it was.
+  Result<std::optional<Instant>> erased_at(CustomerId id) const;
+  // The complaints of the customer, oldest first.
+  Result<std::vector<ComplaintId>> complaints_of(CustomerId id) const;
+
+ private:
+  SqlSession& s_;
+};
+
+// Overwrites personal data for erasure (app/privacy.h decides what and when).
+// Each method touches the rows of one complaint or customer and returns how
+// many rows it changed.
+class ErasureRepo {
+ public:
+  explicit ErasureRepo(SqlSession& s) : s_(s) {}
+  // Name, e-mail and phone of the customer; stamps erased_at.
+  Result<std::int64_t> customer(CustomerId id, Instant at);
+  // The complaint's free texts; `access_token_hash` replaces the portal token's
+  // hash (a value no token hashes to, so the customer's link stops working).
+  Result<std::int64_t> complaint_texts(ComplaintId id, const std::string& access_token_hash);
+  // Message bodies and feedback texts.
+  Result<std::int64_t> messages(ComplaintId id);
+  Result<std::int64_t> feedback(ComplaintId id);
+  // Attachment file names and storage keys; returns the storage keys they had.
+  Result<std::vector<std::string>> attachments(ComplaintId id);
+  // Whether any attachment row still refers to `storage_key` (files are shared
+  // by content).
+  Result<bool> storage_key_used(const std::string& storage_key) const;
+  // Customer-addressed outbox rows: recipient and payload cleared; pending ones
+  // are marked dead so nothing is mailed to an erased person.
+  Result<std::int64_t> outbox(ComplaintId id);
+  // Stored idempotent answers that name `tracking_code` (they repeat the
+  // customer's data and the access token).
+  Result<std::int64_t> idempotent_answers(const std::string& tracking_code);
 
  private:
   SqlSession& s_;
@@ -125,6 +159,9 @@ class EventRepo {
   Result<std::vector<Event>> for_complaint(ComplaintId id) const;
   // Events in id order from `after_id` (exclusive), at most `limit`.
   Result<std::vector<Event>> scan(std::int64_t after_id, int limit) const;
+  // Replaces the data of event `id` with `data`, a redaction stub (a JSON object with
+  // "erased": true); the schema refuses every other change to an event.
+  Status redact(std::int64_t id, const std::string& data);
 
  private:
   SqlSession& s_;
@@ -156,6 +193,7 @@ struct SessionRecord {
   std::string csrf_token;
   Instant created_at;
   Instant expires_at;
+  Instant last_seen_at;  // for the idle timeout; touched at most once a minute
 };
 
 class AuthRepo {
@@ -164,6 +202,21 @@ class AuthRepo {
   Status add_session(const SessionRecord& s);
   Result<std::optional<SessionRecord>> session(const std::string& token_hash) const;
   Status delete_session(const std::string& token_hash);
+  // Records that the session was used at `at` (idle expiry counts from here).
+  Status touch_session(const std::string& token_hash, Instant at);
+  // Deletes every session of `user`; returns how many there were.
+  Result<std::int64_t> delete_sessions_of(UserId user);
+  // Failed log-ins of `username`, shared by every instance on the database.
+  Status add_login_failure(const std::string& username, Instant at);
+  // Failed log-ins of `username` at or after `since`, oldest first.
+  Result<std::vector<Instant>> login_failures(const std::string& username, Instant since) const;
+  // Forgets the failures of `username` (a successful log-in) and every failure
+  // older than `before` (housekeeping).
+  Status clear_login_failures(const std::string& username, Instant before);
+  // Counts one request under `key` in the fixed window starting at `window_start`
+  // and returns the window's count including it. Windows before `window_start`
+  // of every key are deleted when a new window opens.
+  Result<std::int64_t> count_request(const std::string& key, Instant window_start);
   Status add_api_token(const std::string& token_hash, UserId user, const std::string& name,
                        Instant at);
   Result<std::optional<UserId>> api_token_user(const std::string& token_hash) const;

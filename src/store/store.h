@@ -22,6 +22,7 @@ struct Repositories {
   explicit Repositories(SqlSession& s)
       : complaints(s),
         customers(s),
+        erasure(s),
         records(s),
         events(s),
         directory(s),
@@ -35,6 +36,7 @@ struct Repositories {
         jobs(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
+  ErasureRepo erasure;
   CaseRecordRepo records;
   EventRepo events;
   DirectoryRepo directory;
@@ -77,6 +79,7 @@ class WriteTx : public ReadTx {
   using ReadTx::ReadTx;
   ComplaintRepo& complaints() { return r_.complaints; }
   CustomerRepo& customers() { return r_.customers; }
+  ErasureRepo& erasure() { return r_.erasure; }
   CaseRecordRepo& records() { return r_.records; }
   EventRepo& events() { return r_.events; }
   DirectoryRepo& directory() { return r_.directory; }
