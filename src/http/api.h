@@ -15,6 +15,7 @@
 #include "app/complaints.h"
 #include "app/portal.h"
 #include "app/sla.h"
+#include "app/triage.h"
 #include "http/await.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -30,6 +31,9 @@ struct ApiOptions {
   bool smtp_configured = false;
   std::string smtp_server;  // scheme://host:port, credentials removed
   std::string mail_from;
+  // The triage model serving suggestions; shared with the job runner that
+  // retrains it. Null: the Api keeps its own (loaded from the store at start).
+  std::shared_ptr<app::TriageService> triage;
 };
 
 // What one documented route is, for the OpenAPI document.
@@ -65,6 +69,7 @@ class Api {
   void register_public(Router& router);
   void register_reports(Router& router);
   void register_sla(Router& router);  // calendars, SLA policies, clocks, outbox (api_sla.cpp)
+  void register_triage(Router& router);  // suggestions and models (api_triage.cpp)
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;
@@ -88,6 +93,7 @@ class Api {
   app::Admin admin_;
   app::Portal portal_;
   app::Sla sla_;
+  std::shared_ptr<app::TriageService> triage_;
   boost::asio::thread_pool slow_pool_{2};  // Argon2id hashing
   std::vector<RouteDoc> docs_;
   mutable std::mutex magic_mutex_;

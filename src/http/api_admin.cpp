@@ -296,9 +296,16 @@ void Api::register_public(Router& router) {
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         Actor customer;
         customer.kind = Actor::Kind::customer;
-        CreateJob create = [this, customer,
-                            req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
+        std::optional<app::Suggestions> suggestions =
+            triage_->suggest(req.subject, req.description);
+        CreateJob create =
+            [this, customer, req = std::move(req),
+             suggestions = std::move(suggestions)](store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
+          if (suggestions) {
+            REDRESS_CHECK(app::record_suggestions(tx, created.complaint.id, *suggestions,
+                                                  created.complaint.created_at));
+          }
           Json j{{"tracking_code", created.complaint.tracking_code},
                  {"access_token", created.access_token},
                  {"state", to_string(created.complaint.state)},
