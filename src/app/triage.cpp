@@ -140,7 +140,7 @@ Suggestions suggest(const TriageModel& model, std::string_view subject,
   return s;
 }
 
-void TriageService::install(std::shared_ptr<const TriageModel> model) {
+void TriageService::install(const std::shared_ptr<const TriageModel>& model) {
   if (!model) return;
   auto current = model_.load();
   while (!current || current->version < model->version) {

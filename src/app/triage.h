@@ -85,13 +85,13 @@ Suggestions suggest(const TriageModel& model, std::string_view subject,
 // The serving side: the current model, swapped atomically.
 class TriageService {
  public:
-  explicit TriageService(TriageOptions options = {}) : options_(std::move(options)) {}
+  explicit TriageService(TriageOptions options = {}) : options_(options) {}
 
   // The model now serving (null before the first one). Thread-safe.
   std::shared_ptr<const TriageModel> current() const { return model_.load(); }
   // Installs `model` unless the one serving is as new or newer. Thread-safe;
   // requests that already hold the old model finish with it.
-  void install(std::shared_ptr<const TriageModel> model);
+  void install(const std::shared_ptr<const TriageModel>& model);
   // Suggestions of the current model, or nullopt when there is none.
   std::optional<Suggestions> suggest(std::string_view subject, std::string_view description) const;
   // Loads the store's newest model if it is newer than the one serving;

@@ -68,7 +68,7 @@ class Api {
   void register_admin(Router& router);
   void register_public(Router& router);
   void register_reports(Router& router);
-  void register_sla(Router& router);  // calendars, SLA policies, clocks, outbox (api_sla.cpp)
+  void register_sla(Router& router);     // calendars, SLA policies, clocks, outbox (api_sla.cpp)
   void register_triage(Router& router);  // suggestions and models (api_triage.cpp)
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.

@@ -1,4 +1,4 @@
-// Triage models and suggestions (migration 0004). A model row is one
+// Triage models and suggestions (migration 0005). A model row is one
 // version of the organisation's classifiers; a suggestion row is what the
 // model proposed for one complaint at intake and, after accept, what the
 // agent chose.
