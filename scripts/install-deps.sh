@@ -12,6 +12,8 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev
   libcli11-dev libspdlog-dev libfmt-dev libmagic-dev libcsv-dev
   libgtest-dev libgmock-dev
+  # the tokenizer (NFKC, word breaks, scripts) and the triage learners
+  libicu-dev liblinear-dev libfasttext-dev
   # the PostgreSQL store (libpq) and, for its tests, the server and psql
   libpq-dev postgresql postgresql-client
   # SLA clocks (IANA zones from the system tzdata), e-mail out (SMTP, MIME, templates)

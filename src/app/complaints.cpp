@@ -8,6 +8,7 @@
 #include "app/audit.h"
 #include "app/crypto.h"
 #include "app/sla.h"
+#include "app/triage.h"
 #include "core/rules.h"
 
 namespace redress::app {
@@ -566,6 +567,12 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       data["category"] = *c.category;
       data["urgency"] = to_string(*c.urgency);
       data["difficulty"] = to_string(*c.difficulty);
+      {
+        // What triage suggested at intake against what the agent chose: the
+        // next model's training data, and its measured hit rate.
+        REDRESS_TRY(auto outcome, record_triage_outcome(tx, c));
+        if (outcome) data["triage"] = std::move(*outcome);
+      }
       if (*c.urgency == Urgency::urgent) {
         // SPEC §4: urgent complaints go to the department's supervisor at once.
         REDRESS_TRY(auto dept, tx.directory().department(*c.department));

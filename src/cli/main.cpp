@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -13,9 +15,11 @@
 #include "app/audit.h"
 #include "app/crypto.h"
 #include "app/privacy.h"
+#include "app/triage.h"
 #include "cli/backup.h"
 #include "cli/context.h"
 #include "cli/import.h"
+#include "cli/triage.h"
 #include "core/lifecycle.h"
 #include "http/api.h"
 #include "http/security.h"
@@ -201,6 +205,11 @@ int main(int argc, char** argv) {
                  "Behind a trusted reverse proxy: rate limits count the address it appends to "
                  "X-Forwarded-For")
       ->envname("REDRESS_TRUST_FORWARDED_FOR");
+  int triage_reload_ms = 5000;
+  serve
+      ->add_option("--triage-reload-ms", triage_reload_ms,
+                   "How often a newer stored triage model is looked for")
+      ->envname("REDRESS_TRIAGE_RELOAD_MS");
 
   auto* init = cli.add_subcommand("init", "Create the database and the first administrator");
   std::string admin_user, admin_password;
@@ -272,6 +281,39 @@ int main(int argc, char** argv) {
   auto* docs_lifecycle = docs->add_subcommand("lifecycle", "The lifecycle table as Markdown");
   auto* docs_openapi = docs->add_subcommand("openapi", "The OpenAPI document");
 
+  auto* triage = cli.add_subcommand("triage", "Suggestion models: evaluate and train");
+  triage->require_subcommand(1);
+  triage->fallthrough();
+  cli::EvaluateOptions eval;
+  auto* triage_evaluate =
+      triage->add_subcommand("evaluate", "Train on one labelled file, report on another");
+  triage_evaluate->add_option("--train", eval.train_file, "labelled CSV to learn from")->required();
+  triage_evaluate->add_option("--test", eval.test_file,
+                              "labelled CSV to report on (default: a hold-out of --train)");
+  triage_evaluate->add_option("--format", eval.format, "cfpb, vsfc, tipdm or redress")->required();
+  triage_evaluate->add_option("--label", eval.label,
+                              "column to predict (cfpb: Product, vsfc: topics, tipdm: 一级分类, "
+                              "redress: category)");
+  triage_evaluate->add_option("--split", eval.split, "fraction held out when there is no --test");
+  triage_evaluate->add_option("--learner", eval.learner, "liblinear (default) or fasttext");
+  triage_evaluate->add_option("--accents", eval.accents, "keep (default) or fold");
+  triage_evaluate->add_option("--solver", eval.solver, "liblinear solver: lr, lr-dual or svm");
+  triage_evaluate->add_option("-C", eval.c, "liblinear C (inverse regularisation)");
+  triage_evaluate->add_option("--char-min", eval.char_min, "shortest character n-gram");
+  triage_evaluate->add_option("--char-max", eval.char_max,
+                              "longest character n-gram (below --char-min: none)");
+  triage_evaluate->add_flag("!--no-bigrams", eval.word_bigrams, "no word bigrams");
+  triage_evaluate->add_flag("--trigrams", eval.word_trigrams, "word trigrams too");
+  triage_evaluate->add_option("--max-text-bytes", eval.max_text_bytes,
+                              "read only the start of each text (0: all)");
+  triage_evaluate->add_option("--min-df", eval.min_df,
+                              "drop features seen in fewer training documents");
+  triage_evaluate->add_option("--resample", eval.resample,
+                              "train on this many rows drawn with replacement (benchmarks)");
+  triage_evaluate->add_option("--threads", eval.threads, "training threads");
+  auto* triage_train = triage->add_subcommand(
+      "train", "Train a new model from the confirmed complaints now and store it");
+
   CLI11_PARSE(cli, argc, argv);
 
   cli::SystemClock clock;
@@ -322,6 +364,10 @@ int main(int argc, char** argv) {
                 << done->files << " attachment files, " << done->file_bytes << " bytes)\n";
     }
     return 0;
+  }
+  if (triage_evaluate->parsed()) {
+    auto done = cli::run_evaluate(eval, std::cout);
+    return done ? 0 : report(done.error());
   }
 
   // Only init and demo create a database; every other command needs one.
@@ -423,6 +469,19 @@ int main(int argc, char** argv) {
     std::cout << "\n";
     return 0;
   }
+  if (triage_train->parsed()) {
+    app::TriageService service;
+    auto trained = app::train_and_store(store, clock, service.options(), nullptr);
+    if (!trained) return report(trained.error());
+    if (trained->version == 0) {
+      std::cout << "no model trained: " << trained->fields.dump() << "\n";
+      return 1;
+    }
+    std::cout << "triage model version " << trained->version << " trained on " << trained->examples
+              << " confirmed complaints in " << trained->seconds << " s: " << trained->fields.dump()
+              << "\n";
+    return 0;
+  }
   if (import->parsed()) {
     import_options.progress = isatty(STDERR_FILENO) != 0;
     auto summary = cli::run_import(store, clock, import_options);
@@ -449,6 +508,10 @@ int main(int argc, char** argv) {
                              : smtp_tls == "require" ? mail::SmtpConfig::Tls::require
                                                      : mail::SmtpConfig::Tls::try_starttls;
     if (!mail_templates.empty()) mail_settings.template_dir = mail_templates;
+    // One triage model for the API and the retraining job: the job installs
+    // what it trains; a model trained by another process (`redress triage
+    // train`) is picked up by the watcher below.
+    auto triage_service = std::make_shared<app::TriageService>();
     http::Api api(
         store, clock,
         http::ApiOptions{.attachment_dir = attachments,
@@ -458,7 +521,8 @@ int main(int argc, char** argv) {
                          .secure_cookies = secure_cookies,
                          .smtp_configured = mail_settings.smtp.configured(),
                          .smtp_server = without_credentials(mail_settings.smtp.url),
-                         .mail_from = mail_settings.from});
+                         .mail_from = mail_settings.from,
+                         .triage = triage_service});
     // The job runner: SLA timers always, e-mail delivery when SMTP is configured
     // (otherwise mail stays queued).
     app::Sla sla(clock);
@@ -472,6 +536,15 @@ int main(int argc, char** argv) {
                          std::make_unique<jobs::MailDeliveryHandler>(store, clock, mail_settings));
     } else {
       std::cerr << "redress: no SMTP server configured (REDRESS_SMTP_URL); e-mail stays queued\n";
+    }
+    runner.add_handler(app::kTriageTrainJob,
+                       std::make_unique<jobs::TriageTrainHandler>(store, clock, triage_service));
+    if (auto scheduled = store.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
+          REDRESS_CHECK(app::ensure_nightly_training(tx, clock.now()));
+          return true;
+        });
+        !scheduled) {
+      return report(scheduled.error());
     }
     http::Router router;
     api.register_routes(router);
@@ -517,12 +590,28 @@ int main(int argc, char** argv) {
     runner.start(store::postgres::is_postgres_url(database)
                      ? std::nullopt
                      : std::optional<std::string>(database + ".jobs.lock"));
+    // Model watcher: serves a newer stored model within a few seconds,
+    // whichever process trained it.
+    std::atomic<bool> stopping{false};
+    std::thread model_watcher([&] {
+      while (!stopping.load()) {
+        for (int i = 0; i < triage_reload_ms / 100 && !stopping.load(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        if (stopping.load()) break;
+        if (auto r = triage_service->refresh(store); !r) {
+          std::cerr << "redress: triage model reload failed: " << r.error().message << "\n";
+        }
+      }
+    });
     std::thread signal_thread([&] {
       int sig = 0;
       sigwait(&signals, &sig);
       server.stop();
     });
     server.wait();
+    stopping = true;
+    model_watcher.join();
     runner.stop();
     pthread_kill(signal_thread.native_handle(), SIGTERM);
     signal_thread.join();

@@ -3,6 +3,7 @@
 #include <magic.h>
 
 #include <boost/asio/post.hpp>
+#include <cstdio>
 #include <fstream>
 
 #include "app/audit.h"
@@ -167,7 +168,14 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
       admin_(clock),
       portal_(complaints_, records_),
       sla_(clock),
-      privacy_(clock) {
+      privacy_(clock),
+
+      triage_(options_.triage ? options_.triage : std::make_shared<app::TriageService>()) {
+  // Serve the newest stored model from the first request on; without one,
+  // intake simply records no suggestions.
+  if (auto loaded = triage_->refresh(store_); !loaded) {
+    std::fprintf(stderr, "redress: triage model not loaded: %s\n", loaded.error().message.c_str());
+  }
   magic_ = magic_open(MAGIC_MIME_TYPE);
   if (!magic_ || magic_load(static_cast<magic_t>(magic_), nullptr) != 0) {
     throw std::runtime_error("libmagic could not load its database");
@@ -292,6 +300,7 @@ void Api::register_routes(Router& router) {
   register_records(router);
   register_admin(router);
   register_sla(router);
+  register_triage(router);
   register_public(router);
   register_reports(router);
   register_trust(router);
@@ -385,9 +394,18 @@ void Api::register_complaints(Router& router) {
         app::IntakeRequest req = read_intake(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         const Actor actor = who->actor;
-        CreateJob create = [this, actor,
-                            req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
+        // Suggested on this thread, before the write: the model never runs
+        // on the store's single writer.
+        std::optional<app::Suggestions> suggestions =
+            triage_->suggest(req.subject, req.description);
+        CreateJob create =
+            [this, actor, req = std::move(req),
+             suggestions = std::move(suggestions)](store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
+          if (suggestions) {
+            REDRESS_CHECK(app::record_suggestions(tx, created.complaint.id, *suggestions,
+                                                  created.complaint.created_at));
+          }
           REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
           Json j = complaint_json(view);
           j["access_token"] = created.access_token;

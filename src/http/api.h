@@ -16,6 +16,7 @@
 #include "app/portal.h"
 #include "app/privacy.h"
 #include "app/sla.h"
+#include "app/triage.h"
 #include "http/await.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -46,6 +47,9 @@ struct ApiOptions {
   bool smtp_configured = false;
   std::string smtp_server;  // scheme://host:port, credentials removed
   std::string mail_from;
+  // The triage model serving suggestions; shared with the job runner that
+  // retrains it. Null: the Api keeps its own (loaded from the store at start).
+  std::shared_ptr<app::TriageService> triage;
 };
 
 // What one documented route is, for the OpenAPI document.
@@ -105,6 +109,7 @@ class Api {
   void add_retry_after(Response& response) const;
   // The per-address and per-tracking-code counters of a portal look-up.
   std::vector<RateKey> lookup_limits(const Request& r, const std::string& code) const;
+  void register_triage(Router& router);  // suggestions and models (api_triage.cpp)
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;
@@ -129,6 +134,7 @@ class Api {
   app::Portal portal_;
   app::Sla sla_;
   app::Privacy privacy_;
+  std::shared_ptr<app::TriageService> triage_;
   boost::asio::thread_pool slow_pool_{2};  // Argon2id hashing
   std::vector<RouteDoc> docs_;
   mutable std::mutex magic_mutex_;

@@ -309,10 +309,17 @@ void Api::register_public(Router& router) {
         std::vector<RateKey> limits{{"submit-ip:" + client_address(r, options_.trust_forwarded_for),
                                      options_.rate_limits.submissions_per_ip,
                                      "complaints from this address"}};
-        CreateJob create = [this, customer, limits = std::move(limits),
-                            req = std::move(req)](store::WriteTx& tx) mutable -> Result<Response> {
+        std::optional<app::Suggestions> suggestions =
+            triage_->suggest(req.subject, req.description);
+        CreateJob create =
+            [this, customer, limits = std::move(limits), req = std::move(req),
+             suggestions = std::move(suggestions)](store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_CHECK(count_requests(tx, limits));
           REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
+          if (suggestions) {
+            REDRESS_CHECK(app::record_suggestions(tx, created.complaint.id, *suggestions,
+                                                  created.complaint.created_at));
+          }
           Json j{{"tracking_code", created.complaint.tracking_code},
                  {"access_token", created.access_token},
                  {"state", to_string(created.complaint.state)},

@@ -35,6 +35,22 @@ struct Delivery {
 
 }  // namespace
 
+Result<Commit> TriageTrainHandler::run(const store::Job& job) {
+  REDRESS_TRY(auto summary,
+              app::train_and_store(store_, clock_, service_->options(), service_.get()));
+  (void)summary;
+  const Json payload = Json::parse(job.payload, nullptr, false);
+  const bool nightly = payload.is_object() && payload.value("nightly", false);
+  return Commit([this, nightly](store::WriteTx& tx) -> Status {
+    if (!nightly) return {};
+    const Instant now = clock_.now();
+    REDRESS_TRY(auto id, tx.jobs().enqueue(app::kTriageTrainJob, R"({"nightly":true})",
+                                           app::next_nightly_training(now), now));
+    (void)id;
+    return {};
+  });
+}
+
 Result<Commit> SlaCheckHandler::run(const store::Job& job) {
   REDRESS_TRY(std::int64_t clock_id, payload_id(job, "clock_id"));
   return Commit([this, clock_id](store::WriteTx& tx) -> Status {

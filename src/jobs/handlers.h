@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/sla.h"
+#include "app/triage.h"
 #include "jobs/runner.h"
 #include "mail/smtp.h"
 
@@ -24,6 +25,23 @@ class SlaCheckHandler final : public JobHandler {
 
  private:
   app::Sla& sla_;
+};
+
+// Runs `triage.train` jobs: reads the confirmed complaints, trains outside
+// any transaction, stores the new version and installs it in `service`
+// (requests in flight finish on the old model). A nightly job queues the
+// next night's run in the transaction that completes it.
+class TriageTrainHandler final : public JobHandler {
+ public:
+  TriageTrainHandler(store::Store& store, const Clock& clock,
+                     std::shared_ptr<app::TriageService> service)
+      : store_(store), clock_(clock), service_(std::move(service)) {}
+  Result<Commit> run(const store::Job& job) override;
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  std::shared_ptr<app::TriageService> service_;
 };
 
 struct MailSettings {

@@ -111,6 +111,12 @@ Result<std::optional<Job>> JobRepo::find(std::int64_t id) const {
   return job_from_row(rows[0]);
 }
 
+Result<std::int64_t> JobRepo::pending_count(const std::string& kind) const {
+  REDRESS_TRY(auto rows, s_.query("SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'pending'",
+                                  params(kind)));
+  return rows.at(0).i64(0);
+}
+
 Result<std::vector<Job>> JobRepo::list(const std::optional<std::string>& state, int limit) const {
   // No "$1 IS NULL" on an optional filter: PostgreSQL cannot type the NULL.
   const std::string sql =

@@ -50,6 +50,8 @@ class JobRepo {
   // Marks the job dead: it will not run again.
   Status bury(std::int64_t id, Instant now, const std::string& error);
   Result<std::optional<Job>> find(std::int64_t id) const;
+  // How many jobs of `kind` are pending (e.g. whether a recurring job is scheduled).
+  Result<std::int64_t> pending_count(const std::string& kind) const;
   // Jobs in `state` (all when unset), newest first, at most `limit`.
   Result<std::vector<Job>> list(const std::optional<std::string>& state, int limit) const;
 

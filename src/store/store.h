@@ -14,6 +14,7 @@
 #include "store/report_repo.h"
 #include "store/repositories.h"
 #include "store/sla_repo.h"
+#include "store/triage_repo.h"
 
 namespace redress::store {
 
@@ -33,7 +34,8 @@ struct Repositories {
         imports(s),
         reports(s),
         sla(s),
-        jobs(s) {}
+        jobs(s),
+        triage(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -48,6 +50,7 @@ struct Repositories {
   ReportRepo reports;
   SlaRepo sla;
   JobRepo jobs;
+  TriageRepo triage;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -67,6 +70,7 @@ class ReadTx {
   const ReportRepo& reports() const { return r_.reports; }
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
+  const TriageRepo& triage() const { return r_.triage; }
 
  protected:
   Repositories& r_;
@@ -90,6 +94,7 @@ class WriteTx : public ReadTx {
   ImportRepo& imports() { return r_.imports; }
   SlaRepo& sla() { return r_.sla; }
   JobRepo& jobs() { return r_.jobs; }
+  TriageRepo& triage() { return r_.triage; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

@@ -1,0 +1,311 @@
+#include "app/triage.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "app/complaints.h"
+
+namespace redress::app {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kBundleMagic = "RDTRIAGEBUNDLE1\n";
+
+void put_u64(std::string& out, std::uint64_t v) {
+  char b[8];
+  std::memcpy(b, &v, 8);
+  out.append(b, 8);
+}
+
+bool get_u64(std::string_view& in, std::uint64_t& v) {
+  if (in.size() < 8) return false;
+  std::memcpy(&v, in.data(), 8);
+  in.remove_prefix(8);
+  return true;
+}
+
+std::string to_base64(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+Result<std::string> from_base64(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return fail(Error::internal("triage model: stored weights are not base64"));
+  }
+  out.resize(length);
+  return out;
+}
+
+Json suggestions_json(const std::vector<Suggestion>& list, bool numeric) {
+  Json out = Json::array();
+  for (const Suggestion& s : list) {
+    Json value = numeric ? Json(std::stoll(s.value)) : Json(s.value);
+    out.push_back(Json{{"value", std::move(value)}, {"confidence", s.confidence}});
+  }
+  return out;
+}
+
+std::vector<Suggestion> top_of(const std::optional<triage::Classifier>& c, std::string_view text,
+                               std::size_t top) {
+  std::vector<Suggestion> out;
+  if (!c) return out;
+  for (triage::Scored& s : c->predict(text, top)) {
+    out.push_back(Suggestion{.value = std::move(s.label), .confidence = s.confidence});
+  }
+  return out;
+}
+
+// Urgency order: a larger rank is more urgent.
+int urgency_rank(std::string_view name) {
+  if (name == "urgent") return 2;
+  if (name == "important") return 1;
+  return 0;
+}
+
+}  // namespace
+
+Instant next_nightly_training(Instant now) {
+  using namespace std::chrono;
+  const auto day = floor<days>(now);
+  auto at = day + hours(2);
+  if (at <= now) at += days(1);
+  return time_point_cast<Instant::duration>(at);
+}
+
+Status ensure_nightly_training(store::WriteTx& tx, Instant now) {
+  REDRESS_TRY(auto pending, tx.jobs().pending_count(kTriageTrainJob));
+  if (pending > 0) return {};
+  REDRESS_TRY(auto id, tx.jobs().enqueue(kTriageTrainJob, R"({"nightly":true})",
+                                         next_nightly_training(now), now));
+  (void)id;
+  return {};
+}
+
+std::string TriageModel::serialize() const {
+  std::string out(kBundleMagic);
+  for (const auto* field : {&category, &department, &urgency}) {
+    if (!*field) {
+      put_u64(out, 0);
+      continue;
+    }
+    const std::string bytes = (*field)->serialize();
+    put_u64(out, bytes.size());
+    out += bytes;
+  }
+  return out;
+}
+
+Result<TriageModel> TriageModel::deserialize(std::string_view bytes) {
+  if (!bytes.starts_with(kBundleMagic)) {
+    return fail(Error::invalid("model", "not a triage model bundle"));
+  }
+  bytes.remove_prefix(kBundleMagic.size());
+  TriageModel m;
+  for (auto* field : {&m.category, &m.department, &m.urgency}) {
+    std::uint64_t size = 0;
+    if (!get_u64(bytes, size) || size > bytes.size()) {
+      return fail(Error::invalid("model", "truncated bundle"));
+    }
+    if (size > 0) {
+      REDRESS_TRY(auto c, triage::Classifier::deserialize(bytes.substr(0, size)));
+      *field = std::move(c);
+    }
+    bytes.remove_prefix(size);
+  }
+  if (!bytes.empty()) return fail(Error::invalid("model", "trailing bytes after the bundle"));
+  return m;
+}
+
+Suggestions suggest(const TriageModel& model, std::string_view subject,
+                    std::string_view description, std::size_t top) {
+  std::string text(subject);
+  if (!text.empty()) text += '\n';
+  text += description;
+  Suggestions s;
+  s.model_version = model.version;
+  s.category = top_of(model.category, text, top);
+  s.department = top_of(model.department, text, top);
+  s.urgency = top_of(model.urgency, text, top);
+  return s;
+}
+
+void TriageService::install(const std::shared_ptr<const TriageModel>& model) {
+  if (!model) return;
+  auto current = model_.load();
+  while (!current || current->version < model->version) {
+    if (model_.compare_exchange_weak(current, model)) return;
+  }
+}
+
+std::optional<Suggestions> TriageService::suggest(std::string_view subject,
+                                                  std::string_view description) const {
+  const auto model = model_.load();  // kept alive for this call even if replaced meanwhile
+  if (!model) return std::nullopt;
+  return app::suggest(*model, subject, description, options_.top);
+}
+
+Result<std::int64_t> TriageService::refresh(store::Store& store) {
+  REDRESS_TRY(auto latest, store.read<std::optional<store::TriageModelInfo>>(
+                               [](const store::ReadTx& tx) { return tx.triage().latest(); }));
+  const auto serving = model_.load();
+  const std::int64_t serving_version = serving ? serving->version : 0;
+  if (!latest || latest->version <= serving_version) return serving_version;
+  const std::int64_t version = latest->version;
+  REDRESS_TRY(auto text, store.read<std::string>([version](const store::ReadTx& tx) {
+    return tx.triage().model(version);
+  }));
+  REDRESS_TRY(auto bytes, from_base64(text));
+  REDRESS_TRY(auto model, TriageModel::deserialize(bytes));
+  model.version = version;
+  install(std::make_shared<const TriageModel>(std::move(model)));
+  return current()->version;
+}
+
+Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
+                                        const TriageOptions& options, TriageService* install_into) {
+  const auto t0 = std::chrono::steady_clock::now();
+  REDRESS_TRY(auto rows,
+              store.read<std::vector<store::TriageTrainingRow>>([&](const store::ReadTx& tx) {
+                return tx.triage().training_rows(options.max_training_rows);
+              }));
+  TrainingSummary summary;
+  summary.examples = static_cast<std::int64_t>(rows.size());
+  summary.fields = Json::object();
+
+  TriageModel model;
+  bool any = false;
+  const auto train_field = [&](const char* name, std::optional<triage::Classifier>& slot,
+                               auto label_of) -> Status {
+    std::vector<triage::Example> examples;
+    for (const auto& r : rows) {
+      std::string label = label_of(r);
+      if (!label.empty() && !r.text.empty()) examples.push_back({r.text, std::move(label)});
+    }
+    std::map<std::string, std::size_t> counts;
+    for (const auto& e : examples) ++counts[e.label];
+    Json field{{"examples", examples.size()}, {"labels", counts}};
+    if (examples.size() < options.min_examples || counts.size() < 2) {
+      field["model"] = false;
+      field["why"] = "needs at least " + std::to_string(options.min_examples) +
+                     " confirmed complaints with at least two different values";
+      summary.fields[name] = std::move(field);
+      return {};
+    }
+    REDRESS_TRY(auto c, triage::Classifier::train(examples, options.train));
+    field["model"] = true;
+    field["features"] = c.feature_count();
+    summary.fields[name] = std::move(field);
+    slot = std::move(c);
+    any = true;
+    return {};
+  };
+  REDRESS_CHECK(train_field("category", model.category,
+                            [](const store::TriageTrainingRow& r) { return r.category; }));
+  REDRESS_CHECK(train_field("department", model.department, [](const store::TriageTrainingRow& r) {
+    return r.department_id != 0 ? std::to_string(r.department_id) : std::string();
+  }));
+  REDRESS_CHECK(train_field("urgency", model.urgency,
+                            [](const store::TriageTrainingRow& r) { return r.urgency; }));
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!any) return summary;
+
+  const std::string encoded = to_base64(model.serialize());
+  const Json stored_summary{{"fields", summary.fields}, {"seconds", summary.seconds}};
+  const Instant now = clock.now();
+  REDRESS_TRY(summary.version, store.write_sync<std::int64_t>([&](store::WriteTx& tx) {
+    return tx.triage().add_model(now, summary.examples, stored_summary.dump(), encoded);
+  }));
+  if (install_into != nullptr) {
+    model.version = summary.version;
+    install_into->install(std::make_shared<const TriageModel>(std::move(model)));
+  }
+  return summary;
+}
+
+Status record_suggestions(store::WriteTx& tx, ComplaintId complaint, const Suggestions& s,
+                          Instant now) {
+  const Json j{{"category", suggestions_json(s.category, false)},
+               {"department", suggestions_json(s.department, true)},
+               {"urgency", suggestions_json(s.urgency, false)}};
+  return tx.triage().add_suggestion(store::StoredTriageSuggestion{.complaint = complaint,
+                                                                  .model_version = s.model_version,
+                                                                  .suggested_at = now,
+                                                                  .suggestions = j.dump(),
+                                                                  .outcome = std::nullopt});
+}
+
+Result<std::optional<Json>> record_triage_outcome(store::WriteTx& tx, const Complaint& c) {
+  REDRESS_TRY(auto stored, tx.triage().suggestion(c.id));
+  if (!stored) return std::optional<Json>{};
+  const Json s = Json::parse(stored->suggestions, nullptr, false);
+  const auto top = [&](const char* field) -> Json {
+    if (!s.is_object() || !s.contains(field) || s[field].empty()) return nullptr;
+    return s[field][0]["value"];
+  };
+  const auto entry = [&](const char* field, Json chosen) {
+    Json suggested = top(field);
+    const bool taken = !suggested.is_null() && suggested == chosen;
+    return Json{
+        {"suggested", std::move(suggested)}, {"chosen", std::move(chosen)}, {"taken", taken}};
+  };
+  Json outcome{
+      {"model_version", stored->model_version},
+      {"category", entry("category", c.category ? Json(*c.category) : Json(nullptr))},
+      {"department", entry("department", c.department ? Json(c.department->value) : Json(nullptr))},
+      {"urgency", entry("urgency", c.urgency ? Json(to_string(*c.urgency)) : Json(nullptr))}};
+  REDRESS_CHECK(tx.triage().set_outcome(c.id, outcome.dump()));
+  return std::optional<Json>(std::move(outcome));
+}
+
+Result<TriageView> triage_view(const store::ReadTx& tx, const Actor& actor, ComplaintId id,
+                               const TriageOptions& options) {
+  REDRESS_TRY(auto c, load_visible(tx, actor, id));
+  REDRESS_TRY(auto stored, tx.triage().suggestion(c.id));
+  TriageView v;
+  if (!stored) {
+    // No model was serving at its intake: an empty answer, not an error.
+    v.suggestions = Json{
+        {"category", Json::array()}, {"department", Json::array()}, {"urgency", Json::array()}};
+    v.prefill = Json::object();
+    return v;
+  }
+  v.model_version = stored->model_version;
+  v.suggested_at = stored->suggested_at;
+  v.suggestions = Json::parse(stored->suggestions, nullptr, false);
+  if (!v.suggestions.is_object()) return fail(Error::internal("stored suggestions are not JSON"));
+  if (stored->outcome) v.outcome = Json::parse(*stored->outcome, nullptr, false);
+  v.prefill = Json::object();
+  const auto confident = [&](const char* field) -> const Json* {
+    const Json& list = v.suggestions[field];
+    if (!list.is_array() || list.empty()) return nullptr;
+    const Json& first = list[0];
+    if (first.value("confidence", 0.0) < options.prefill_threshold) return nullptr;
+    return &first["value"];
+  };
+  if (const Json* value = confident("category"); value && !c.category) {
+    v.prefill["category"] = *value;
+  }
+  if (const Json* value = confident("department"); value && !c.department) {
+    v.prefill["department_id"] = *value;
+  }
+  if (const Json* value = confident("urgency"); value && value->is_string()) {
+    const std::string suggested = value->get<std::string>();
+    if (!c.urgency || urgency_rank(suggested) > urgency_rank(to_string(*c.urgency))) {
+      v.prefill["urgency"] = suggested;
+    }
+  }
+  return v;
+}
+
+}  // namespace redress::app

@@ -1,0 +1,48 @@
+// `redress triage evaluate`: trains on one labelled file and reports accuracy,
+// macro and weighted F1 and the confusion matrix on another (or on a
+// deterministic hold-out of the same file), with training time and the
+// per-complaint suggestion latency. Needs no database.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "triage/classifier.h"
+
+namespace redress::cli {
+
+struct EvaluateOptions {
+  std::string train_file;
+  std::string test_file;              // empty: hold out `split` of the training file
+  std::string format;                 // cfpb | vsfc | tipdm | redress
+  std::string label;                  // column to predict; empty: the format's default
+  double split = 0.2;                 // fraction held out when there is no test file
+  std::string learner = "liblinear";  // or fasttext
+  std::string accents = "keep";       // or fold
+  std::string solver = "lr";          // lr | lr-dual | svm (liblinear)
+  double c = 10.0;
+  int char_min = 2;
+  int char_max = 4;
+  bool word_bigrams = true;
+  bool word_trigrams = false;
+  std::uint32_t min_df = 2;
+  std::uint32_t max_text_bytes = 3000;
+  std::size_t resample =
+      0;  // >0: train on this many rows drawn (deterministically) with replacement
+  int threads = 2;
+};
+
+// Reads a labelled file: (text, label) per usable row. Rows with an empty
+// text or label are skipped (CFPB rows without a narrative). invalid_argument
+// for an unknown format, a missing column or a file that cannot be read.
+Result<std::vector<triage::Example>> load_examples(const std::string& file,
+                                                   const std::string& format,
+                                                   const std::string& label);
+
+// Runs the evaluation and writes the report to `out`.
+Status run_evaluate(const EvaluateOptions& options, std::ostream& out);
+
+}  // namespace redress::cli

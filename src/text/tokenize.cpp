@@ -1,0 +1,194 @@
+#include "text/tokenize.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+#include <unicode/utf16.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace redress::text {
+namespace {
+
+// Normalizer2 instances are process-wide singletons owned by ICU (never
+// deleted by us) and are thread-safe for normalize().
+const icu::Normalizer2& nfkc_casefold() {
+  static const icu::Normalizer2* instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    if (U_FAILURE(status)) throw std::runtime_error("ICU: no NFKC_Casefold data");
+    return n;
+  }();
+  return *instance;
+}
+
+const icu::Normalizer2& nfd() {
+  static const icu::Normalizer2* instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status)) throw std::runtime_error("ICU: no NFD data");
+    return n;
+  }();
+  return *instance;
+}
+
+const icu::Normalizer2& nfc() {
+  static const icu::Normalizer2* instance = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) throw std::runtime_error("ICU: no NFC data");
+    return n;
+  }();
+  return *instance;
+}
+
+// One word break iterator per thread: creating one costs tens of
+// microseconds (rule data lookup), setText() on an existing one is cheap.
+icu::BreakIterator& word_iterator() {
+  thread_local std::unique_ptr<icu::BreakIterator> it = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> b(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status) || !b) throw std::runtime_error("ICU: no word break rules");
+    return b;
+  }();
+  return *it;
+}
+
+icu::UnicodeString normal_form(std::string_view utf8, TokenizeOptions options) {
+  const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString folded = nfkc_casefold().normalize(source, status);
+  if (U_FAILURE(status)) return source;
+  if (options.accents == Accents::keep) return folded;
+
+  icu::UnicodeString decomposed = nfd().normalize(folded, status);
+  if (U_FAILURE(status)) return folded;
+  icu::UnicodeString stripped;
+  stripped.getBuffer(decomposed.length());  // reserve
+  stripped.releaseBuffer(0);
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    // Letters with a stroke have no canonical decomposition but are the
+    // accented form of a base letter for a reader (Vietnamese đ, Polish ł,
+    // Danish ø).
+    switch (c) {
+      case 0x0111:
+        stripped.append(static_cast<UChar>(u'd'));
+        break;  // đ
+      case 0x0142:
+        stripped.append(static_cast<UChar>(u'l'));
+        break;  // ł
+      case 0x00F8:
+        stripped.append(static_cast<UChar>(u'o'));
+        break;  // ø
+      default:
+        stripped.append(c);
+    }
+  }
+  icu::UnicodeString composed = nfc().normalize(stripped, status);
+  if (U_FAILURE(status)) return stripped;
+  return composed;
+}
+
+// Scripts written without spaces between words, tokenized as bigrams.
+bool is_cjk(UChar32 c) {
+  if (c == 0x30FC || c == 0x3005) return true;  // ー prolonged sound mark, 々 iteration mark
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(c, &status);
+  return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
+         script == USCRIPT_HANGUL;
+}
+
+void append_utf8(const icu::UnicodeString& text, int32_t start, int32_t end,
+                 std::vector<std::string>& out) {
+  std::string term;
+  text.tempSubStringBetween(start, end).toUTF8String(term);
+  out.push_back(std::move(term));
+}
+
+// Emits the bigrams of the CJK run [start, end) of `text` (UTF-16 offsets).
+void emit_cjk_run(const icu::UnicodeString& text, int32_t start, int32_t end,
+                  std::vector<std::string>& out) {
+  if (start >= end) return;
+  int32_t first = start;
+  int32_t second = text.moveIndex32(first, 1);
+  if (second >= end) {
+    append_utf8(text, first, end, out);
+    return;
+  }
+  while (second < end) {
+    const int32_t after = text.moveIndex32(second, 1);
+    append_utf8(text, first, after, out);
+    first = second;
+    second = after;
+  }
+}
+
+}  // namespace
+
+std::string normalize(std::string_view utf8, TokenizeOptions options) {
+  std::string out;
+  normal_form(utf8, options).toUTF8String(out);
+  return out;
+}
+
+void tokenize_into(std::string_view utf8, std::vector<std::string>& out, TokenizeOptions options) {
+  const icu::UnicodeString text = normal_form(utf8, options);
+  icu::BreakIterator& words = word_iterator();
+  words.setText(text);
+
+  // A CJK run may span several ICU segments (ICU's dictionary splits Chinese
+  // into words); it is closed by a non-word segment or a non-CJK character.
+  int32_t run_start = -1;
+  int32_t run_end = -1;
+  auto close_run = [&] {
+    if (run_start >= 0) emit_cjk_run(text, run_start, run_end, out);
+    run_start = -1;
+  };
+
+  int32_t start = words.first();
+  for (int32_t end = words.next(); end != icu::BreakIterator::DONE;
+       start = end, end = words.next()) {
+    if (words.getRuleStatus() == UBRK_WORD_NONE) {
+      close_run();
+      continue;
+    }
+    // Split the segment into CJK and non-CJK stretches (ICU keeps e.g.
+    // "abc退款" together only rarely, but "ｶﾀｶﾅ123" style mixes occur).
+    int32_t piece_start = start;
+    for (int32_t i = start; i < end;) {
+      const UChar32 c = text.char32At(i);
+      const int32_t next = i + U16_LENGTH(c);
+      if (is_cjk(c)) {
+        if (piece_start < i) {
+          close_run();
+          append_utf8(text, piece_start, i, out);
+        }
+        if (run_start < 0) run_start = i;
+        run_end = next;
+        piece_start = next;
+      }
+      i = next;
+    }
+    if (piece_start < end) {
+      close_run();
+      append_utf8(text, piece_start, end, out);
+    }
+  }
+  close_run();
+}
+
+std::vector<std::string> tokenize(std::string_view utf8, TokenizeOptions options) {
+  std::vector<std::string> out;
+  tokenize_into(utf8, out, options);
+  return out;
+}
+
+}  // namespace redress::text

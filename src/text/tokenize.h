@@ -1,0 +1,59 @@
+#pragma once
+// Multilingual tokenizer: UTF-8 text in, normalised terms out.
+//
+// One definition of "a term" for everything that compares text: the triage
+// learner (src/triage) and, later, full-text search (SQLite FTS5 /
+// PostgreSQL tsvector). Index and query must go through the same function
+// with the same options, or they will not meet.
+//
+// The pipeline, in order:
+//   1. NFKC normalisation with Unicode case folding (full-width Latin becomes
+//      ASCII, ligatures split, "Straße" and "STRASSE" meet);
+//   2. optional accent folding: canonical decomposition, combining marks
+//      (general category Mn) removed, recomposition; Vietnamese "đ" → "d";
+//   3. ICU word boundaries (UAX #29, root locale); segments that are spaces or
+//      punctuation are skipped, words and numbers are kept;
+//   4. runs of CJK characters (Han, Hiragana, Katakana, Hangul), which carry
+//      no spaces, become overlapping character bigrams ("退款申请" → 退款,
+//      款申, 申请); a run of one character is emitted as a unigram. A run is
+//      broken by spaces, punctuation and non-CJK characters, never by ICU's
+//      own dictionary segmentation (bigrams need no dictionary and behave
+//      the same for Chinese, Japanese and Korean).
+//
+// Thread-safety: the functions are safe to call from any number of threads;
+// each thread keeps its own ICU break iterator (created on first use), so a
+// call allocates no iterator. Invalid UTF-8 is replaced by U+FFFD, which is
+// then skipped as a non-word; the functions never fail.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace redress::text {
+
+// Whether diacritics are removed. They are kept by default because in
+// Vietnamese they carry meaning (tone marks distinguish words: "ma", "má",
+// "mà", "mả", "mã", "mạ" are six different words); folding helps
+// accent-insensitive search ("resume" finds "résumé"). The triage learner
+// measured both (docs/triage.md) and keeps the marks.
+enum class Accents { keep, fold };
+
+// Options of the pipeline. Cheap to copy.
+struct TokenizeOptions {
+  Accents accents = Accents::keep;
+};
+
+// The terms of `utf8`, in text order, duplicates kept (callers count them).
+std::vector<std::string> tokenize(std::string_view utf8, TokenizeOptions options = {});
+
+// As tokenize(), but appends to `out` so a caller that tokenizes many texts
+// (a training set, an indexer) can reuse one vector's capacity.
+void tokenize_into(std::string_view utf8, std::vector<std::string>& out,
+                   TokenizeOptions options = {});
+
+// The normalised text before word breaking (steps 1 and 2 above), in UTF-8.
+// For callers that need character n-grams over the same normal form as the
+// terms.
+std::string normalize(std::string_view utf8, TokenizeOptions options = {});
+
+}  // namespace redress::text

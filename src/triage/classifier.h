@@ -1,0 +1,82 @@
+#pragma once
+// A text classifier: TF-IDF features (features.h) and one-vs-rest linear
+// models learned by LIBLINEAR. Serving reads the learned weights directly
+// (a sparse dot product per class), so a prediction allocates little and
+// takes microseconds; the model stores as one byte string (a database BLOB).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "triage/features.h"
+
+namespace redress::triage {
+
+// The LIBLINEAR solver. Logistic regression gives probabilities that are
+// meaningful as confidences; the SVM is measured as an alternative
+// (docs/triage.md).
+enum class Solver {
+  logistic_regression,       // L2R_LR (primal trust-region Newton; deterministic)
+  logistic_regression_dual,  // L2R_LR_DUAL (dual coordinate descent)
+  linear_svm,                // L2R_L2LOSS_SVC_DUAL
+};
+
+// Training parameters. The defaults are the measured best (docs/triage.md).
+struct TrainOptions {
+  FeatureOptions features;
+  std::uint32_t min_df = 2;             // a feature seen in one document only is noise
+  std::size_t max_features = 1U << 19;  // bounds the model's size
+  Solver solver = Solver::logistic_regression;
+  double c = 10.0;        // LIBLINEAR's C (inverse regularisation)
+  double epsilon = 0.01;  // LIBLINEAR's stopping tolerance
+  int threads = 2;        // the one-vs-rest problems are trained in parallel
+};
+
+// One labelled training text.
+struct Example {
+  std::string text;
+  std::string label;
+};
+
+// A label with the model's confidence in it, in [0, 1]; the confidences of
+// all labels sum to 1.
+struct Scored {
+  std::string label;
+  double confidence = 0;
+};
+
+// A trained classifier. Immutable; predict() is thread-safe, so one instance
+// can serve every request thread (held by shared_ptr and swapped whole).
+class Classifier {
+ public:
+  // Learns from `examples` (at least one; labels must be non-empty).
+  // invalid_argument when there are no examples or a label is empty. With a
+  // single label the classifier always answers it with confidence 1.
+  static Result<Classifier> train(std::span<const Example> examples, const TrainOptions& options);
+
+  // Every label with its confidence, highest first (ties: label order).
+  // `top` limits the list (0 = all).
+  std::vector<Scored> predict(std::string_view text, std::size_t top = 0) const;
+
+  // The labels, in the order the model knows them.
+  const std::vector<std::string>& labels() const { return labels_; }
+  std::size_t feature_count() const { return vocabulary_.size(); }
+
+  // A self-contained byte string, and back. deserialize() answers
+  // invalid_argument on anything it did not write (wrong magic, version or
+  // truncation) rather than reading past the end.
+  std::string serialize() const;
+  static Result<Classifier> deserialize(std::string_view bytes);
+
+ private:
+  FeatureOptions features_;
+  Vocabulary vocabulary_;
+  std::vector<std::string> labels_;
+  std::vector<float> weights_;  // column-major by feature: weights_[column * K + k]
+  std::vector<float> bias_;     // one per label
+};
+
+}  // namespace redress::triage
