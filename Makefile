@@ -50,7 +50,7 @@ test-asan: deps
 # libFuzzer (clang-19, build-fuzz/): every target for FUZZ_SECONDS each. CI runs the short
 # form; `make fuzz FUZZ_SECONDS=3600` is the long mode (docs/security-testing.md).
 FUZZ_SECONDS ?= 60
-FUZZ_CI_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 30
 fuzz: deps
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 fuzz-ci: deps
