@@ -8,6 +8,8 @@ packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
   clang-format clang-tidy clang-tidy-19
+  # fuzzing: clang-19's libFuzzer and sanitizer runtimes (fuzz/run.sh)
+  clang-19 libclang-rt-19-dev
   # libraries (see ../shared/STACK.md for why each was picked)
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev
   libcli11-dev libspdlog-dev libfmt-dev libmagic-dev libcsv-dev

@@ -21,7 +21,7 @@ bool blank(const std::string& s) {
 // Loads the complaint and checks that the caller holds one of `allowed` on it.
 Result<Complaint> load_for(store::WriteTx& tx, const Actor& actor, ComplaintId id, RoleSet allowed,
                            const char* what) {
-  REDRESS_TRY(auto c, load_visible(tx, actor, id));
+  REDRESS_TRY(auto c, load_for_write(tx, actor, id));
   if (!effective_roles(actor, c.id, c.department).intersects(allowed)) {
     return fail(Error::forbidden(std::string("your roles do not allow you to ") + what +
                                  " on this complaint"));
@@ -113,7 +113,7 @@ Result<Task> CaseRecords::add_task(store::WriteTx& tx, const Actor& actor, Compl
 Result<Task> CaseRecords::update_task(store::WriteTx& tx, const Actor& actor, ComplaintId id,
                                       std::int64_t task_id, const TaskUpdate& req) {
   const Instant now = clock_.now();
-  REDRESS_TRY(auto c, load_visible(tx, actor, id));
+  REDRESS_TRY(auto c, load_for_write(tx, actor, id));
   REDRESS_TRY(auto tasks, tx.records().tasks(c.id));
   auto it =
       std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == task_id; });
@@ -195,7 +195,7 @@ Result<std::vector<Attachment>> CaseRecords::add_attachments(
     store::WriteTx& tx, const Actor& actor, ComplaintId id,
     const std::vector<StoredUpload>& uploads) {
   const Instant now = clock_.now();
-  REDRESS_TRY(auto c, load_visible(tx, actor, id));
+  REDRESS_TRY(auto c, load_for_write(tx, actor, id));
   if (actor.kind == Actor::Kind::user &&
       !effective_roles(actor, c.id, c.department)
            .intersects({Role::agent, Role::handler, Role::qa, Role::supervisor})) {
@@ -329,7 +329,7 @@ Status CaseRecords::record_satisfaction(store::WriteTx& tx, const Actor& actor, 
                                         int score, const std::string& comment) {
   const Instant now = clock_.now();
   if (score < 1 || score > 5) return fail(Error::invalid("score", "must be between 1 and 5"));
-  REDRESS_TRY(auto c, load_visible(tx, actor, id));
+  REDRESS_TRY(auto c, load_for_write(tx, actor, id));
   if (actor.kind == Actor::Kind::user &&
       !effective_roles(actor, c.id, c.department).intersects({Role::agent, Role::supervisor})) {
     return fail(Error::forbidden("only agents record the customer's satisfaction"));

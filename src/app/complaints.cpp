@@ -103,6 +103,15 @@ Result<Complaint> load_visible(const store::ReadTx& tx, const Actor& actor, Comp
   return std::move(*c);
 }
 
+Result<Complaint> load_for_write(const store::ReadTx& tx, const Actor& actor, ComplaintId id) {
+  REDRESS_TRY(auto c, tx.complaints().find(id));
+  if (!c) return fail(Error::not_found("complaint"));
+  if (!can_see(actor, c->id, c->department)) {
+    return fail(Error::forbidden("this complaint is outside your department scope"));
+  }
+  return std::move(*c);
+}
+
 Status save(store::WriteTx& tx, Complaint& c, Instant now) {
   c.updated_at = now;
   REDRESS_TRY(c.version, tx.complaints().update(c));
@@ -274,7 +283,7 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
 Result<ComplaintView> Complaints::patch(store::WriteTx& tx, const Actor& actor, ComplaintId id,
                                         const ComplaintPatch& p) {
   const Instant now = clock_.now();
-  REDRESS_TRY(auto c, load_visible(tx, actor, id));
+  REDRESS_TRY(auto c, load_for_write(tx, actor, id));
   const RoleSet roles = effective_roles(actor, c.id, c.department);
   if (!roles.intersects({Role::agent, Role::supervisor, Role::handler})) {
     return fail(

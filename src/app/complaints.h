@@ -85,6 +85,12 @@ bool is_supported_language(std::string_view tag);
 // exists outside the caller's scope).
 Result<Complaint> load_visible(const store::ReadTx& tx, const Actor& actor, ComplaintId id);
 
+// Loads a complaint the actor wants to change: not_found when it does not
+// exist, forbidden when it is outside the caller's scope (docs/api-contract.md:
+// reads outside the scope say 404, writes say 403, as transitions do). The
+// caller still checks which of its effective roles may make the change.
+Result<Complaint> load_for_write(const store::ReadTx& tx, const Actor& actor, ComplaintId id);
+
 // Saves `c` with a version bump; fails with stale_version/conflict if it changed.
 Status save(store::WriteTx& tx, Complaint& c, Instant now);
 

@@ -280,6 +280,8 @@ int main(int argc, char** argv) {
   docs->fallthrough();
   auto* docs_lifecycle = docs->add_subcommand("lifecycle", "The lifecycle table as Markdown");
   auto* docs_openapi = docs->add_subcommand("openapi", "The OpenAPI document");
+  auto* docs_routes =
+      docs->add_subcommand("routes", "The router table: one \"METHOD pattern\" line per route");
 
   auto* triage = cli.add_subcommand("triage", "Suggestion models: evaluate and train");
   triage->require_subcommand(1);
@@ -321,7 +323,7 @@ int main(int argc, char** argv) {
     std::cout << lifecycle_markdown();
     return 0;
   }
-  if (docs_openapi->parsed()) {
+  if (docs_openapi->parsed() || docs_routes->parsed()) {
     FixedClock fixed(from_epoch_ms(0));
     auto tmp = std::filesystem::temp_directory_path() / "redress-openapi.db";
     auto s = cli::open_store(tmp.string(), fixed);
@@ -329,7 +331,15 @@ int main(int argc, char** argv) {
     http::Api api(**s, fixed, {});
     http::Router router;
     api.register_routes(router);
-    std::cout << api.openapi_json() << "\n";
+    if (docs_openapi->parsed()) {
+      std::cout << api.openapi_json() << "\n";
+    } else {
+      // What the server matches, not what the document says: the authorization matrix test
+      // (tests/api/test_authz_matrix.py) compares both with its rows.
+      for (const http::Route& route : router.routes()) {
+        std::cout << route.method << " " << route.pattern << "\n";
+      }
+    }
     return 0;
   }
 

@@ -72,7 +72,7 @@ std::optional<Millis> parse_iso8601_duration(std::string_view text) {
     total += whole * unit_length + Millis{fraction_ms};
     any = true;
   }
-  if (!any) return std::nullopt;
+  if (!any || total > kMaxDuration) return std::nullopt;
   return total;
 }
 

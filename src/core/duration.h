@@ -12,9 +12,16 @@
 
 namespace redress {
 
+// The longest duration accepted: ten years of 365 days. No SLA target is longer, and
+// business-time arithmetic over a longer one (day by day through a calendar) would
+// occupy the server for minutes; format_iso8601_duration's output of anything up to
+// this parses back.
+inline constexpr Millis kMaxDuration = std::chrono::days{3650};
+
 // Parses "P[nW][nD][T[nH][nM][n[.fff]S]]" (a day is 24 hours). Returns nullopt
 // for anything else: empty designators ("P", "PT"), years or months, signs,
-// units out of order, more than millisecond precision is truncated.
+// units out of order, a total above kMaxDuration; more than millisecond
+// precision is truncated.
 std::optional<Millis> parse_iso8601_duration(std::string_view text);
 
 // Formats `d` (>= 0) canonically: "PT0S", "P1DT2H", "PT1.500S".

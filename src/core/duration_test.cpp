@@ -43,5 +43,18 @@ TEST(Duration, FormatsCanonically) {
   }
 }
 
+// Found by fuzz/time.cpp: "P2222222222W" parsed (42 million years), formatted as
+// "P15555555554D", which no longer parsed; an SLA target that long would also have sent
+// add_business_time day by day through a calendar for ages. Durations are capped.
+TEST(Duration, RefusesDurationsBeyondTenYearsAndRoundTripsTheLongest) {
+  EXPECT_FALSE(parse_iso8601_duration("P2222222222W"));
+  EXPECT_FALSE(parse_iso8601_duration("P3651D"));
+  EXPECT_FALSE(parse_iso8601_duration("P3650DT0.001S"));
+  auto longest = parse_iso8601_duration("P3650D");
+  ASSERT_TRUE(longest);
+  EXPECT_EQ(*longest, kMaxDuration);
+  EXPECT_EQ(parse_iso8601_duration(format_iso8601_duration(kMaxDuration)), kMaxDuration);
+}
+
 }  // namespace
 }  // namespace redress

@@ -12,6 +12,7 @@
 #include "http/await.h"
 #include "http/json_io.h"
 #include "http/problem.h"
+#include "http/requests.h"
 
 namespace redress::http {
 
@@ -40,120 +41,6 @@ std::optional<std::string> bearer(const Request& r) {
   auto header = r.header("Authorization");
   if (!header || header->substr(0, 7) != "Bearer ") return std::nullopt;
   return std::string(header->substr(7));
-}
-
-// If-Match: "7" (or 7). Absent → nullopt; malformed → an error.
-Result<std::optional<std::int64_t>> if_match(const Request& r) {
-  auto header = r.header("If-Match");
-  if (!header) return std::optional<std::int64_t>{};
-  std::string_view v = *header;
-  if (v.starts_with("W/")) v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos) {
-    return fail(Error::invalid("If-Match", "must be the complaint's ETag, e.g. \"3\""));
-  }
-  std::int64_t n = 0;
-  for (char ch : v) n = n * 10 + (ch - '0');
-  return std::optional<std::int64_t>(n);
-}
-
-// Cursors name the last row listed: "c<id>" in newest-first order; in due
-// order "d<due ms>_<id>" for a row with a due time and "n<id>" for one without.
-std::string list_cursor(const store::ComplaintFilter& filter, const Complaint& last) {
-  if (filter.order == store::ComplaintFilter::Order::newest) {
-    return "c" + std::to_string(last.id.value);
-  }
-  if (last.due_at) {
-    return "d" + std::to_string(to_epoch_ms(*last.due_at)) + "_" + std::to_string(last.id.value);
-  }
-  return "n" + std::to_string(last.id.value);
-}
-
-// Reads a cursor of list_cursor's form for `filter.order` into the filter.
-Status parse_cursor(std::string_view cursor, store::ComplaintFilter& filter) {
-  const Error bad = Error::invalid("cursor", "is not a cursor this server issued for this order");
-  auto digits = [](std::string_view s) -> std::optional<std::int64_t> {
-    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos) {
-      return std::nullopt;
-    }
-    return std::stoll(std::string(s));
-  };
-  if (cursor.empty()) return fail(bad);
-  const char tag = cursor[0];
-  const std::string_view rest = cursor.substr(1);
-  if (filter.order == store::ComplaintFilter::Order::newest) {
-    auto id = tag == 'c' ? digits(rest) : std::nullopt;
-    if (!id) return fail(bad);
-    filter.before_id = *id;
-    return {};
-  }
-  if (tag == 'n') {
-    auto id = digits(rest);
-    if (!id) return fail(bad);
-    filter.after_id = *id;
-    return {};
-  }
-  const std::size_t sep = rest.find('_');
-  if (tag != 'd' || sep == std::string_view::npos) return fail(bad);
-  auto due = digits(rest.substr(0, sep));
-  auto id = digits(rest.substr(sep + 1));
-  if (!due || !id) return fail(bad);
-  filter.after_due = from_epoch_ms(*due);
-  filter.after_id = *id;
-  return {};
-}
-
-Result<app::TransitionRequest> read_transition(const Json& body) {
-  std::vector<FieldError> errors;
-  FieldReader r(body, errors);
-  app::TransitionRequest req;
-  auto action = r.str("action", 64);
-  if (!action) {
-    if (errors.empty()) errors.push_back({"action", "is required"});
-  } else if (auto a = parse<Action>(*action)) {
-    req.action = *a;
-  } else {
-    errors.push_back({"action", "is not a lifecycle action: '" + *action + "'"});
-  }
-  TransitionInput& in = req.input;
-  in.category = r.str("category", 64);
-  in.urgency = r.enumeration<Urgency>("urgency");
-  in.difficulty = r.enumeration<Difficulty>("difficulty");
-  in.department_id = r.integer("department_id");
-  in.assignee_id = r.integer("assignee_id");
-  in.reason = r.str("reason");
-  in.reply_text = r.str("reply_text");
-  in.department_ids = r.integers("department_ids").value_or(std::vector<std::int64_t>{});
-  in.note = r.str("note");
-  in.feasibility = r.str("feasibility");
-  in.instructions = r.str("instructions");
-  in.accepted = r.boolean("accepted");
-  in.findings = r.str("findings");
-  in.channel = r.enumeration<Channel>("channel");
-  in.text = r.str("text");
-  in.lessons = r.str("lessons");
-  req.estimated_cost = r.number("estimated_cost");
-  if (const Json* remedies = r.array("remedies")) {
-    for (std::size_t i = 0; i < remedies->size(); ++i) {
-      const Json& item = (*remedies)[i];
-      const std::string prefix = "remedies[" + std::to_string(i) + "].";
-      if (!item.is_object()) {
-        errors.push_back({"remedies[" + std::to_string(i) + "]", "must be an object"});
-        continue;
-      }
-      FieldReader m(item, errors, prefix);
-      Remedy remedy;
-      auto type = m.enumeration<RemedyType>("type");
-      if (!type && !item.contains("type")) errors.push_back({prefix + "type", "is required"});
-      remedy.type = type.value_or(RemedyType::other);
-      remedy.description = m.str("description", 2000).value_or("");
-      remedy.amount = m.number("amount");
-      remedy.currency = m.str("currency", 3).value_or("");
-      req.remedies.push_back(std::move(remedy));
-    }
-  }
-  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
-  return req;
 }
 
 }  // namespace
@@ -316,16 +203,13 @@ void Api::register_auth(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        auto username = f.str("username", 64);
-        auto password = f.str("password", 1024);
-        if (!username) errors.push_back({"username", "is required"});
-        if (!password) errors.push_back({"password", "is required"});
+        const LoginRequest login = read_login(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         const auto previous = cookie(r, kSessionCookie);
         auto result = co_await await_callback<Result<app::LoginResult>>(
             [&](std::move_only_function<void(Result<app::LoginResult>)> done) {
               boost::asio::post(slow_pool_, [&, done = std::move(done)]() mutable {
-                done(auth_.login(*username, *password, previous));
+                done(auth_.login(login.username, login.password, previous));
               });
             });
         if (!result) co_return problem(result.error());
@@ -421,60 +305,9 @@ void Api::register_complaints(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
-        store::ComplaintFilter filter;
-        std::vector<FieldError> errors;
-        auto number = [&](const char* name) -> std::optional<std::int64_t> {
-          auto v = r.query_param(name);
-          if (!v) return std::nullopt;
-          if (v->empty() || v->size() > 18 ||
-              v->find_first_not_of("0123456789") != std::string_view::npos) {
-            errors.push_back({name, "must be a positive integer"});
-            return std::nullopt;
-          }
-          return std::stoll(std::string(*v));
-        };
-        if (auto v = r.query_param("state")) {
-          filter.state = parse<State>(*v);
-          if (!filter.state) errors.push_back({"state", "is not a state"});
-        }
-        if (auto v = r.query_param("urgency")) {
-          filter.urgency = parse<Urgency>(*v);
-          if (!filter.urgency)
-            errors.push_back({"urgency", "must be urgent, important or general"});
-        }
-        if (auto v = r.query_param("category")) filter.category = std::string(*v);
-        if (auto v = number("department_id")) filter.department = DepartmentId{*v};
-        if (auto v = number("assignee_id")) filter.assignee = UserId{*v};
-        for (const char* name : {"received_from", "received_to"}) {
-          if (auto v = r.query_param(name)) {
-            auto t = parse_iso8601(*v);
-            if (!t) errors.push_back({name, "must be an ISO 8601 date or date-time"});
-            (std::string_view(name) == "received_from" ? filter.received_from
-                                                       : filter.received_to) = t;
-          }
-        }
-        if (auto v = number("limit")) {
-          if (*v < 1 || *v > 200) errors.push_back({"limit", "must be between 1 and 200"});
-          filter.limit = static_cast<int>(*v);
-        }
-        if (auto v = r.query_param("sort")) {
-          if (*v == "due") {
-            filter.order = store::ComplaintFilter::Order::due;
-          } else if (*v != "newest") {
-            errors.push_back({"sort", "must be newest or due"});
-          }
-        }
-        if (auto v = r.query_param("overdue")) {
-          if (*v == "true") {
-            filter.due_before = clock_.now();
-          } else if (*v != "false") {
-            errors.push_back({"overdue", "must be true or false"});
-          }
-        }
-        if (auto v = r.query_param("cursor")) {
-          if (auto c = parse_cursor(*v, filter); !c) errors.push_back(c.error().fields.front());
-        }
-        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto parsed = read_complaint_filter(r, clock_.now());
+        if (!parsed) co_return problem(parsed.error());
+        const store::ComplaintFilter& filter = *parsed;
         auto rows = store_.read<std::vector<app::ComplaintView>>(
             [&](const store::ReadTx& tx) { return complaints_.list(tx, who->actor, filter); });
         if (!rows) co_return problem(rows.error());
@@ -482,7 +315,7 @@ void Api::register_complaints(Router& router) {
         for (const auto& v : *rows) items.push_back(complaint_json(v));
         Json next = nullptr;
         if (static_cast<int>(rows->size()) == filter.limit && !rows->empty()) {
-          next = list_cursor(filter, rows->back().complaint);
+          next = complaint_list_cursor(filter, rows->back().complaint);
         }
         co_return json_response(200, Json{{"items", items}, {"next_cursor", next}});
       });
@@ -508,43 +341,13 @@ void Api::register_complaints(Router& router) {
         if (!who) co_return problem(who.error());
         auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
-        auto version = if_match(r);
+        auto version = parse_if_match(r.header("If-Match"));
         if (!version) co_return problem(version.error());
         auto body = parse_json_object(r.body);
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
-        FieldReader f(*body, errors);
-        app::ComplaintPatch p;
+        app::ComplaintPatch p = read_complaint_patch(*body, errors);
         p.expected_version = *version;
-        p.subject = f.str("subject", 500);
-        p.description = f.str("description");
-        p.demands = f.str("demands");
-        p.place = f.str("place", 500);
-        p.people_involved = f.str("people_involved", 2000);
-        p.language = f.str("language", 16);
-        p.category = f.str("category", 64);
-        p.tags = f.strings("tags");
-        p.urgency = f.enumeration<Urgency>("urgency");
-        p.difficulty = f.enumeration<Difficulty>("difficulty");
-        if (const Json* object = f.object("object")) {
-          FieldReader o(*object, errors, "object.");
-          p.object_type = o.str("type", 100);
-          p.object_ref = o.str("ref", 500);
-        }
-        if (const Json* impact = f.object("impact")) {
-          FieldReader i(*impact, errors, "impact.");
-          p.impact_customer = i.str("customer", 2000);
-          p.impact_reputation = i.str("reputation", 2000);
-          if (impact->contains("estimated_loss")) p.estimated_loss = i.number("estimated_loss");
-        }
-        for (const auto& [key, value] : body->items()) {
-          static const std::vector<std::string> known{
-              "subject",  "description", "demands", "place",      "people_involved", "language",
-              "category", "tags",        "urgency", "difficulty", "object",          "impact"};
-          if (std::find(known.begin(), known.end(), key) == known.end()) {
-            errors.push_back({key, "cannot be changed here (use a transition or its resource)"});
-          }
-        }
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto v = co_await write<app::ComplaintView>([&](store::WriteTx& tx) {
           return complaints_.patch(tx, who->actor, ComplaintId{*id}, p);
@@ -561,7 +364,7 @@ void Api::register_complaints(Router& router) {
         if (!who) co_return problem(who.error());
         auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
-        auto version = if_match(r);
+        auto version = parse_if_match(r.header("If-Match"));
         if (!version) co_return problem(version.error());
         auto body = parse_json_object(r.body);
         if (!body) co_return body_problem(body.error());

@@ -7,44 +7,10 @@
 #include "http/api_helpers.h"
 #include "http/json_io.h"
 #include "http/problem.h"
+#include "http/requests.h"
 #include "http/security.h"
 
 namespace redress::http {
-
-namespace {
-
-Policy read_policy(FieldReader& f, Policy p) {
-  if (auto v = f.str("name", 100)) p.name = *v;
-  p.category = f.str("category", 64);
-  p.urgency = f.enumeration<Urgency>("urgency");
-  if (auto v = f.boolean("supervisor_approval")) p.supervisor_approval = *v;
-  if (auto v = f.boolean("director_for_urgent")) p.director_for_urgent = *v;
-  p.director_compensation_threshold = f.number("director_compensation_threshold");
-  if (auto v = f.boolean("customer_agreement")) p.customer_agreement = *v;
-  if (auto v = f.boolean("qa_verification")) p.qa_verification = *v;
-  if (auto v = f.integer("reopen_window_days")) p.reopen_window_days = static_cast<int>(*v);
-  if (auto v = f.integer("appeal_window_days")) p.appeal_window_days = static_cast<int>(*v);
-  return p;
-}
-
-RoutingRule read_routing_rule(FieldReader& f) {
-  RoutingRule r;
-  r.name = f.str("name", 200).value_or("");
-  r.position = static_cast<int>(f.integer("position").value_or(100));
-  r.kind = f.enumeration<Kind>("kind");
-  r.category = f.str("category", 64);
-  r.channel = f.enumeration<Channel>("channel");
-  r.urgency = f.enumeration<Urgency>("urgency");
-  r.keywords = f.strings("keywords").value_or(std::vector<std::string>{});
-  auto dept = f.integer("department_id");
-  if (!dept) f.error("department_id", "is required");
-  r.department_id = dept.value_or(0);
-  r.assignee_id = f.integer("assignee_id");
-  r.active = f.boolean("active").value_or(true);
-  return r;
-}
-
-}  // namespace
 
 void Api::register_admin(Router& router) {
   // GET lists: every staff role may read them.
@@ -105,20 +71,7 @@ void Api::register_admin(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::NewUser u;
-        u.username = f.str("username", 64).value_or("");
-        u.password = f.str("password", 1024).value_or("");
-        u.display_name = f.str("display_name", 200).value_or("");
-        for (const std::string& name : f.strings("roles").value_or(std::vector<std::string>{})) {
-          if (auto role = parse<Role>(name))
-            u.roles.push_back(*role);
-          else
-            errors.push_back({"roles", "'" + name + "' is not a role"});
-        }
-        u.department_id = f.integer("department_id");
-        u.wide_scope = f.boolean("wide_scope").value_or(false);
-        u.language = f.str("language", 16).value_or("en");
-        u.email = f.str("email", 254).value_or("");
+        app::NewUser u = read_new_user(f, errors);
         if (!u.email.empty() && u.email.find('@') == std::string::npos) {
           errors.push_back({"email", "is not an e-mail address"});
         }
@@ -149,14 +102,7 @@ void Api::register_admin(Router& router) {
   });
   create(
       "POST", "/api/v1/departments", "Create a department.",
-      [](FieldReader& f, const Request&) {
-        Department d;
-        d.code = f.str("code", 64).value_or("");
-        d.name = f.str("name", 200).value_or("");
-        if (auto p = f.integer("parent_id")) d.parent = DepartmentId{*p};
-        if (auto s = f.integer("supervisor_id")) d.supervisor = UserId{*s};
-        return d;
-      },
+      [](FieldReader& f, const Request&) { return read_department(f); },
       [this](store::WriteTx& tx, const Actor& a, Department d) -> Result<Json> {
         REDRESS_TRY(auto out, admin_.add_department(tx, a, std::move(d)));
         return department_json(out);
@@ -171,10 +117,7 @@ void Api::register_admin(Router& router) {
   });
   create(
       "POST", "/api/v1/categories", "Add a category (or sub-category with parent_code).",
-      [](FieldReader& f, const Request&) {
-        return Category{f.str("code", 64).value_or(""), f.str("name", 200).value_or(""),
-                        f.str("parent_code", 64)};
-      },
+      [](FieldReader& f, const Request&) { return read_category(f); },
       [this](store::WriteTx& tx, const Actor& a, Category c) -> Result<Json> {
         REDRESS_TRY(auto out, admin_.add_category(tx, a, std::move(c)));
         return category_json(out);
@@ -254,16 +197,7 @@ void Api::register_admin(Router& router) {
        });
   create(
       "POST", "/api/v1/sanction-rules", "Add a sanction rule for a band of losses.",
-      [](FieldReader& f, const Request&) {
-        SanctionRule x;
-        auto min = f.number("min_loss");
-        if (!min) f.error("min_loss", "is required");
-        x.min_loss = min.value_or(0);
-        x.max_loss = f.number("max_loss");
-        x.sanction = f.str("sanction", 500).value_or("");
-        x.wage_deduction_percent = f.number("wage_deduction_percent");
-        return x;
-      },
+      [](FieldReader& f, const Request&) { return read_sanction_rule(f); },
       [this](store::WriteTx& tx, const Actor& a, SanctionRule x) -> Result<Json> {
         REDRESS_TRY(auto out, admin_.add_sanction_rule(tx, a, std::move(x)));
         return sanction_rule_json(out);
@@ -354,12 +288,7 @@ void Api::register_public(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::PublicAction a;
-        a.action = f.str("action", 32).value_or("");
-        a.reason = f.str("reason", 5000);
-        a.text = f.str("text");
-        if (auto s = f.integer("score")) a.score = static_cast<int>(*s);
-        a.comment = f.str("comment", 2000);
+        const app::PublicAction a = read_public_action(f);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         // Counted in a transaction of its own: a refused action (a guessed token)
         // rolls back, and must still count.

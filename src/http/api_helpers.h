@@ -1,5 +1,5 @@
 // Small helpers shared by the route files (api*.cpp): building answers and
-// reading path parameters and intake bodies.
+// reading path parameters (request bodies: requests.h).
 #pragma once
 
 #include <optional>
@@ -8,6 +8,7 @@
 #include "app/complaints.h"
 #include "http/json_io.h"
 #include "http/message.h"
+#include "http/requests.h"
 
 namespace redress::http {
 
@@ -20,9 +21,5 @@ Response body_problem(const Error& e);
 
 // The positive integer path parameter `name`; nullopt when absent or not a number.
 std::optional<std::int64_t> number_param(const Request& r, std::string_view name);
-
-// Reads the intake form shared by staff and public submission; errors are
-// appended to `errors`.
-app::IntakeRequest read_intake(FieldReader& r, std::vector<FieldError>& errors);
 
 }  // namespace redress::http

@@ -12,6 +12,7 @@
 #include "http/json_io.h"
 #include "http/multipart.h"
 #include "http/problem.h"
+#include "http/requests.h"
 
 namespace redress::http {
 
@@ -73,8 +74,7 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::MessageRequest req{f.str("kind", 32).value_or(""), f.str("text").value_or(""),
-                                f.enumeration<Channel>("channel")};
+        const app::MessageRequest req = read_message(f);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto m = co_await write<Message>([&](store::WriteTx& tx) {
           return records_.add_message(tx, who->actor, ComplaintId{*id}, req);
@@ -98,9 +98,10 @@ void Api::register_records(Router& router) {
         if (!who) co_return problem(who.error());
         auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
-        // Check visibility before touching the disk.
+        // Check the scope before touching the disk (404 unknown, 403 outside the
+        // scope), and how many files the case file holds.
         auto held = store_.read<std::size_t>([&](const store::ReadTx& tx) -> Result<std::size_t> {
-          REDRESS_TRY(auto c, app::load_visible(tx, who->actor, ComplaintId{*id}));
+          REDRESS_TRY(auto c, app::load_for_write(tx, who->actor, ComplaintId{*id}));
           REDRESS_TRY(auto rows, tx.records().attachments(c.id));
           return rows.size();
         });
@@ -222,11 +223,7 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::CauseRequest req{f.enumeration<CauseFamily>("family"),
-                              f.str("description").value_or(""),
-                              f.str("responsible", 500).value_or(""),
-                              f.strings("five_whys").value_or(std::vector<std::string>{}),
-                              f.str("evidence").value_or("")};
+        const app::CauseRequest req = read_cause(f);
         if (!errors.empty()) {
           // Name every bad field at once, not only the unreadable ones.
           if (req.description.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -286,8 +283,7 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::TaskRequest req{f.str("title", 500).value_or(""), f.enumeration<TaskKind>("kind"),
-                             f.integer("owner_id"), f.instant("due_at")};
+        const app::TaskRequest req = read_task(f);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto t = co_await write<Task>([&](store::WriteTx& tx) {
           return records_.add_task(tx, who->actor, ComplaintId{*id}, req);
@@ -306,7 +302,7 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::TaskUpdate req{f.enumeration<TaskStatus>("status"), f.str("note")};
+        const app::TaskUpdate req = read_task_update(f);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto t = co_await write<Task>([&](store::WriteTx& tx) {
           return records_.update_task(tx, who->actor, ComplaintId{*id}, *tid, req);
@@ -333,9 +329,7 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::AccountabilityRequest req{f.str("subject", 500).value_or(""),
-                                       f.str("finding").value_or(""), f.number("loss_amount"),
-                                       f.str("sanction", 500)};
+        const app::AccountabilityRequest req = read_accountability(f);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto e = co_await write<AccountabilityEntry>([&](store::WriteTx& tx) {
           return records_.add_accountability(tx, who->actor, ComplaintId{*id}, req);
@@ -355,8 +349,7 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::ConfirmSanction req{f.str("sanction", 500).value_or(""),
-                                 f.number("deduction_percent")};
+        const app::ConfirmSanction req = read_confirm_sanction(f);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto e = co_await write<AccountabilityEntry>([&](store::WriteTx& tx) {
           return records_.confirm_sanction(tx, who->actor, ComplaintId{*id}, *eid, req);
@@ -383,25 +376,7 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::ReviewRequest req;
-        req.lessons = f.str("lessons").value_or("");
-        if (const Json* actions = f.array("improvement_actions")) {
-          for (std::size_t i = 0; i < actions->size(); ++i) {
-            const std::string prefix = "improvement_actions[" + std::to_string(i) + "].";
-            if (!(*actions)[i].is_object()) {
-              errors.push_back({prefix, "must be an object"});
-              continue;
-            }
-            FieldReader a((*actions)[i], errors, prefix);
-            ImprovementAction act;
-            act.title = a.str("title", 500).value_or("");
-            if (auto owner = a.integer("owner_id")) act.owner = UserId{*owner};
-            act.due_at = a.instant("due_at");
-            act.resources = a.str("resources", 2000).value_or("");
-            act.status = a.str("status", 32).value_or("planned");
-            req.improvement_actions.push_back(std::move(act));
-          }
-        }
+        const app::ReviewRequest req = read_review(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto saved = co_await write<app::ReviewRequest>([&](store::WriteTx& tx) {
           return records_.put_review(tx, who->actor, ComplaintId{*id}, req);
@@ -441,17 +416,15 @@ void Api::register_records(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        auto score = f.integer("score");
-        auto comment = f.str("comment", 2000).value_or("");
-        if (!score && errors.empty()) errors.push_back({"score", "is required: 1 to 5"});
+        const SatisfactionRequest sat = read_satisfaction(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         auto done = co_await write<bool>([&](store::WriteTx& tx) -> Result<bool> {
-          REDRESS_CHECK(records_.record_satisfaction(tx, who->actor, ComplaintId{*id},
-                                                     static_cast<int>(*score), comment));
+          REDRESS_CHECK(records_.record_satisfaction(tx, who->actor, ComplaintId{*id}, sat.score,
+                                                     sat.comment));
           return true;
         });
         if (!done) co_return problem(done.error());
-        co_return json_response(201, Json{{"score", *score}, {"comment", comment}});
+        co_return json_response(201, Json{{"score", sat.score}, {"comment", sat.comment}});
       });
 }
 

@@ -3,6 +3,7 @@
 #include "http/api.h"
 #include "http/api_helpers.h"
 #include "http/problem.h"
+#include "http/requests.h"
 
 namespace redress::http {
 
@@ -34,16 +35,9 @@ void Api::register_reports(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
-        std::vector<FieldError> errors;
-        std::optional<Instant> from, to;
-        for (const char* name : {"from", "to"}) {
-          if (auto v = r.query_param(name)) {
-            auto t = parse_iso8601(*v);
-            if (!t) errors.push_back({name, "must be an ISO 8601 date or date-time"});
-            (std::string_view(name) == "from" ? from : to) = t;
-          }
-        }
-        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        auto range = read_time_range(r);
+        if (!range) co_return problem(range.error());
+        const auto [from, to] = *range;
         app::Reports reports;
         auto d = store_.read<app::Dashboard>(
             [&](const store::ReadTx& tx) { return reports.dashboard(tx, who->actor, from, to); });

@@ -9,13 +9,11 @@
 #include "http/api_helpers.h"
 #include "http/json_io.h"
 #include "http/problem.h"
+#include "http/requests.h"
 
 namespace redress::http {
 
 namespace {
-
-constexpr const char* kDayNames[] = {"sunday",   "monday", "tuesday", "wednesday",
-                                     "thursday", "friday", "saturday"};
 
 Json calendar_json(const BusinessCalendar& c) {
   Json hours = Json::object();
@@ -38,45 +36,6 @@ Json calendar_json(const BusinessCalendar& c) {
           {"holidays", holidays}};
 }
 
-BusinessCalendar read_calendar(FieldReader& f) {
-  BusinessCalendar c;
-  c.name = f.str("name", 200).value_or("");
-  c.time_zone = f.str("time_zone", 64).value_or("");
-  if (c.time_zone.empty()) f.error("time_zone", "is required (an IANA name such as Europe/Paris)");
-  if (const Json* hours = f.object("working_hours")) {
-    for (const auto& [day, periods] : hours->items()) {
-      std::size_t index = 7;
-      for (std::size_t d = 0; d < 7; ++d) {
-        if (day == kDayNames[d]) index = d;
-      }
-      const std::string field = "working_hours." + day;
-      if (index == 7 || !periods.is_array()) {
-        f.error(field.c_str(), "expected a weekday name with a list of \"HH:MM-HH:MM\"");
-        continue;
-      }
-      for (const Json& p : periods) {
-        auto period = p.is_string() ? parse_working_period(p.get<std::string>()) : std::nullopt;
-        if (!period) {
-          f.error(field.c_str(), "periods are \"HH:MM-HH:MM\" with the start before the end");
-        } else {
-          c.week[index].push_back(*period);
-        }
-      }
-    }
-  } else {
-    f.error("working_hours", "is required");
-  }
-  for (const std::string& h : f.strings("holidays").value_or(std::vector<std::string>{})) {
-    auto t = h.size() == 10 ? parse_iso8601(h) : std::nullopt;
-    if (!t) {
-      f.error("holidays", "'" + h + "' is not a date YYYY-MM-DD");
-    } else {
-      c.holidays.emplace_back(std::chrono::floor<std::chrono::days>(*t));
-    }
-  }
-  return c;
-}
-
 Json duration_json(const std::optional<Millis>& d) {
   return d ? Json(format_iso8601_duration(*d)) : Json(nullptr);
 }
@@ -96,41 +55,6 @@ Json sla_policy_json(const SlaPolicy& p) {
           {"warning_percent", p.warning_percent},
           {"director_percent", p.director_percent},
           {"calendar_id", p.calendar_id ? Json(*p.calendar_id) : Json(nullptr)}};
-}
-
-std::optional<Millis> read_duration(FieldReader& f, const char* name) {
-  auto text = f.str(name, 64);
-  if (!text) return std::nullopt;
-  auto d = parse_iso8601_duration(*text);
-  if (!d) f.error(name, "is not an ISO 8601 duration such as PT24H, P2D or PT3S");
-  return d;
-}
-
-SlaPolicy read_sla_policy(FieldReader& f) {
-  SlaPolicy p;
-  p.name = f.str("name", 100).value_or("");
-  p.urgency = f.enumeration<Urgency>("urgency");
-  p.category = f.str("category", 64);
-  p.first_response = read_duration(f, "first_response");
-  p.resolution = read_duration(f, "resolution");
-  if (const Json* targets = f.object("state_targets")) {
-    for (const auto& [name, value] : targets->items()) {
-      const std::string field = "state_targets." + name;
-      auto state = parse<State>(name);
-      auto d = value.is_string() ? parse_iso8601_duration(value.get<std::string>()) : std::nullopt;
-      if (!state) {
-        f.error(field.c_str(), "is not a state");
-      } else if (!d) {
-        f.error(field.c_str(), "is not an ISO 8601 duration");
-      } else {
-        p.state_targets[*state] = *d;
-      }
-    }
-  }
-  if (auto v = f.integer("warning_percent")) p.warning_percent = static_cast<int>(*v);
-  if (auto v = f.integer("director_percent")) p.director_percent = static_cast<int>(*v);
-  p.calendar_id = f.integer("calendar_id");
-  return p;
 }
 
 Json clock_json(const store::SlaClock& c, Instant now) {
@@ -297,20 +221,9 @@ void Api::register_sla(Router& router) {
        "Notifications and their delivery (admin): ?state=pending|sent|dead, limit, cursor.",
        [this](const store::ReadTx& tx, const Actor& a, const Request& r) -> Result<Json> {
          REDRESS_CHECK(app::Admin::require_admin(a));
-         std::optional<std::string> state;
-         if (auto s = r.query_param("state")) {
-           if (*s != "pending" && *s != "sent" && *s != "dead") {
-             return fail(Error::invalid("state", "must be pending, sent or dead"));
-           }
-           state = std::string(*s);
-         }
-         int limit = 50;
-         if (auto l = r.query_param("limit")) {
-           limit = std::clamp(std::atoi(std::string(*l).c_str()), 1, 500);
-         }
-         std::int64_t before = 0;
-         if (auto c = r.query_param("cursor")) before = std::atoll(std::string(*c).c_str());
-         REDRESS_TRY(auto rows, tx.outbox().list(state, before, limit));
+         REDRESS_TRY(auto q, read_outbox_query(r));
+         const int limit = q.limit;
+         REDRESS_TRY(auto rows, tx.outbox().list(q.state, q.before, limit));
          REDRESS_TRY(auto counts, tx.outbox().counts());
          Json items = Json::array();
          for (const auto& m : rows) items.push_back(outbox_json(m));

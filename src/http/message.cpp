@@ -121,6 +121,10 @@ Result<std::string> percent_decode(std::string_view text, PlusIs plus, std::stri
       }
       out.push_back(decoded);
       i += 2;
+    } else if (c == '\0') {
+      // A raw NUL is refused like %00: PostgreSQL text cannot hold one (found by fuzz/query.cpp;
+      // Beast refuses it in a request target, but the function must not rely on its caller).
+      return fail(Error::invalid(std::string(field), "must not contain a NUL byte"));
     } else {
       out.push_back(c);
     }

@@ -66,8 +66,9 @@ bool iequals(std::string_view a, std::string_view b);
 enum class PlusIs { literal, space };
 
 // Decodes %XX escapes in `text`. Fails with invalid_argument on the field `field` when an
-// escape is malformed ("%G1", a trailing "%"), decodes to a NUL byte, or the result is not
-// valid UTF-8 — so handlers can put any decoded value into JSON without checking again.
+// escape is malformed ("%G1", a trailing "%"), the text holds or decodes to a NUL byte, or
+// the result is not valid UTF-8 — so handlers can put any decoded value into JSON (and
+// PostgreSQL text) without checking again.
 Result<std::string> percent_decode(std::string_view text, PlusIs plus, std::string_view field);
 
 // Parses a query string (the part after '?', without the '?') into decoded pairs, in order.

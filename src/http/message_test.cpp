@@ -58,6 +58,16 @@ TEST(ParseQuery, RejectsInvalidUtf8) {
   EXPECT_FALSE(parse_query("q=\xff").has_value());
 }
 
+// Found by fuzz/query.cpp: a raw NUL passed although "%00" was refused.
+TEST(ParseQuery, RejectsARawNulLikeAnEncodedOne) {
+  auto query = parse_query(std::string_view("ok=1&curs\0or=17", 16));
+  ASSERT_FALSE(query.has_value());
+  EXPECT_EQ(query.error().fields[0].field, "query");
+  auto value = parse_query(std::string_view("category=a\0b", 12));
+  ASSERT_FALSE(value.has_value());
+  EXPECT_EQ(value.error().fields[0].field, "category");
+}
+
 TEST(PercentDecode, PlusIsLiteralInPaths) {
   auto decoded = percent_decode("a+b%2Fc", PlusIs::literal, "path");
   ASSERT_TRUE(decoded.has_value());

@@ -1,0 +1,457 @@
+"""The authorization matrix: every route, called by every kind of caller, answers exactly
+the outcome SPEC §1 and §8 intend (docs/api-contract.md: 401 without credentials, 403 when
+the role or the department scope is lacking on a write, 404 for a complaint outside the
+caller's scope on a read and for a portal call without the complaint's own token).
+
+The routes are taken from the running server's OpenAPI document AND from the router table
+(`redress docs routes`); both must equal the rows of MATRIX, so a route added without a
+row here fails this test. Each cell is a real request against a real server on the demo
+organisation, with fixtures made through the API; a cell expecting success must answer
+2xx, a refusal must answer exactly its status and change nothing it could have changed.
+"""
+
+import os
+import re
+import sys
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import (ApiTestCase, Client, DEMO_PASSWORD, iso_in, main,  # noqa: E402
+                     public_body, run_cli_exact)
+
+OK = "2xx"
+
+# The callers. Staff columns are demo accounts; the complaint fixtures are routed to
+# storage_transport, so handler.st / supervisor.st are the owning department and
+# handler.qm / supervisor.qm another one.
+STAFF = {
+    "agent": "agent",
+    "handler_own": "handler.st",
+    "handler_other": "handler.qm",
+    "qa": "qa",
+    "supervisor_own": "supervisor.st",
+    "supervisor_other": "supervisor.qm",
+    "director": "director",
+    "admin": "admin",
+}
+# anonymous: no credentials at all. customer_other: the portal access token of ANOTHER
+# complaint, sent as X-Access-Token and (an attack) as a bearer API token.
+# customer_own: the portal access token of the fixture complaint, sent the same way.
+ROLES = ("anonymous", "customer_other", "customer_own", *STAFF)
+
+
+def staff(default, **over) -> dict:
+    """No credentials → 401 for the three non-staff callers; `default` for every staff
+    caller unless overridden."""
+    row = {"anonymous": 401, "customer_other": 401, "customer_own": 401}
+    row.update({role: default for role in STAFF})
+    row.update(over)
+    assert set(row) == set(ROLES), row
+    return row
+
+
+EVERYONE = {role: OK for role in ROLES}
+STAFF_READ = staff(OK)
+ADMIN_ONLY = staff(403, admin=OK)
+# Organisation-wide roles and the owning department see the complaint; another
+# department's handler and supervisor are told it does not exist.
+SCOPED_READ = staff(OK, handler_other=404, supervisor_other=404)
+# Only the holder of the complaint's own token gets past the portal; everyone else,
+# staff included (the portal has no sessions), is told it does not exist.
+PORTAL_OWN = {role: 404 for role in ROLES} | {"customer_own": OK}
+
+
+def scoped_write(*allowed) -> dict:
+    """A write on the fixture complaint: the listed staff columns succeed, every other
+    staff caller (other department included: writes say 403) is refused with 403."""
+    return staff(403, **{role: OK for role in allowed})
+
+
+# (METHOD, OpenAPI path) -> expected outcome per caller. SPEC §1: agents register and talk
+# to the customer, handlers investigate and carry out tasks, QA analyses causes and
+# verifies, supervisors review and decide accountability, directors guide, administrators
+# configure. Lists of the organisation (users, departments, rules) are readable by all staff
+# (assignee and category pickers); changing them is for administrators only.
+MATRIX = {
+    # operations and the public lifecycle description
+    ("GET", "/healthz"): EVERYONE,
+    ("GET", "/readyz"): EVERYONE,
+    ("GET", "/api/v1/openapi.json"): EVERYONE,
+    ("GET", "/api/v1/lifecycle"): EVERYONE,
+    # auth: logging in needs no session (the body carries the credentials)
+    ("POST", "/api/v1/auth/login"): EVERYONE,
+    ("POST", "/api/v1/auth/logout"): STAFF_READ,
+    ("GET", "/api/v1/auth/me"): STAFF_READ,
+    ("POST", "/api/v1/auth/tokens"): STAFF_READ,
+    # complaints
+    ("POST", "/api/v1/complaints"): scoped_write("agent", "supervisor_own", "supervisor_other"),
+    ("GET", "/api/v1/complaints"): STAFF_READ,
+    ("GET", "/api/v1/complaints/{id}"): SCOPED_READ,
+    ("PATCH", "/api/v1/complaints/{id}"): scoped_write("agent", "handler_own", "supervisor_own"),
+    # the `hold` action (agent, handler, supervisor in SPEC §2) from investigating
+    ("POST", "/api/v1/complaints/{id}/transitions"):
+        scoped_write("agent", "handler_own", "supervisor_own"),
+    ("GET", "/api/v1/complaints/{id}/timeline"): SCOPED_READ,
+    # the case file
+    ("GET", "/api/v1/complaints/{id}/messages"): SCOPED_READ,
+    # an internal note: every role working the case; administrators only configure
+    ("POST", "/api/v1/complaints/{id}/messages"):
+        scoped_write("agent", "handler_own", "qa", "supervisor_own", "director"),
+    ("GET", "/api/v1/complaints/{id}/attachments"): SCOPED_READ,
+    ("POST", "/api/v1/complaints/{id}/attachments"):
+        scoped_write("agent", "handler_own", "qa", "supervisor_own"),
+    ("GET", "/api/v1/complaints/{id}/attachments/{aid}"): SCOPED_READ,
+    ("GET", "/api/v1/complaints/{id}/causes"): SCOPED_READ,
+    ("POST", "/api/v1/complaints/{id}/causes"): scoped_write("handler_own", "qa", "supervisor_own"),
+    ("GET", "/api/v1/complaints/{id}/plan"): SCOPED_READ,
+    ("GET", "/api/v1/complaints/{id}/tasks"): SCOPED_READ,
+    ("POST", "/api/v1/complaints/{id}/tasks"): scoped_write("handler_own", "qa", "supervisor_own"),
+    # the task's owner (handler.st) or the handling department
+    ("PATCH", "/api/v1/complaints/{id}/tasks/{tid}"):
+        scoped_write("handler_own", "qa", "supervisor_own"),
+    ("GET", "/api/v1/complaints/{id}/accountability"): SCOPED_READ,
+    ("POST", "/api/v1/complaints/{id}/accountability"):
+        scoped_write("handler_own", "qa", "supervisor_own", "director"),
+    ("POST", "/api/v1/complaints/{id}/accountability/{eid}/confirm"):
+        scoped_write("supervisor_own", "director"),
+    ("GET", "/api/v1/complaints/{id}/review"): SCOPED_READ,
+    ("PUT", "/api/v1/complaints/{id}/review"):
+        scoped_write("agent", "handler_own", "qa", "supervisor_own", "director"),
+    ("GET", "/api/v1/complaints/{id}/satisfaction"): SCOPED_READ,
+    # on a resolved complaint: agents record what the customer said (supervisors too)
+    ("POST", "/api/v1/complaints/{id}/satisfaction"): scoped_write("agent", "supervisor_own"),
+    ("GET", "/api/v1/complaints/{id}/sla"): SCOPED_READ,
+    # the organisation
+    ("GET", "/api/v1/users"): STAFF_READ,
+    ("POST", "/api/v1/users"): ADMIN_ONLY,
+    ("GET", "/api/v1/departments"): STAFF_READ,
+    ("POST", "/api/v1/departments"): ADMIN_ONLY,
+    ("GET", "/api/v1/categories"): STAFF_READ,
+    ("POST", "/api/v1/categories"): ADMIN_ONLY,
+    ("GET", "/api/v1/policies"): STAFF_READ,
+    ("POST", "/api/v1/policies"): ADMIN_ONLY,
+    ("PUT", "/api/v1/policies/{id}"): ADMIN_ONLY,
+    ("GET", "/api/v1/routing-rules"): STAFF_READ,
+    ("POST", "/api/v1/routing-rules"): ADMIN_ONLY,
+    ("PUT", "/api/v1/routing-rules/{id}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/routing-rules/{id}"): ADMIN_ONLY,
+    ("GET", "/api/v1/sanction-rules"): STAFF_READ,
+    ("POST", "/api/v1/sanction-rules"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/sanction-rules/{id}"): ADMIN_ONLY,
+    ("GET", "/api/v1/calendars"): STAFF_READ,
+    ("POST", "/api/v1/calendars"): ADMIN_ONLY,
+    ("PUT", "/api/v1/calendars/{id}"): ADMIN_ONLY,
+    ("GET", "/api/v1/sla-policies"): STAFF_READ,
+    ("POST", "/api/v1/sla-policies"): ADMIN_ONLY,
+    ("PUT", "/api/v1/sla-policies/{id}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/sla-policies/{id}"): ADMIN_ONLY,
+    # e-mail delivery carries customers' addresses: administrators only
+    ("GET", "/api/v1/outbox"): ADMIN_ONLY,
+    # reports (scoped like the complaint list)
+    ("GET", "/api/v1/reports/dashboard"): STAFF_READ,
+    # the public portal
+    ("POST", "/api/v1/public/complaints"): EVERYONE,
+    ("GET", "/api/v1/public/complaints/{code}"): PORTAL_OWN,
+    ("POST", "/api/v1/public/complaints/{code}/actions"): PORTAL_OWN,
+}
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def shape(path: str) -> str:
+    """A path with its parameter names erased: /a/{id}/b and /a/:x/b compare equal."""
+    return re.sub(r"\{[^}/]+\}|:[^/]+", "{}", path)
+
+
+class AuthorizationMatrix(ApiTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.callers = {}
+        for role, username in STAFF.items():
+            cls.callers[role] = cls.client(username)
+        cls.callers["anonymous"] = Client(cls.server, "anonymous")
+
+    # ------------------------------------------------------------------ fixtures
+
+    def intake(self) -> dict:
+        """A complaint registered by the agent (the portal's rate limits stay out of it)."""
+        r = self.agent.post("/api/v1/complaints", dict(public_body(), channel="phone"))
+        self.assertEqual(r.status, 201, r)
+        return r.body
+
+    def investigating(self) -> dict:
+        """A complaint routed to storage_transport and under investigation."""
+        c = self.intake()
+        self.advance(c["id"], "investigating")
+        got = self.get_complaint(c["id"])
+        self.assertEqual(got["department_id"], self.department_id("storage_transport"), got)
+        return c
+
+    def customer(self, complaint: dict, name: str) -> Client:
+        c = Client(self.server, name)
+        c.bearer = complaint["access_token"]  # a portal token is not an API token
+        c.extra = {"X-Access-Token": complaint["access_token"]}
+        return c
+
+    def build_fixtures(self):
+        f = {}
+        case = self.investigating()
+        f["case"] = case
+        cid = case["id"]
+        h = self.client("handler.st")
+        r = h.post(f"/api/v1/complaints/{cid}/tasks",
+                   {"title": "Re-pack the stock", "kind": "corrective",
+                    "owner_id": h.user_id, "due_at": iso_in(days=3)})
+        self.assertEqual(r.status, 201, r)
+        f["task"] = r.body["id"]
+        r = self.agent.upload(f"/api/v1/complaints/{cid}/attachments",
+                              [("note.txt", "text/plain", b"evidence")])
+        self.assertEqual(r.status, 201, r)
+        f["attachment"] = r.body["items"][0]["id"]
+        r = self.client("supervisor.st").post(f"/api/v1/complaints/{cid}/accountability",
+                                              {"subject": "Warehouse B", "finding": "Crushed",
+                                               "loss_amount": 10})
+        self.assertEqual(r.status, 201, r)
+        f["entry"] = r.body["id"]
+        resolved = self.intake()
+        self.advance(resolved["id"], "resolved")
+        f["resolved"] = resolved["id"]
+        other = self.intake()
+        self.callers["customer_own"] = self.customer(case, "customer_own")
+        self.callers["customer_other"] = self.customer(other, "customer_other")
+        f["code"] = case["tracking_code"]
+        admin = self.admin
+        f["policy_category"] = self.new_category()
+        r = admin.post("/api/v1/policies", {"name": "matrix", "category": f["policy_category"]})
+        self.assertEqual(r.status, 201, r)
+        f["policy"] = r.body["id"]
+        f["routing_rule"] = self.new_routing_rule()  # the demo's rules keep routing
+        f["calendar"] = self.new_calendar()
+        f["sla_policy"] = self.new_sla_policy()
+        return f
+
+    def new_calendar(self) -> int:
+        r = self.admin.post("/api/v1/calendars", self.calendar_body())
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
+    def new_category(self) -> str:
+        code = "matrix_" + uuid.uuid4().hex[:8]
+        r = self.admin.post("/api/v1/categories", {"code": code, "name": code})
+        self.assertEqual(r.status, 201, r)
+        return code
+
+    def new_sla_policy(self) -> int:
+        r = self.admin.post("/api/v1/sla-policies", {"name": "matrix " + uuid.uuid4().hex[:8]})
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
+    def new_routing_rule(self) -> int:
+        r = self.admin.post("/api/v1/routing-rules", self.routing_rule_body())
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
+    def new_sanction_rule(self) -> int:
+        r = self.admin.post("/api/v1/sanction-rules", {"min_loss": 900000, "sanction": "note"})
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
+    @staticmethod
+    def calendar_body() -> dict:
+        return {"name": "matrix " + uuid.uuid4().hex[:8], "time_zone": "UTC",
+                "working_hours": {"monday": ["09:00-17:00"]}}
+
+    def routing_rule_body(self) -> dict:
+        return {"name": "matrix " + uuid.uuid4().hex[:8], "position": 900,
+                "keywords": ["matrix-" + uuid.uuid4().hex[:8]],
+                "department_id": self.department_id("sales")}
+
+    # ------------------------------------------------------------------ requests
+
+    def request_for(self, f: dict, role: str, method: str, path: str) -> dict:
+        """The request that exercises (method, path) for `role`: real ids, a valid body,
+        and a fresh object wherever a success would consume the shared one."""
+        cid = f["case"]["id"]
+        tag = uuid.uuid4().hex[:8]
+        ids = {"id": cid, "tid": f["task"], "aid": f["attachment"], "eid": f["entry"],
+               "code": f["code"]}
+        body = None
+        upload = None
+        session = None
+        key = (method, path)
+        if path.startswith("/api/v1/policies/"):
+            ids["id"] = f["policy"]
+        elif path.startswith("/api/v1/routing-rules/"):
+            ids["id"] = self.new_routing_rule() if method == "DELETE" else f["routing_rule"]
+        elif path.startswith("/api/v1/sanction-rules/"):
+            ids["id"] = self.new_sanction_rule()
+        elif path.startswith("/api/v1/calendars/"):
+            ids["id"] = f["calendar"]
+        elif path.startswith("/api/v1/sla-policies/"):
+            ids["id"] = self.new_sla_policy() if method == "DELETE" else f["sla_policy"]
+
+        if key == ("POST", "/api/v1/auth/login"):
+            body = {"username": STAFF.get(role, "agent"), "password": DEMO_PASSWORD}
+            session = Client(self.server, role)  # a fresh caller, nothing to log out
+        elif key == ("POST", "/api/v1/auth/logout"):
+            if role in STAFF:
+                session = self.new_session(STAFF[role])  # keep the shared session alive
+        elif key == ("POST", "/api/v1/auth/tokens"):
+            body = {"name": "matrix " + tag}
+        elif key in (("POST", "/api/v1/complaints"), ("POST", "/api/v1/public/complaints")):
+            body = public_body()
+            if path == "/api/v1/complaints":
+                body["channel"] = "phone"
+        elif key == ("PATCH", "/api/v1/complaints/{id}"):
+            body = {"subject": "Edited by the matrix " + tag}
+        elif key == ("POST", "/api/v1/complaints/{id}/transitions"):
+            ids["id"] = self.investigating()["id"]  # a success puts it on hold
+            body = {"action": "hold", "reason": "Waiting for the customer's photos"}
+        elif key == ("POST", "/api/v1/complaints/{id}/messages"):
+            body = {"kind": "note", "text": "Matrix note " + tag}
+        elif key == ("POST", "/api/v1/complaints/{id}/attachments"):
+            upload = [("matrix.txt", "text/plain", b"matrix evidence " + tag.encode())]
+        elif key == ("POST", "/api/v1/complaints/{id}/causes"):
+            body = {"family": "method", "description": "Stacking rule ignored " + tag}
+        elif key == ("POST", "/api/v1/complaints/{id}/tasks"):
+            body = {"title": "Matrix task " + tag, "kind": "preventive"}
+        elif key == ("PATCH", "/api/v1/complaints/{id}/tasks/{tid}"):
+            body = {"note": "Progress " + tag}
+        elif key == ("POST", "/api/v1/complaints/{id}/accountability"):
+            body = {"subject": "Shift " + tag, "finding": "Skipped the check", "loss_amount": 5}
+        elif key == ("POST", "/api/v1/complaints/{id}/accountability/{eid}/confirm"):
+            body = {"sanction": "Verbal warning " + tag}
+        elif key == ("PUT", "/api/v1/complaints/{id}/review"):
+            body = {"lessons": "Check stacking " + tag, "improvement_actions": []}
+        elif key == ("POST", "/api/v1/complaints/{id}/satisfaction"):
+            ids["id"] = f["resolved"]
+            body = {"score": 4, "comment": "Fine " + tag}
+        elif key == ("POST", "/api/v1/users"):
+            body = {"username": "matrix." + tag, "password": "matrix-password-" + tag,
+                    "display_name": "Matrix " + tag, "roles": ["agent"]}
+        elif key == ("POST", "/api/v1/departments"):
+            body = {"code": "matrix_" + tag, "name": "Matrix " + tag}
+        elif key == ("POST", "/api/v1/categories"):
+            body = {"code": "matrix_" + tag, "name": "Matrix " + tag}
+        elif key == ("POST", "/api/v1/policies"):
+            # one policy per category: only a success needs a category of its own
+            body = {"name": "Matrix " + tag,
+                    "category": self.new_category() if role == "admin" else "other"}
+        elif key == ("PUT", "/api/v1/policies/{id}"):
+            body = {"name": "Matrix " + tag, "category": f["policy_category"]}
+        elif key in (("POST", "/api/v1/routing-rules"), ("PUT", "/api/v1/routing-rules/{id}")):
+            body = self.routing_rule_body()
+        elif key == ("POST", "/api/v1/sanction-rules"):
+            body = {"min_loss": 800000 + int(tag[:4], 16), "sanction": "Matrix " + tag}
+        elif key in (("POST", "/api/v1/calendars"), ("PUT", "/api/v1/calendars/{id}")):
+            body = self.calendar_body()
+        elif key in (("POST", "/api/v1/sla-policies"), ("PUT", "/api/v1/sla-policies/{id}")):
+            body = {"name": "Matrix " + tag}
+        elif key == ("POST", "/api/v1/public/complaints/{code}/actions"):
+            body = {"action": "message", "text": "A question from the customer " + tag}
+        elif method != "GET" and key not in (("DELETE", "/api/v1/routing-rules/{id}"),
+                                             ("DELETE", "/api/v1/sanction-rules/{id}"),
+                                             ("DELETE", "/api/v1/sla-policies/{id}")):
+            self.fail(f"no request body defined for {method} {path}: add one to request_for")
+
+        url = re.sub(r"\{([^}]+)\}", lambda m: str(ids[m.group(1)]), path)
+        return {"url": url, "body": body, "upload": upload, "session": session}
+
+    def call(self, role: str, method: str, req: dict):
+        client = req["session"] or self.callers[role]
+        headers = dict(getattr(client, "extra", {}))
+        if req["upload"] is not None:  # a customer's portal token goes as the bearer token
+            return client.upload(req["url"], req["upload"])
+        if method == "GET" or method == "DELETE":
+            return client.request(method, req["url"], headers=headers)
+        return client.request(method, req["url"], req["body"], headers=headers)
+
+    # ------------------------------------------------------------------ the tests
+
+    def served_routes(self) -> set:
+        r = self.public.get("/api/v1/openapi.json")
+        self.assertEqual(r.status, 200, r)
+        out = set()
+        for path, item in r.body["paths"].items():
+            for method in METHODS:
+                if method.lower() in item:
+                    out.add((method, shape(path)))
+        return out
+
+    def router_routes(self) -> set:
+        r = run_cli_exact("docs", "routes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = set()
+        for line in r.stdout.splitlines():
+            if line.strip():
+                method, pattern = line.split()
+                out.add((method, shape(pattern)))
+        self.assertTrue(out, "`redress docs routes` printed no routes")
+        return out
+
+    def test_every_route_has_a_row(self):
+        rows = {(m, shape(p)) for (m, p) in MATRIX}
+        self.assertEqual(len(rows), len(MATRIX), "two matrix rows for the same route")
+        for name, routes in (("the OpenAPI document", self.served_routes()),
+                             ("the router table (redress docs routes)", self.router_routes())):
+            missing = sorted(routes - rows)
+            stale = sorted(rows - routes)
+            self.assertFalse(missing, f"routes in {name} without a row in MATRIX "
+                                      f"(add one with the intended outcome per caller): {missing}")
+            self.assertFalse(stale, f"MATRIX rows for routes not in {name}: {stale}")
+        for key, row in MATRIX.items():
+            self.assertEqual(set(row), set(ROLES), f"{key}: a row names every caller")
+
+    def test_matrix(self):
+        f = self.build_fixtures()
+        failures = []
+        calls = 0
+        # DELETE and logout last would not matter (fresh objects and sessions), but reads
+        # first keeps a failure report readable.
+        order = sorted(MATRIX, key=lambda k: (k[0] != "GET", k[1], k[0]))
+        for method, path in order:
+            row = MATRIX[(method, path)]
+            for role in ROLES:
+                req = self.request_for(f, role, method, path)
+                r = self.call(role, method, req)
+                calls += 1
+                want = row[role]
+                got_ok = 200 <= r.status < 300
+                if (want == OK and not got_ok) or (want != OK and r.status != want):
+                    failures.append(f"{method} {path} as {role}: expected {want}, got "
+                                    f"{r.status} {r.text[:160]!r}")
+                elif want != OK and r.status >= 400:
+                    # a refusal is a problem+json body
+                    if r.content_type != "application/problem+json":
+                        failures.append(f"{method} {path} as {role}: {r.status} is not "
+                                        f"problem+json ({r.content_type})")
+        self.assertFalse(failures, f"{len(failures)} of {calls} matrix cells wrong:\n  " +
+                         "\n  ".join(failures))
+        self.assertGreaterEqual(calls, len(MATRIX) * len(ROLES))
+
+    def test_refused_writes_change_nothing(self):
+        """A refused cell leaves the complaint as it was (version, state, timeline)."""
+        case = self.investigating()
+        cid = case["id"]
+        before = self.snapshot(cid)
+        for username in ("handler.qm", "supervisor.qm", "admin"):
+            c = self.client(username)
+            for method, path, body in (
+                    ("PATCH", f"/api/v1/complaints/{cid}", {"subject": "hijacked"}),
+                    ("POST", f"/api/v1/complaints/{cid}/transitions",
+                     {"action": "hold", "reason": "x"}),
+                    ("POST", f"/api/v1/complaints/{cid}/causes",
+                     {"family": "method", "description": "x"}),
+                    ("PUT", f"/api/v1/complaints/{cid}/review", {"lessons": "x"})):
+                if username == "admin" and path.endswith("/review"):
+                    continue  # admin is refused there too, but checked in the matrix
+                r = c.request(method, path, body)
+                self.assertEqual(r.status, 403, f"{username} {method} {path}: {r!r}")
+        self.assertUnchanged(cid, before, "after refused writes")
+
+
+if __name__ == "__main__":
+    main()
