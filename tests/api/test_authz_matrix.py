@@ -84,6 +84,16 @@ MATRIX = {
     ("POST", "/api/v1/auth/logout"): STAFF_READ,
     ("GET", "/api/v1/auth/me"): STAFF_READ,
     ("POST", "/api/v1/auth/tokens"): STAFF_READ,
+    # both end every session of the caller (the matrix logs the role in again after)
+    ("POST", "/api/v1/auth/logout-everywhere"): STAFF_READ,
+    ("POST", "/api/v1/auth/password"): STAFF_READ,
+    # triage: suggestions follow the complaint's visibility; retraining is configuration
+    ("GET", "/api/v1/complaints/{id}/suggestions"): SCOPED_READ,
+    ("GET", "/api/v1/triage/model"): STAFF_READ,
+    ("POST", "/api/v1/triage/train"): ADMIN_ONLY,
+    # personal data and other users' sessions: administrators only
+    ("POST", "/api/v1/customers/{id}/erase"): ADMIN_ONLY,
+    ("POST", "/api/v1/users/{id}/revoke-sessions"): ADMIN_ONLY,
     # complaints
     ("POST", "/api/v1/complaints"): scoped_write("agent", "supervisor_own", "supervisor_other"),
     ("GET", "/api/v1/complaints"): STAFF_READ,
@@ -254,6 +264,15 @@ class AuthorizationMatrix(ApiTestCase):
         self.assertEqual(r.status, 201, r)
         return r.body["id"]
 
+    def new_user(self) -> int:
+        tag = uuid.uuid4().hex[:8]
+        r = self.admin.post("/api/v1/users", {"username": "matrix." + tag,
+                                              "password": "matrix-password-" + tag,
+                                              "display_name": "Matrix " + tag,
+                                              "roles": ["agent"]})
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
     def new_sanction_rule(self) -> int:
         r = self.admin.post("/api/v1/sanction-rules", {"min_loss": 900000, "sanction": "note"})
         self.assertEqual(r.status, 201, r)
@@ -281,6 +300,7 @@ class AuthorizationMatrix(ApiTestCase):
         body = None
         upload = None
         session = None
+        refresh = False
         key = (method, path)
         if path.startswith("/api/v1/policies/"):
             ids["id"] = f["policy"]
@@ -301,6 +321,18 @@ class AuthorizationMatrix(ApiTestCase):
                 session = self.new_session(STAFF[role])  # keep the shared session alive
         elif key == ("POST", "/api/v1/auth/tokens"):
             body = {"name": "matrix " + tag}
+        elif key in (("POST", "/api/v1/auth/logout-everywhere"), ("POST", "/api/v1/auth/password")):
+            body = {"current_password": DEMO_PASSWORD, "new_password": DEMO_PASSWORD}
+            refresh = role in STAFF
+        elif key == ("POST", "/api/v1/triage/train"):
+            body = {}
+        elif key == ("POST", "/api/v1/customers/{id}/erase"):
+            # a success erases: only the admin's call gets a customer of its own
+            ids["id"] = (self.intake() if role == "admin" else f["case"])["customer"]["id"]
+            body = {"reason": "Matrix erasure " + tag}
+        elif key == ("POST", "/api/v1/users/{id}/revoke-sessions"):
+            ids["id"] = self.new_user()
+            body = {}
         elif key in (("POST", "/api/v1/complaints"), ("POST", "/api/v1/public/complaints")):
             body = public_body()
             if path == "/api/v1/complaints":
@@ -358,7 +390,8 @@ class AuthorizationMatrix(ApiTestCase):
             self.fail(f"no request body defined for {method} {path}: add one to request_for")
 
         url = re.sub(r"\{([^}]+)\}", lambda m: str(ids[m.group(1)]), path)
-        return {"url": url, "body": body, "upload": upload, "session": session}
+        return {"url": url, "body": body, "upload": upload, "session": session,
+                "refresh": refresh}
 
     def call(self, role: str, method: str, req: dict):
         client = req["session"] or self.callers[role]
@@ -418,6 +451,9 @@ class AuthorizationMatrix(ApiTestCase):
                 req = self.request_for(f, role, method, path)
                 r = self.call(role, method, req)
                 calls += 1
+                if req["refresh"]:  # the call ended the role's sessions: log in again
+                    self.__class__._clients.pop(STAFF[role], None)
+                    self.callers[role] = self.client(STAFF[role])
                 want = row[role]
                 got_ok = 200 <= r.status < 300
                 if (want == OK and not got_ok) or (want != OK and r.status != want):
