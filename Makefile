@@ -39,7 +39,7 @@ test: build
 # the same scenarios (the asan preset sets REDRESS_PG_TESTS=OFF; the C++ paths are the same
 # but for the store adapter), the web app's tests (web.*: JavaScript and a browser) and the
 # lint/docs checks (they do not execute our code).
-ASAN_EXCLUDE ?= ^(web|lint|docs)\.
+ASAN_EXCLUDE ?= ^(web|lint|docs|bench)\.
 test-asan: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan

@@ -195,6 +195,7 @@ class Server:
         (not started). Its cleanup stops it and leaves the database to this one."""
         other = Server.__new__(Server)
         other.bin, other.dir, other.db = self.bin, self.dir, self.db
+        other.env, other.extra_args = dict(self.env), list(self.extra_args)
         other.pg_database = self.pg_database
         other.port, other.proc = 0, None
         tag = uuid.uuid4().hex[:8]
