@@ -316,7 +316,9 @@ app::ComplaintPatch read_complaint_patch(const Json& body, std::vector<FieldErro
       "category", "tags",        "urgency", "difficulty", "object",          "impact"};
   for (const auto& [key, value] : body.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
-      errors.push_back({key, "cannot be changed here (use a transition or its resource)"});
+      // An empty key still gets a name (the fuzzer found `{"": 1}` named no field).
+      errors.push_back({key.empty() ? std::string("\"\"") : key,
+                        "cannot be changed here (use a transition or its resource)"});
     }
   }
   return p;

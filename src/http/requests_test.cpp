@@ -48,6 +48,14 @@ TEST(Requests, IfMatchAcceptsTheEtagForms) {
   }
 }
 
+TEST(Requests, PatchNamesAnEmptyKey) {
+  // fuzz/json_requests found it in CI: {"": "PT1H"} gave a field error without a field.
+  std::vector<FieldError> errors;
+  (void)read_complaint_patch(Json{{"", "PT1H"}, {"subject", "ok"}}, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "\"\"");
+}
+
 TEST(Requests, DueOrderCursorsRoundTripAndBelongToTheirOrder) {
   store::ComplaintFilter due;
   due.order = store::ComplaintFilter::Order::due;
