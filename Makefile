@@ -54,7 +54,7 @@ FUZZ_CI_SECONDS ?= 30
 fuzz: deps
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 fuzz-ci: deps
-	bash fuzz/run.sh $(FUZZ_CI_SECONDS)
+	FUZZ_SEED=$${FUZZ_SEED:-20241122} bash fuzz/run.sh $(FUZZ_CI_SECONDS)
 
 # What .ci/run does: the suite with warnings as errors, the fuzzers, the sanitizer build.
 ci:

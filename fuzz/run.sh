@@ -39,7 +39,11 @@ fi
 run_one() {
   local t="$1" seconds="$2"
   mkdir -p "build-fuzz/corpus/$t"
-  if "build-fuzz/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 \
+  # FUZZ_SEED fixes libFuzzer's random seed (CI sets it, so a run explores the same
+  # inputs first each time and a red CI is a reproducible finding); unset: random.
+  local seed_arg=()
+  if [ -n "${FUZZ_SEED:-}" ]; then seed_arg=(-seed="$FUZZ_SEED"); fi
+  if "build-fuzz/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 "${seed_arg[@]}" \
       -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
       -artifact_prefix="build-fuzz/artifacts/$t-" \
       "build-fuzz/corpus/$t" "fuzz/corpus/$t" >"build-fuzz/logs/$t.log" 2>&1; then
