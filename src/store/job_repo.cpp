@@ -45,11 +45,8 @@ Result<std::vector<Job>> JobRepo::claim(std::span<const std::string> kinds, Inst
   if (kinds.empty() || limit <= 0) return std::vector<Job>{};
   std::vector<SqlValue> values{to_epoch_ms(now + lease), to_epoch_ms(now),
                                static_cast<std::int64_t>(limit)};
-  std::string in;
-  for (const std::string& k : kinds) {
-    values.emplace_back(k);
-    in += (in.empty() ? "$" : ", $") + std::to_string(values.size());
-  }
+  const std::string in =
+      append_in_list(values, kinds, [](const std::string& k) { return SqlValue{k}; });
   REDRESS_TRY(auto rows,
               s_.query("UPDATE jobs SET lease_until = $1, attempts = attempts + 1 WHERE id IN "
                        "(SELECT id FROM jobs WHERE state = 'pending' AND due_at <= $2 AND "
@@ -71,11 +68,8 @@ Result<std::vector<Job>> JobRepo::claim(std::span<const std::string> kinds, Inst
 Result<bool> JobRepo::any_due(std::span<const std::string> kinds, Instant now) const {
   if (kinds.empty()) return false;
   std::vector<SqlValue> values{to_epoch_ms(now)};
-  std::string in;
-  for (const std::string& k : kinds) {
-    values.emplace_back(k);
-    in += (in.empty() ? "$" : ", $") + std::to_string(values.size());
-  }
+  const std::string in =
+      append_in_list(values, kinds, [](const std::string& k) { return SqlValue{k}; });
   REDRESS_TRY(auto rows, s_.query("SELECT 1 FROM jobs WHERE state = 'pending' AND due_at <= $1 AND "
                                   "(lease_until IS NULL OR lease_until <= $1) AND kind IN (" +
                                       in + ") LIMIT 1",

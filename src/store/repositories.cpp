@@ -450,11 +450,7 @@ Result<std::vector<Customer>> CustomerRepo::find_many(std::span<const CustomerId
   std::vector<Customer> out;
   if (ids.empty()) return out;
   std::vector<SqlValue> p;
-  std::string in;
-  for (CustomerId id : ids) {
-    p.emplace_back(id.value);
-    in += (in.empty() ? "$" : ", $") + std::to_string(p.size());
-  }
+  const std::string in = append_in_list(p, ids, [](CustomerId id) { return SqlValue{id.value}; });
   REDRESS_TRY(auto rows, s_.query("SELECT id, name, email, phone, language, reply_channel FROM "
                                   "customers WHERE id IN (" +
                                       in + ")",
@@ -522,11 +518,7 @@ Result<std::vector<Remedy>> CaseRecordRepo::remedies_of(std::span<const Complain
   std::vector<Remedy> out;
   if (ids.empty()) return out;
   std::vector<SqlValue> p;
-  std::string in;
-  for (ComplaintId id : ids) {
-    p.emplace_back(id.value);
-    in += (in.empty() ? "$" : ", $") + std::to_string(p.size());
-  }
+  const std::string in = append_in_list(p, ids, [](ComplaintId id) { return SqlValue{id.value}; });
   REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, plan_round, type, description, amount, "
                                   "currency FROM remedies WHERE complaint_id IN (" +
                                       in + ") ORDER BY id",

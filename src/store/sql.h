@@ -89,6 +89,19 @@ class SqlConnection : public SqlSession {
   virtual bool in_transaction() const = 0;
 };
 
+// Appends one parameter per item of `items` (converted by `to_value`) to `params` and
+// returns their placeholders, "$3, $4, $5", for an IN (…) list. Empty `items` give ""
+// (the caller must not write IN ()).
+template <typename Range, typename ToValue>
+std::string append_in_list(std::vector<SqlValue>& params, const Range& items, ToValue to_value) {
+  std::string list;
+  for (const auto& item : items) {
+    params.emplace_back(to_value(item));
+    list += (list.empty() ? "$" : ", $") + std::to_string(params.size());
+  }
+  return list;
+}
+
 // Helpers to build parameter lists: params(1, "x", std::nullopt).
 inline SqlValue sql_value(std::monostate) {
   return {};
