@@ -39,7 +39,7 @@ test: build
 # the same scenarios (the asan preset sets REDRESS_PG_TESTS=OFF; the C++ paths are the same
 # but for the store adapter), the web app's tests (web.*: JavaScript and a browser) and the
 # lint/docs checks (they do not execute our code).
-ASAN_EXCLUDE ?= ^(web|lint|docs|bench)\.
+ASAN_EXCLUDE ?= ^(web|lint|docs|bench|soak)\.
 test-asan: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan
@@ -50,7 +50,7 @@ test-asan: deps
 # libFuzzer (clang-19, build-fuzz/): every target for FUZZ_SECONDS each. CI runs the short
 # form; `make fuzz FUZZ_SECONDS=3600` is the long mode (docs/security-testing.md).
 FUZZ_SECONDS ?= 60
-FUZZ_CI_SECONDS ?= 30
+FUZZ_CI_SECONDS ?= 60
 fuzz: deps
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 fuzz-ci: deps

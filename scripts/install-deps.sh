@@ -20,6 +20,9 @@ packages=(
   libpq-dev postgresql postgresql-client
   # SLA clocks (IANA zones from the system tzdata), e-mail out (SMTP, MIME, templates)
   libhowardhinnant-date-dev tzdata libcurl4-openssl-dev libgmime-3.0-dev libkainjow-mustache-dev
+  # HTTPS served by `redress serve --tls-certificate` (Asio's SSL streams on OpenSSL); the
+  # openssl tool makes the throw-away certificates of the TLS tests
+  libssl-dev openssl
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
   # the benchmark suite's load generator (bench/run; bench.smoke runs it in the tests)

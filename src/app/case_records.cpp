@@ -191,16 +191,21 @@ Result<Message> CaseRecords::add_message(store::WriteTx& tx, const Actor& actor,
   return m;
 }
 
+Result<void> check_may_attach(const Actor& actor, const Complaint& complaint) {
+  if (actor.kind == Actor::Kind::user &&
+      !effective_roles(actor, complaint.id, complaint.department)
+           .intersects({Role::agent, Role::handler, Role::qa, Role::supervisor})) {
+    return fail(Error::forbidden("your roles do not allow you to attach evidence"));
+  }
+  return {};
+}
+
 Result<std::vector<Attachment>> CaseRecords::add_attachments(
     store::WriteTx& tx, const Actor& actor, ComplaintId id,
     const std::vector<StoredUpload>& uploads) {
   const Instant now = clock_.now();
   REDRESS_TRY(auto c, load_for_write(tx, actor, id));
-  if (actor.kind == Actor::Kind::user &&
-      !effective_roles(actor, c.id, c.department)
-           .intersects({Role::agent, Role::handler, Role::qa, Role::supervisor})) {
-    return fail(Error::forbidden("your roles do not allow you to attach evidence"));
-  }
+  REDRESS_CHECK(check_may_attach(actor, c));
   std::vector<Attachment> out;
   Json ids = Json::array();
   for (const StoredUpload& u : uploads) {

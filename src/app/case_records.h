@@ -15,6 +15,11 @@
 
 namespace redress::app {
 
+// Whether `actor` may attach evidence to `complaint` (customers of the complaint and
+// agents, handlers, QA and supervisors in scope). Pure; checked by add_attachments and,
+// before any file is written, by the upload route, so a refused upload leaves no file.
+Result<void> check_may_attach(const Actor& actor, const Complaint& complaint);
+
 struct CauseRequest {
   std::optional<CauseFamily> family;
   std::string description;

@@ -22,8 +22,10 @@ class SystemClock final : public Clock {
 // postgresql:// or postgres:// URL opens PostgreSQL (libpq URI: user,
 // password, host, port, database, ?sslmode=…), anything else is a SQLite file
 // path. Fails with unavailable if the PostgreSQL server cannot be reached,
-// internal if the file cannot be opened or a migration fails.
-Result<std::unique_ptr<store::Store>> open_store(const std::string& database, const Clock& clock);
+// internal if the file cannot be opened or a migration fails. `sqlite_cache_mib` > 0
+// sets SQLite's page cache per connection (0 keeps the store's default).
+Result<std::unique_ptr<store::Store>> open_store(const std::string& database, const Clock& clock,
+                                                 int sqlite_cache_mib = 0);
 
 // Loads the demo organisation and a few dozen complaints in various states.
 // Fails with conflict if the database already has departments.

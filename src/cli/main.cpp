@@ -128,6 +128,12 @@ int main(int argc, char** argv) {
   cli.add_option("--database", database,
                  "SQLite file, or a postgresql://user:password@host:port/db URL")
       ->envname("REDRESS_DATABASE");
+  int sqlite_cache_mib = 0;
+  cli.add_option("--sqlite-cache-mib", sqlite_cache_mib,
+                 "SQLite page cache per connection in MiB (default 32; the server holds up to "
+                 "5 connections)")
+      ->envname("REDRESS_SQLITE_CACHE_MIB")
+      ->check(CLI::Range(1, 4096));
 
   auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
   std::string listen = "127.0.0.1:8080";
@@ -175,6 +181,7 @@ int main(int argc, char** argv) {
   long request_timeout_seconds = 60;
   bool secure_cookies = false;
   bool trust_forwarded_for = false;
+  std::string tls_certificate, tls_key;
   serve
       ->add_option("--submit-limit", rate_limits.submissions_per_ip,
                    "Portal submissions per client address per 10 minutes (0: no limit)")
@@ -200,6 +207,17 @@ int main(int argc, char** argv) {
       ->add_flag("--secure-cookies", secure_cookies,
                  "Served over HTTPS (by a reverse proxy): Secure cookies and HSTS")
       ->envname("REDRESS_SECURE_COOKIES");
+  auto* tls_certificate_option =
+      serve
+          ->add_option("--tls-certificate", tls_certificate,
+                       "Serve HTTPS: PEM file of the certificate chain (leaf first); implies "
+                       "--secure-cookies")
+          ->envname("REDRESS_TLS_CERTIFICATE");
+  auto* tls_key_option =
+      serve->add_option("--tls-key", tls_key, "PEM file of the private key of --tls-certificate")
+          ->envname("REDRESS_TLS_KEY");
+  tls_certificate_option->needs(tls_key_option);
+  tls_key_option->needs(tls_certificate_option);
   serve
       ->add_flag("--trust-forwarded-for", trust_forwarded_for,
                  "Behind a trusted reverse proxy: rate limits count the address it appends to "
@@ -317,6 +335,14 @@ int main(int argc, char** argv) {
       "train", "Train a new model from the confirmed complaints now and store it");
 
   CLI11_PARSE(cli, argc, argv);
+  // `serve` takes SIGINT/SIGTERM on a thread of its own and drains (finishing requests in
+  // flight). Blocked here, before the store or anything else starts a thread: a thread
+  // started with them unblocked could take the signal and end the process at once.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  if (serve->parsed()) pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   cli::SystemClock clock;
   if (docs_lifecycle->parsed()) {
@@ -357,7 +383,7 @@ int main(int argc, char** argv) {
                                  : cli::restore(backup_file, database, dir);
     if (!done) return report(done.error());
     if (restore->parsed()) {  // applies newer migrations and proves the chain
-      auto opened = cli::open_store(database, clock);
+      auto opened = cli::open_store(database, clock, sqlite_cache_mib);
       if (!opened) return report(opened.error());
       auto chain = app::verify_chain(**opened);
       if (!chain) return report(chain.error());
@@ -387,7 +413,7 @@ int main(int argc, char** argv) {
               << "; create one with `redress init` or `redress demo`\n";
     return 2;
   }
-  auto opened = cli::open_store(database, clock);
+  auto opened = cli::open_store(database, clock, sqlite_cache_mib);
   if (!opened) return report(opened.error());
   store::Store& store = **opened;
   const Actor system{.kind = Actor::Kind::system};
@@ -511,6 +537,8 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) {
     auto [host, port] = split_listen(listen);
+    const bool tls = !tls_certificate.empty();
+    if (tls) secure_cookies = true;  // served over HTTPS: Secure cookies and HSTS
     attachments = default_attachments(attachments);
     std::filesystem::create_directories(attachments);
     if (mail_settings.from.empty()) mail_settings.from = "Redress <redress@localhost>";
@@ -577,23 +605,20 @@ int main(int argc, char** argv) {
                             .port = port,
                             .threads = threads,
                             .idle_timeout = std::chrono::seconds(request_timeout_seconds),
+                            .tls_certificate_file = tls_certificate,
+                            .tls_private_key_file = tls_key,
                             .default_headers = http::security_headers(secure_cookies)},
         router, api.error_responder());
-    // Signals are waited for on a dedicated thread so stop() never runs in a handler.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::uint16_t bound = 0;
     try {
       bound = server.start();
     } catch (const std::exception& e) {
-      std::cerr << "redress: cannot listen on " << listen << ": " << e.what() << "\n";
+      std::cerr << "redress: cannot serve on " << listen << ": " << e.what() << "\n";
       return 3;
     }
     if (web_app) std::cout << "web app from " << web_app->root().string() << "\n";
-    std::cout << "listening on http://" << host << ":" << bound << std::endl;
+    std::cout << "listening on " << (tls ? "https" : "http") << "://" << host << ":" << bound
+              << std::endl;
     // SQLite: the lock file beside the database elects one runner among the
     // processes on it. PostgreSQL: every instance runs jobs; the database's row
     // leases (FOR UPDATE SKIP LOCKED) hand each job to exactly one of them.
@@ -614,9 +639,11 @@ int main(int argc, char** argv) {
         }
       }
     });
+    // Signals (blocked in every thread since the start of main) are waited for on a
+    // dedicated thread, so stop() never runs in a signal handler.
     std::thread signal_thread([&] {
       int sig = 0;
-      sigwait(&signals, &sig);
+      sigwait(&stop_signals, &sig);
       server.stop();
     });
     server.wait();

@@ -98,10 +98,11 @@ void Api::register_records(Router& router) {
         if (!who) co_return problem(who.error());
         auto id = number_param(r, "id");
         if (!id) co_return problem(Error::not_found("complaint"));
-        // Check the scope before touching the disk (404 unknown, 403 outside the
-        // scope), and how many files the case file holds.
+        // Check the scope and the role before touching the disk (404 unknown, 403 outside
+        // the scope or the roles), and how many files the case file holds.
         auto held = store_.read<std::size_t>([&](const store::ReadTx& tx) -> Result<std::size_t> {
           REDRESS_TRY(auto c, app::load_for_write(tx, who->actor, ComplaintId{*id}));
+          REDRESS_CHECK(app::check_may_attach(who->actor, c));
           REDRESS_TRY(auto rows, tx.records().attachments(c.id));
           return rows.size();
         });

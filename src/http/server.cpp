@@ -3,6 +3,8 @@
 // clang-format off
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp needs std::exchange (g++ 12)
 // clang-format on
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +14,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -21,6 +25,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <condition_variable>
 #include <limits>
 #include <list>
@@ -29,6 +34,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace redress::http {
@@ -39,12 +45,16 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // After an error response on a connection whose input was not fully read, read and drop
 // what the client is still sending for a moment before closing: closing a socket with
 // unread data sends a reset, and the client may lose the response.
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1 << 20;
+// How long a TLS handshake, and the close_notify exchange at the end, may take.
+constexpr auto kTlsHandshakeTime = std::chrono::seconds(10);
+constexpr auto kTlsShutdownTime = std::chrono::seconds(1);
 // Pause after a failed accept (e.g. out of file descriptors) so the loop does not spin.
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
 
@@ -221,6 +231,35 @@ boost::system::error_code listen_on(tcp::acceptor& acceptor, const tcp::endpoint
   return ec;
 }
 
+// The server side of TLS: TLS 1.2 or later, the certificate chain and key from PEM files.
+std::unique_ptr<asio::ssl::context> make_tls_context(const ServerOptions& options) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  boost::system::error_code ec;
+  // The key first: OpenSSL then drops a key that does not match the certificate loaded
+  // after it, and the check below can say so in words (the other order says "key values
+  // mismatch").
+  context->use_private_key_file(options.tls_private_key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    throw std::system_error(ec, "cannot load the TLS private key " + options.tls_private_key_file);
+  }
+  context->use_certificate_chain_file(options.tls_certificate_file, ec);
+  if (ec) {
+    throw std::system_error(
+        ec, "cannot load the TLS certificate chain " + options.tls_certificate_file);
+  }
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            "the TLS private key " + options.tls_private_key_file +
+                                " does not belong to the certificate " +
+                                options.tls_certificate_file);
+  }
+  return context;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -228,6 +267,7 @@ struct Server::Impl {
   const Router& router;
   ErrorResponder on_error;
 
+  std::unique_ptr<asio::ssl::context> tls;  // set by start() when TLS files are configured
   std::vector<std::unique_ptr<Worker>> workers;
   bool shared_acceptor = false;  // one acceptor (on workers[0]) hands out connections
   std::size_t next_worker = 0;   // round-robin for the shared acceptor; workers[0]'s thread
@@ -320,8 +360,10 @@ struct Server::Impl {
 
   // Writes `response` and, when `close`, shuts the connection down (draining unread input
   // first if `linger`). Returns false when the connection is finished.
-  asio::awaitable<bool> respond(Worker& w, beast::tcp_stream& stream, Response response,
+  template <class Stream>
+  asio::awaitable<bool> respond(Worker& w, Stream& stream, Response response,
                                 const Request* request, unsigned version, bool close, bool linger) {
+    beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
     if (auto connection = response.header("Connection"); connection && lists_close(*connection)) {
       close = true;
     }
@@ -336,24 +378,30 @@ struct Server::Impl {
       }
     }
     boost::system::error_code ec;
-    stream.expires_after(options.idle_timeout);
+    tcp.expires_after(options.idle_timeout);
     co_await bhttp::async_write(stream, msg, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     if (!close) co_return true;
 
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      // close_notify, so the client can tell the end of the answer from a cut connection.
+      tcp.expires_after(kTlsShutdownTime);
+      co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    tcp.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (linger && !w.stopping) {
+      // Raw bytes, also under TLS: they are dropped unread.
       std::array<char, 8192> scratch;
       std::size_t total = 0;
-      stream.expires_after(kLingerTime);
+      tcp.expires_after(kLingerTime);
       while (total < kLingerBytes) {
-        const std::size_t n = co_await stream.async_read_some(
+        const std::size_t n = co_await tcp.async_read_some(
             asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
         total += n;
       }
     }
-    stream.close();
+    tcp.close();
     co_return false;
   }
 
@@ -372,8 +420,27 @@ struct Server::Impl {
       }
       remote_address = address.to_string();
     }
-    beast::tcp_stream stream(std::move(socket));
-    connection.stream = &stream;
+    if (!tls) {
+      beast::tcp_stream stream(std::move(socket));
+      connection.stream = &stream;
+      co_await serve_requests(w, connection, stream, remote_address);
+      co_return;
+    }
+    TlsStream stream(std::move(socket), *tls);
+    connection.stream = &beast::get_lowest_layer(stream);
+    beast::get_lowest_layer(stream).expires_after(kTlsHandshakeTime);
+    co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;  // not TLS, a refused version, or too slow: nobody to answer
+    co_await serve_requests(w, connection, stream, remote_address);
+  }
+
+  // The request loop of one connection, over plain TCP or TLS.
+  template <class Stream>
+  asio::awaitable<void> serve_requests(Worker& w, Connection& connection, Stream& stream,
+                                       const std::string& remote_address) {
+    beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
+    boost::system::error_code ec;
     beast::flat_buffer buffer;
 
     while (!w.stopping) {
@@ -384,7 +451,7 @@ struct Server::Impl {
       // The route's own limit is set once the route is known.
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
-      stream.expires_after(options.idle_timeout);
+      tcp.expires_after(options.idle_timeout);
       connection.idle = true;
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(asio::use_awaitable, ec));
@@ -457,12 +524,12 @@ struct Server::Impl {
         const auto expect = head[bhttp::field::expect];
         if (version >= 11 && iequals(view(expect), "100-continue")) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          stream.expires_after(options.idle_timeout);
+          tcp.expires_after(options.idle_timeout);
           co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
                                      asio::redirect_error(asio::use_awaitable, ec));
           if (ec) co_return;
         }
-        stream.expires_after(options.idle_timeout);
+        tcp.expires_after(options.idle_timeout);
         co_await bhttp::async_read(stream, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {
@@ -522,6 +589,9 @@ std::uint16_t Server::start() {
   if (impl_->started) throw std::logic_error("Server::start called twice");
   Impl& impl = *impl_;
 
+  if (!impl.options.tls_certificate_file.empty() || !impl.options.tls_private_key_file.empty()) {
+    impl.tls = make_tls_context(impl.options);
+  }
   tcp::endpoint endpoint = resolve(impl.options.host, impl.options.port);
   const unsigned count = std::max(1u, impl.options.threads);
   std::vector<std::unique_ptr<Worker>> workers;

@@ -25,6 +25,11 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
   // How long stop() lets in-flight requests finish before it closes their connections.
   std::chrono::seconds drain_timeout{10};
+  // Serve HTTPS instead of HTTP: PEM files of the certificate chain (leaf first) and its
+  // private key. Empty: plain HTTP (TLS then ends at a reverse proxy). TLS 1.2 is the
+  // oldest version offered. The files are read once, by start().
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
   // Added to every response that does not set the header itself — handler answers,
   // the ErrorResponder's and the plain-text fallbacks alike (security headers).
   Fields default_headers;
@@ -66,8 +71,9 @@ class Server {
   // (the kernel spreads connections); if the OS refuses, one socket accepts and hands
   // connections to the threads in turn. Note SO_REUSEPORT also lets another process of the
   // same user bind the same port without an error.
-  // Throws std::system_error when the address cannot be resolved or bound (a start-up
-  // error), std::logic_error when called twice. Not thread-safe with itself.
+  // Throws std::system_error when the address cannot be resolved or bound or the TLS
+  // certificate or key cannot be loaded (start-up errors), std::logic_error when called
+  // twice. Not thread-safe with itself.
   std::uint16_t start();
 
   // Blocks until stop() has been called (from any thread) and the io threads have ended.

@@ -425,7 +425,7 @@ Result<std::int64_t> ErasureRepo::outbox(ComplaintId cid) {
   return s_.exec(
       "UPDATE outbox SET recipient = '', payload = '{}', "
       "last_error = CASE WHEN state = 'pending' THEN 'personal data erased before delivery' "
-      "ELSE last_error END, "
+      "WHEN last_error IS NULL THEN NULL ELSE '[erased]' END, "
       "state = CASE WHEN state = 'pending' THEN 'dead' ELSE state END "
       "WHERE complaint_id = $1 AND recipient NOT LIKE 'user:%'",
       params(cid.value));

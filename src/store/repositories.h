@@ -102,8 +102,9 @@ class ErasureRepo {
   // Whether any attachment row still refers to `storage_key` (files are shared
   // by content).
   Result<bool> storage_key_used(const std::string& storage_key) const;
-  // Customer-addressed outbox rows: recipient and payload cleared; pending ones
-  // are marked dead so nothing is mailed to an erased person.
+  // Customer-addressed outbox rows: recipient and payload cleared, and any delivery error
+  // (it may quote the address) replaced; pending ones are marked dead so nothing is
+  // mailed to an erased person.
   Result<std::int64_t> outbox(ComplaintId id);
   // Stored idempotent answers that name `tracking_code` (they repeat the
   // customer's data and the access token).

@@ -24,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -186,6 +187,9 @@ class Server:
             self.db = os.path.join(self.dir, "redress.db")
         self.port = 0
         self.proc: subprocess.Popen | None = None
+        self.unclean_exits: list[str] = []
+        # Set (with --tls-certificate/--tls-key in extra_args) to talk HTTPS to the server.
+        self.tls: ssl.SSLContext | None = None
         self.stdout_path = os.path.join(self.dir, "serve.stdout")
         self.stderr_path = os.path.join(self.dir, "serve.stderr")
         self.owns_database = True
@@ -198,6 +202,8 @@ class Server:
         other.env, other.extra_args = dict(self.env), list(self.extra_args)
         other.pg_database = self.pg_database
         other.port, other.proc = 0, None
+        other.unclean_exits = []
+        other.tls = self.tls
         tag = uuid.uuid4().hex[:8]
         other.stdout_path = os.path.join(self.dir, f"serve-{tag}.stdout")
         other.stderr_path = os.path.join(self.dir, f"serve-{tag}.stderr")
@@ -206,7 +212,14 @@ class Server:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def connection(self, timeout: float) -> http.client.HTTPConnection:
+        """A new connection to the server, over TLS when `tls` is set."""
+        if self.tls:
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                               context=self.tls)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
     def load_demo(self) -> None:
         r = run_cli("demo", "--database", self.db)
@@ -254,7 +267,7 @@ class Server:
                 raise RuntimeError(f"redress serve exited with {self.proc.returncode} before "
                                    f"answering /healthz\n{self.logs()}")
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn = self.connection(timeout=2)
                 conn.request("GET", "/healthz")
                 resp = conn.getresponse()
                 resp.read()
@@ -282,7 +295,11 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self) -> int | None:
-        """SIGTERM, then SIGKILL after 5 s. Returns the exit code."""
+        """SIGTERM, then SIGKILL after 5 s. Returns the exit code.
+
+        A server that does not exit 0 on SIGTERM (a crash at shutdown, a hung drain, a
+        sanitizer's leak report) is recorded in `unclean_exits`; cleanup() fails on it.
+        A process that had already ended (a test killed it on purpose) is not judged."""
         if self.proc is None:
             return None
         if self.proc.poll() is None:
@@ -292,12 +309,27 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+                self.unclean_exits.append("did not exit within 5 s of SIGTERM")
+            else:
+                if self.proc.returncode != 0:
+                    self.unclean_exits.append(f"exited with {self.proc.returncode} on SIGTERM")
         code = self.proc.returncode
         self.proc = None
         return code
 
     def cleanup(self) -> None:
+        """Stops the server and removes its files; raises when the server did not shut
+        down cleanly, so shutdown crashes and leak reports fail the test that caused them."""
         self.stop()
+        if self.unclean_exits:
+            problems, self.unclean_exits = self.unclean_exits, []
+            logs = self.logs()
+            self._remove_files()
+            raise AssertionError("redress serve did not shut down cleanly: " +
+                                 "; ".join(problems) + "\n" + logs)
+        self._remove_files()
+
+    def _remove_files(self) -> None:
         if not self.owns_database:
             return
         if os.environ.get("REDRESS_KEEP_TMP"):
@@ -385,7 +417,7 @@ class Client:
                     hdrs.pop(k, None)
                 else:
                     hdrs[k] = v
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=HTTP_TIMEOUT)
+        conn = self.server.connection(timeout=HTTP_TIMEOUT)
         try:
             conn.request(method, path, body=data, headers=hdrs)
             resp = conn.getresponse()

@@ -229,6 +229,20 @@ class Refusals(ApiTestCase):
         self.assertEqual(len(self.agent.get(f"/api/v1/complaints/{cid}/attachments").body["items"]),
                          count)
 
+        # a caller whose roles may not attach evidence is refused before any file is
+        # written: no orphan file is left in the content-addressed attachment folder
+        refused = b"director's evidence " + os.urandom(8).hex().encode()
+        digest = hashlib.sha256(refused).hexdigest()
+        r = self.client("director").upload(f"/api/v1/complaints/{cid}/attachments",
+                                           [("evidence.txt", "text/plain", refused)])
+        self.assertProblem(r, 403, msg="upload by a role that may not attach")
+        self.assertUnchanged(cid, snap)
+        stored = os.path.join(self.server.dir, "attachments", digest[:2], digest)
+        self.assertFalse(os.path.exists(stored), f"refused upload left {stored}")
+        # the folder itself is where the server keeps files (so the check above can fail)
+        kept = hashlib.sha256(b"delivery note\n").hexdigest()
+        self.assertTrue(os.path.exists(os.path.join(self.server.dir, "attachments", kept[:2], kept)))
+
     def test_no_credentials(self):
         cid = self.assessing()
         snap = self.snapshot(cid)

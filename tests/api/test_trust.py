@@ -386,6 +386,12 @@ class Erasure(ApiTestCase):
         self.assertEqual(before.status, 200, before)
         state_before = self.get_complaint(cid)["state"]
 
+        # an acknowledgement that was delivered after a failed attempt keeps the SMTP
+        # server's complaint about the address in last_error (as "550 <ana…> unknown")
+        self.db_exec(f"UPDATE outbox SET state = 'sent', last_error = "
+                     f"'550 <ana{tag}@example.com> mailbox unavailable' "
+                     f"WHERE complaint_id = {cid}")
+
         self.assertProblem(self.agent.post(f"/api/v1/customers/{h['customer_id']}/erase"), 403)
         r = self.admin.post(f"/api/v1/customers/{h['customer_id']}/erase",
                             {"reason": "request 2026-117"})
@@ -418,11 +424,36 @@ class Erasure(ApiTestCase):
         r = self.agent.get(f"/api/v1/complaints/{cid}/attachments/{h['attachment']}")
         self.assertProblem(r, 404)
 
+        outbox = self.db_query(f"SELECT recipient, payload, COALESCE(last_error, '') "
+                               f"FROM outbox WHERE complaint_id = {cid}")
+        self.assertTrue(outbox, "the complaint wrote no outbox rows to check")
+        self.assertNotIn(tag, json.dumps(outbox), "personal data left in the outbox")
+
         after = self.admin.get("/api/v1/reports/dashboard")
         self.assertEqual(after.body, before.body, "erasure moved the statistics")
         v = run_cli("audit", "verify", "--database", self.server.db)
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         self.assertIn("redacted by erasure", v.stdout)
+
+    def db_exec(self, sql: str) -> None:
+        """Runs a statement on the server's database behind its back (either store)."""
+        if PG_URL:
+            self.server.sql(sql)
+            return
+        con = sqlite3.connect(self.server.db, timeout=10)
+        con.execute(sql)
+        con.commit()
+        con.close()
+
+    def db_query(self, sql: str) -> list:
+        """Rows of a query on the server's database (PostgreSQL rows as |-split text)."""
+        if PG_URL:
+            out = self.server.sql(sql).stdout
+            return [line.split("|") for line in out.splitlines() if line]
+        con = sqlite3.connect(self.server.db, timeout=10)
+        rows = [list(r) for r in con.execute(sql).fetchall()]
+        con.close()
+        return rows
 
     def test_zz_redaction_outside_erasure_breaks_the_chain(self):
         # Runs last in this class: it leaves the chain broken on purpose.
