@@ -143,7 +143,7 @@ std::vector<std::string> message_ids(GMimeParserOptions* options, const std::str
   if (refs == nullptr) return out;
   for (int i = 0; i < g_mime_references_length(refs); ++i) {
     const char* id = g_mime_references_get_message_id(refs, i);
-    if (id != nullptr && *id != '\0') out.push_back("<" + std::string(id) + ">");
+    if (id != nullptr && *id != '\0') out.push_back("<" + to_utf8(id, "utf-8") + ">");
   }
   g_mime_references_free(refs);
   return out;
@@ -192,7 +192,7 @@ void walk(GMimeObject* object, Walk& w) {
     return;  // an empty multipart
   } else {
     InboundAttachment a;
-    a.filename = filename ? filename : "";
+    a.filename = filename ? to_utf8(filename, "utf-8") : "";
     a.content_type = mime_type;
     a.data = part_bytes(part);
     w.attachments.push_back(std::move(a));
@@ -221,9 +221,19 @@ std::string automatic_reason(GMimeObject* object, const std::string& from_addres
   return {};
 }
 
+std::string decode_any(std::string_view bytes, std::string_view charset);
+
 }  // namespace
 
 std::string to_utf8(std::string_view bytes, std::string_view charset) {
+  std::string out = decode_any(bytes, charset);
+  std::erase(out, '\0');  // PostgreSQL text cannot hold NUL; no mail text needs it
+  return out;
+}
+
+namespace {
+
+std::string decode_any(std::string_view bytes, std::string_view charset) {
   bool ok = false;
   if (!charset.empty()) {
     const std::string name = icu_name(charset);
@@ -236,6 +246,8 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
   if (valid_utf8(bytes)) return decode_with(bytes, "utf-8", &ok);
   return decode_with(bytes, "windows-1252", &ok);
 }
+
+}  // namespace
 
 std::string html_to_text(std::string_view html) {
   static constexpr std::string_view kBlocks[] = {
@@ -401,7 +413,7 @@ Result<InboundMail> parse_inbound(std::string_view raw) {
     if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
       const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
       const char* name = internet_address_get_name(ia);
-      m.from_address = addr ? trimmed(addr) : "";
+      m.from_address = addr ? trimmed(to_utf8(addr, "utf-8")) : "";
       m.from_name = name ? to_utf8(name, "utf-8") : "";
       if (!m.from_address.empty()) break;
     }
@@ -413,10 +425,10 @@ Result<InboundMail> parse_inbound(std::string_view raw) {
   m.subject = subject ? to_utf8(crlf_to_lf(subject), "utf-8") : "";
   std::replace(m.subject.begin(), m.subject.end(), '\n', ' ');
   const char* id = g_mime_message_get_message_id(message.p);
-  if (id != nullptr && *id != '\0') m.message_id = "<" + std::string(id) + ">";
+  if (id != nullptr && *id != '\0') m.message_id = "<" + to_utf8(id, "utf-8") + ">";
   m.in_reply_to = message_ids(options, header(object, "In-Reply-To"));
   m.references = message_ids(options, header(object, "References"));
-  m.content_language = trimmed(header(object, "Content-Language"));
+  m.content_language = trimmed(to_utf8(header(object, "Content-Language"), "utf-8"));
 
   GMimeObject* body = g_mime_message_get_mime_part(message.p);
   std::string top_type;

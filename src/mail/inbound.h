@@ -48,7 +48,8 @@ Result<InboundMail> parse_inbound(std::string_view raw);
 // `bytes` in `charset` (a MIME charset name, any case) as NFC UTF-8. No
 // charset, or one neither ICU nor the aliases know: UTF-8 when the bytes are
 // valid UTF-8, otherwise Windows-1252. Never fails: undecodable bytes become
-// U+FFFD.
+// U+FFFD, and NUL characters are dropped (no mail text needs them; PostgreSQL
+// text cannot hold them).
 std::string to_utf8(std::string_view bytes, std::string_view charset);
 
 // Plain text from HTML: tags dropped (script and style with their content),
