@@ -25,9 +25,13 @@ std::string cut(const std::string& s, std::size_t limit) {
   return s.substr(0, n);
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
-Actor system_actor() { return Actor{.kind = Actor::Kind::system}; }
+Actor system_actor() {
+  return Actor{.kind = Actor::Kind::system};
+}
 
 }  // namespace
 
@@ -58,8 +62,8 @@ Result<MailOutcome> MailIntake::record_failure(store::WriteTx& tx, const Inbound
   return out;
 }
 
-Result<std::vector<std::string>> MailIntake::attach(store::WriteTx& tx,
-                                                    const InboundMessage& mail, ComplaintId id) {
+Result<std::vector<std::string>> MailIntake::attach(store::WriteTx& tx, const InboundMessage& mail,
+                                                    ComplaintId id) {
   std::vector<std::string> refused = mail.refused;
   if (mail.attachments.empty()) return refused;
   REDRESS_TRY(auto held, tx.records().attachments(id));
@@ -79,14 +83,15 @@ Result<std::vector<std::string>> MailIntake::attach(store::WriteTx& tx,
   return refused;
 }
 
-Result<MailOutcome> MailIntake::thread(store::WriteTx& tx, const InboundMessage& mail,
-                                       Complaint c, const std::string& how) {
+Result<MailOutcome> MailIntake::thread(store::WriteTx& tx, const InboundMessage& mail, Complaint c,
+                                       const std::string& how) {
   const Instant now = clock_.now();
   Actor customer;
   customer.kind = Actor::Kind::customer;
   customer.roles = RoleSet{Role::customer};
   customer.complaint = c.id;
-  std::string text = blank(mail.body) ? "(an e-mail without text: " + mail.subject + ")" : mail.body;
+  std::string text =
+      blank(mail.body) ? "(an e-mail without text: " + mail.subject + ")" : mail.body;
   std::vector<std::string> notes;
   if (text.size() > kMaxText) {
     text = cut(text, kMaxText);
@@ -147,8 +152,8 @@ Result<MailOutcome> MailIntake::open(store::WriteTx& tx, const InboundMessage& m
 Result<MailOutcome> MailIntake::receive(store::WriteTx& tx, const InboundMessage& mail) {
   REDRESS_TRY(auto known, tx.inbound_mail().find(mail.mailbox, mail.uidvalidity, mail.uid));
   if (known) {
-    return fail(Error::conflict("IMAP message " + std::to_string(mail.uid) + " in " +
-                                mail.mailbox + " was recorded already"));
+    return fail(Error::conflict("IMAP message " + std::to_string(mail.uid) + " in " + mail.mailbox +
+                                " was recorded already"));
   }
   if (!mail.automatic.empty()) {
     MailOutcome out{"ignored", std::nullopt, "", "automatic mail: " + mail.automatic};

@@ -26,7 +26,9 @@ MailPoller::MailPoller(store::Store& store, const Clock& clock, MailInSettings s
       settings_(std::move(settings)),
       intake_(clock, settings_.own_address, settings_.limits.max_per_complaint) {}
 
-MailPoller::~MailPoller() { stop(); }
+MailPoller::~MailPoller() {
+  stop();
+}
 
 Status MailPoller::poll_mailbox(const mail::ImapConfig& config, PollSummary& summary) {
   REDRESS_TRY(auto session, mail::ImapSession::open(config));
@@ -34,10 +36,10 @@ Status MailPoller::poll_mailbox(const mail::ImapConfig& config, PollSummary& sum
   const auto uidvalidity = static_cast<std::int64_t>(session->uidvalidity());
   REDRESS_TRY(auto uids, session->unseen());
   for (const std::uint32_t uid : uids) {
-    REDRESS_TRY(auto known, store_.read<std::optional<store::InboundMailRow>>(
-                                [&](const store::ReadTx& tx) {
-                                  return tx.inbound_mail().find(mailbox, uidvalidity, uid);
-                                }));
+    REDRESS_TRY(auto known,
+                store_.read<std::optional<store::InboundMailRow>>([&](const store::ReadTx& tx) {
+                  return tx.inbound_mail().find(mailbox, uidvalidity, uid);
+                }));
     if (known) {
       if (known->outcome != "failed") {  // filed, then the process died before \Seen
         REDRESS_CHECK(session->add_flag(uid, mail::ImapFlag::seen));
@@ -73,7 +75,8 @@ Status MailPoller::poll_mailbox(const mail::ImapConfig& config, PollSummary& sum
       in.refused = m.skipped;
       // The upload route's checks: libmagic's type, size, files per upload.
       for (const mail::InboundAttachment& a : m.attachments) {
-        const std::string name = app::clean_filename(a.filename.empty() ? "attachment" : a.filename);
+        const std::string name =
+            app::clean_filename(a.filename.empty() ? "attachment" : a.filename);
         if (in.attachments.size() >= settings_.limits.max_per_request) {
           in.refused.push_back(name + ": more than " +
                                std::to_string(settings_.limits.max_per_request) +
@@ -103,7 +106,8 @@ Status MailPoller::poll_mailbox(const mail::ImapConfig& config, PollSummary& sum
       if (!done && (done.error().code == ErrorCode::invalid_argument ||
                     done.error().code == ErrorCode::failed_precondition)) {
         failure = done.error().message;
-        for (const auto& f : done.error().fields) *failure += " (" + f.field + ": " + f.message + ")";
+        for (const auto& f : done.error().fields)
+          *failure += " (" + f.field + ": " + f.message + ")";
       } else if (!done) {
         std::cerr << "redress mail-in: " << mailbox << " UID " << uid
                   << " deferred: " << done.error().message << "\n";

@@ -80,8 +80,8 @@ Result<ImapUrl> parse_imap_url(const std::string& url) {
   }
   if (u.host.empty()) return fail(Error::invalid("imap_url", "names no host"));
   if (u.user.empty()) return fail(Error::invalid("imap_url", "names no user (imap://USER:PW@…)"));
-  u.display = std::string(u.tls ? "imaps://" : "imap://") + u.host + ":" +
-              std::to_string(u.port) + "/" + u.mailbox;
+  u.display = std::string(u.tls ? "imaps://" : "imap://") + u.host + ":" + std::to_string(u.port) +
+              "/" + u.mailbox;
   return u;
 }
 
@@ -95,11 +95,13 @@ Result<std::unique_ptr<ImapSession>> ImapSession::open(const ImapConfig& config)
   const std::string where = " (" + url.display + ")";
   int rc = url.tls ? mailimap_ssl_connect(s->imap_, url.host.c_str(), url.port)
                    : mailimap_socket_connect(s->imap_, url.host.c_str(), url.port);
-  if (!ok(rc)) return fail(Error::unavailable("cannot connect" + where + ": " + server_words(s->imap_, rc)));
+  if (!ok(rc))
+    return fail(Error::unavailable("cannot connect" + where + ": " + server_words(s->imap_, rc)));
   if (!url.tls && config.tls != ImapConfig::Tls::none) {
     rc = mailimap_socket_starttls(s->imap_);
     if (!ok(rc) && config.tls == ImapConfig::Tls::require) {
-      return fail(Error::unavailable("STARTTLS refused" + where + ": " + server_words(s->imap_, rc)));
+      return fail(
+          Error::unavailable("STARTTLS refused" + where + ": " + server_words(s->imap_, rc)));
     }
     if (!ok(rc)) {  // "try": the server offers no STARTTLS; reconnect in plain text
       mailimap_free(s->imap_);
@@ -107,16 +109,17 @@ Result<std::unique_ptr<ImapSession>> ImapSession::open(const ImapConfig& config)
       mailimap_set_timeout(s->imap_, static_cast<time_t>(config.timeout.count()));
       rc = mailimap_socket_connect(s->imap_, url.host.c_str(), url.port);
       if (!ok(rc)) {
-        return fail(Error::unavailable("cannot connect" + where + ": " + server_words(s->imap_, rc)));
+        return fail(
+            Error::unavailable("cannot connect" + where + ": " + server_words(s->imap_, rc)));
       }
     }
   }
   rc = mailimap_login(s->imap_, url.user.c_str(), url.password.c_str());
   if (!ok(rc)) {
-    return fail(Error{ErrorCode::unauthenticated,
-                      "IMAP login refused for " + url.user + where + ": " +
-                          server_words(s->imap_, rc),
-                      {}});
+    return fail(
+        Error{ErrorCode::unauthenticated,
+              "IMAP login refused for " + url.user + where + ": " + server_words(s->imap_, rc),
+              {}});
   }
   rc = mailimap_select(s->imap_, url.mailbox.c_str());
   if (!ok(rc)) {
@@ -167,8 +170,8 @@ Result<std::string> ImapSession::fetch(std::uint32_t uid) {
   mailimap_fetch_type_free(type);
   mailimap_set_free(set);
   if (!ok(rc)) {
-    return fail(Error::unavailable("UID FETCH " + std::to_string(uid) + ": " +
-                                   server_words(imap_, rc)));
+    return fail(
+        Error::unavailable("UID FETCH " + std::to_string(uid) + ": " + server_words(imap_, rc)));
   }
   std::optional<std::string> body;
   for (clistiter* it = clist_begin(result); it != nullptr; it = clist_next(it)) {
@@ -195,16 +198,16 @@ Result<std::string> ImapSession::fetch(std::uint32_t uid) {
 
 Status ImapSession::add_flag(std::uint32_t uid, ImapFlag flag) {
   mailimap_flag_list* flags = mailimap_flag_list_new_empty();
-  mailimap_flag_list_add(flags, flag == ImapFlag::seen ? mailimap_flag_new_seen()
-                                                       : mailimap_flag_new_flagged());
+  mailimap_flag_list_add(
+      flags, flag == ImapFlag::seen ? mailimap_flag_new_seen() : mailimap_flag_new_flagged());
   mailimap_store_att_flags* store = mailimap_store_att_flags_new_add_flags_silent(flags);
   mailimap_set* set = mailimap_set_new_single(uid);
   const int rc = mailimap_uid_store(imap_, set, store);
   mailimap_store_att_flags_free(store);
   mailimap_set_free(set);
   if (!ok(rc)) {
-    return fail(Error::unavailable("UID STORE " + std::to_string(uid) + ": " +
-                                   server_words(imap_, rc)));
+    return fail(
+        Error::unavailable("UID STORE " + std::to_string(uid) + ": " + server_words(imap_, rc)));
   }
   return {};
 }

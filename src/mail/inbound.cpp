@@ -251,9 +251,9 @@ std::string decode_any(std::string_view bytes, std::string_view charset) {
 
 std::string html_to_text(std::string_view html) {
   static constexpr std::string_view kBlocks[] = {
-      "p", "/p", "div", "/div", "br", "br/", "li", "/li", "tr", "/tr",
-      "h1", "h2", "h3", "h4", "/h1", "/h2", "/h3", "/h4", "blockquote", "/blockquote",
-      "table", "/table", "ul", "/ul", "ol", "/ol", "hr", "hr/"};
+      "p",     "/p",     "div", "/div", "br",  "br/", "li",  "/li", "tr",         "/tr",
+      "h1",    "h2",     "h3",  "h4",   "/h1", "/h2", "/h3", "/h4", "blockquote", "/blockquote",
+      "table", "/table", "ul",  "/ul",  "ol",  "/ol", "hr",  "hr/"};
   std::string out;
   std::size_t i = 0;
   while (i < html.size()) {
@@ -360,8 +360,8 @@ std::vector<std::string> tracking_codes_in(std::string_view text) {
 std::string guess_language(const InboundMail& mail) {
   const std::string tag = lower(mail.content_language.substr(0, mail.content_language.find(',')));
   if (tag.starts_with("zh")) {
-    return tag.find("hant") != std::string::npos || tag.ends_with("-tw") ||
-                   tag.ends_with("-hk") || tag.ends_with("-mo")
+    return tag.find("hant") != std::string::npos || tag.ends_with("-tw") || tag.ends_with("-hk") ||
+                   tag.ends_with("-mo")
                ? "zh-Hant"
                : "zh-Hans";
   }

@@ -26,7 +26,7 @@ struct InboundMail {
   std::string message_id;  // "<id@host>", empty when the mail has none
   std::string from_address;
   std::string from_name;
-  std::string subject;                  // UTF-8, NFC
+  std::string subject;                   // UTF-8, NFC
   std::vector<std::string> in_reply_to;  // "<…>" each
   std::vector<std::string> references;   // "<…>" each, oldest first
   std::string body;                      // UTF-8, NFC, CRLF turned into LF

@@ -1,7 +1,8 @@
+#include "mail/inbound.h"
+
 #include <gtest/gtest.h>
 
 #include "mail/imap.h"
-#include "mail/inbound.h"
 
 namespace redress::mail {
 namespace {
@@ -52,9 +53,9 @@ TEST(Inbound, Big5Latin1AndWindows1252) {
                     "chaud\x94",
                     "ISO-8859-1"),
             "Réclamation – café “chaud”");
-  EXPECT_EQ(to_utf8("caf\xe9", ""), "café");           // no charset, not UTF-8: Windows-1252
-  EXPECT_EQ(to_utf8("caf\xc3\xa9", ""), "café");       // no charset, valid UTF-8
-  EXPECT_EQ(to_utf8("caf\xe9", "x-unknown-cs"), "café");  // unknown label
+  EXPECT_EQ(to_utf8("caf\xe9", ""), "café");               // no charset, not UTF-8: Windows-1252
+  EXPECT_EQ(to_utf8("caf\xc3\xa9", ""), "café");           // no charset, valid UTF-8
+  EXPECT_EQ(to_utf8("caf\xe9", "x-unknown-cs"), "café");   // unknown label
   EXPECT_EQ(to_utf8("GBK \x81\x40", "gb2312"), "GBK 丂");  // GBK beyond GB2312
   EXPECT_EQ(to_utf8("e\xcc\x81", "utf-8"), "é");           // NFC
 }
@@ -88,11 +89,11 @@ TEST(Inbound, MultipartPrefersPlainAndKeepsAttachments) {
 }
 
 TEST(Inbound, HtmlOnlyFallsBackToText) {
-  const std::string raw = mail(
-      "Subject: html\r\nContent-Type: text/html; charset=iso-8859-1\r\n",
-      "<html><head><style>p{color:red}</style><title>T</title></head><body>"
-      "<p>Bonjour,</p><p>caf\xe9 &amp; th&eacute; &lt;3 &#8364;&#x20AC;<br>ligne 2</p>"
-      "<script>alert(1)</script><!-- note --></body></html>");
+  const std::string raw =
+      mail("Subject: html\r\nContent-Type: text/html; charset=iso-8859-1\r\n",
+           "<html><head><style>p{color:red}</style><title>T</title></head><body>"
+           "<p>Bonjour,</p><p>caf\xe9 &amp; th&eacute; &lt;3 &#8364;&#x20AC;<br>ligne 2</p>"
+           "<script>alert(1)</script><!-- note --></body></html>");
   auto m = parse_inbound(raw);
   ASSERT_TRUE(m.has_value());
   EXPECT_TRUE(m->body_from_html);

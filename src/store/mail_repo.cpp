@@ -49,21 +49,20 @@ Result<std::optional<InboundMailRow>> InboundMailRepo::filed_with_message_id(
 }
 
 Result<std::int64_t> InboundMailRepo::insert(const InboundMailRow& m) {
-  REDRESS_TRY(auto rows,
-              s_.query("INSERT INTO inbound_mail (mailbox, uidvalidity, uid, message_id, "
-                       "from_address, subject, outcome, reason, complaint_id, received_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                       params(m.mailbox, m.uidvalidity, m.uid, m.message_id, m.from_address,
-                              m.subject, m.outcome, m.reason,
-                              m.complaint ? std::optional<std::int64_t>(m.complaint->value)
-                                          : std::nullopt,
-                              to_epoch_ms(m.received_at))));
+  REDRESS_TRY(
+      auto rows,
+      s_.query("INSERT INTO inbound_mail (mailbox, uidvalidity, uid, message_id, "
+               "from_address, subject, outcome, reason, complaint_id, received_at) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+               params(m.mailbox, m.uidvalidity, m.uid, m.message_id, m.from_address, m.subject,
+                      m.outcome, m.reason,
+                      m.complaint ? std::optional<std::int64_t>(m.complaint->value) : std::nullopt,
+                      to_epoch_ms(m.received_at))));
   return rows.at(0).i64(0);
 }
 
 Result<std::vector<InboundMailRow>> InboundMailRepo::list(const std::optional<std::string>& outcome,
-                                                          std::int64_t before_id,
-                                                          int limit) const {
+                                                          std::int64_t before_id, int limit) const {
   // Conditions only when set (PostgreSQL cannot type a NULL "$1 IS NULL").
   std::string sql = std::string("SELECT ") + kColumns + " FROM inbound_mail WHERE 1 = 1";
   std::vector<SqlValue> p;
@@ -105,9 +104,8 @@ Result<std::optional<CustomerId>> InboundMailRepo::customer_by_email(
 }
 
 Result<std::int64_t> InboundMailRepo::erase_for(ComplaintId complaint) {
-  return s_.exec(
-      "UPDATE inbound_mail SET from_address = '', subject = '' WHERE complaint_id = $1",
-      params(complaint.value));
+  return s_.exec("UPDATE inbound_mail SET from_address = '', subject = '' WHERE complaint_id = $1",
+                 params(complaint.value));
 }
 
 }  // namespace redress::store

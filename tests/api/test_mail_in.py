@@ -201,7 +201,7 @@ class NewMailAndReplies(MailInCase):
 
     def test_gb2312_and_windows_1258_mail_arrive_as_utf8(self):
         zh, zh_id = message("=?GB2312?B?wO7PyMn6?= <li.xiansheng@customer.example>",
-                            "=?GB2312?B?zcu/7tLqx/M=?=", GB2312_TEXT.encode("gb2312"), "GB2312")
+                            "=?GB2312?B?zcu/7tKqx/M=?=", GB2312_TEXT.encode("gb2312"), "GB2312")
         vi, vi_id = message("Tran Thi Hoa <hoa.tran@customer.example>", "Khieu nai don hang",
                             cp1258(VIETNAMESE_TEXT), "windows-1258")
         self.assertIn(b"\xcc", cp1258(VIETNAMESE_TEXT), "the sample uses combining tone marks")
