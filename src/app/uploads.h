@@ -20,9 +20,9 @@ inline constexpr std::array<std::string_view, 8> kAllowedUploadTypes{
     "application/pdf", "text/plain", "text/csv",  "application/csv"};
 
 struct UploadLimits {
-  std::size_t max_bytes = 10 * 1024 * 1024;  // one file
-  std::size_t max_per_request = 10;          // files in one upload (or one e-mail)
-  std::size_t max_per_complaint = 50;        // files a complaint's case file holds
+  std::size_t max_bytes = std::size_t{10} * 1024 * 1024;  // one file
+  std::size_t max_per_request = 10;                       // files in one upload (or one e-mail)
+  std::size_t max_per_complaint = 50;                     // files a complaint's case file holds
 };
 
 bool is_allowed_upload_type(std::string_view mime_type);
