@@ -23,12 +23,14 @@ packages=(
   # HTTPS served by `redress serve --tls-certificate` (Asio's SSL streams on OpenSSL); the
   # openssl tool makes the throw-away certificates of the TLS tests
   libssl-dev openssl
+  # e-mail in: IMAP client (libcurl's IMAP cannot fetch without setting \Seen)
+  libetpan-dev
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
   # the benchmark suite's load generator (bench/run; bench.smoke runs it in the tests)
   wrk
-  # a real SMTP server on loopback for the mail scenario tests
-  python3-aiosmtpd
+  # a real SMTP server on loopback for the mail scenario tests, and a real IMAP server
+  python3-aiosmtpd dovecot-imapd
   # web app: browser tests drive Debian's Chromium (never a downloaded browser);
   # the CJK fonts make Chinese render in it (and in the screenshots)
   chromium fonts-noto-cjk

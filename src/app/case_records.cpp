@@ -352,14 +352,14 @@ Status CaseRecords::record_satisfaction(store::WriteTx& tx, const Actor& actor, 
 }
 
 Status CaseRecords::customer_message(store::WriteTx& tx, const Actor& actor, ComplaintId id,
-                                     const std::string& text) {
+                                     const std::string& text, Channel channel) {
   const Instant now = clock_.now();
   if (blank(text)) return fail(Error::invalid("text", "is required"));
   if (text.size() > 20000) return fail(Error::invalid("text", "is longer than 20000 bytes"));
   REDRESS_TRY(auto c, load_visible(tx, actor, id));
-  Message m{0, c.id, Direction::inbound, Channel::portal, "customer", text, std::nullopt, now};
+  Message m{0, c.id, Direction::inbound, channel, "customer", text, std::nullopt, now};
   REDRESS_TRY(m.id, tx.records().add_message(m));
-  Feedback f{0, c.id, "message", std::nullopt, text, "portal", now};
+  Feedback f{0, c.id, "message", std::nullopt, text, std::string(to_string(channel)), now};
   REDRESS_TRY(auto fid, tx.records().add_feedback(f));
   (void)fid;
   return record_event(tx, actor, c, now, "message_customer", Json{{"message_id", m.id}});

@@ -100,9 +100,10 @@ class CaseRecords {
   // Records a satisfaction score (1–5) given by the customer (portal or agent).
   Status record_satisfaction(store::WriteTx& tx, const Actor& actor, ComplaintId id, int score,
                              const std::string& comment);
-  // A message from the customer on the portal.
+  // A message from the customer: on the portal, or a reply by e-mail
+  // (`channel` email) threaded onto the complaint.
   Status customer_message(store::WriteTx& tx, const Actor& actor, ComplaintId id,
-                          const std::string& text);
+                          const std::string& text, Channel channel = Channel::portal);
 
  private:
   const Clock& clock_;

@@ -154,13 +154,19 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
     errors.push_back({"received_at", "cannot be in the future"});
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
-  if (!is_public && !actor.has(Role::agent) && !actor.has(Role::supervisor)) {
+  if (actor.kind == Actor::Kind::user && !actor.has(Role::agent) && !actor.has(Role::supervisor)) {
     return fail(Error::forbidden("only agents and supervisors register complaints"));
   }
 
   Customer customer{CustomerId{},       req.customer.name,     req.customer.email,
                     req.customer.phone, req.customer.language, req.customer.reply_channel};
-  REDRESS_TRY(customer.id, tx.customers().insert(customer));
+  if (req.existing_customer) {
+    REDRESS_TRY(auto known, tx.customers().find(*req.existing_customer));
+    if (!known) return fail(Error::not_found("customer"));
+    customer = std::move(*known);
+  } else {
+    REDRESS_TRY(customer.id, tx.customers().insert(customer));
+  }
 
   IntakeResult result;
   result.access_token = random_token(32);  // 256 bits
@@ -178,7 +184,7 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
   c.description = req.description;
   c.demands = req.demands;
   c.people_involved = req.people_involved;
-  c.language = req.customer.language;
+  c.language = customer.language;
   c.tags = req.tags;
   c.created_at = now;
   c.updated_at = now;

@@ -38,6 +38,9 @@ struct IntakeRequest {
   std::optional<Channel> channel;
   std::optional<Instant> received_at;  // staff intake of a letter or call received earlier
   std::vector<std::string> tags;
+  // A customer already on file (e-mail in finds one by address): the
+  // complaint is theirs and `customer` is not stored again.
+  std::optional<CustomerId> existing_customer;
 };
 
 struct IntakeResult {
@@ -104,7 +107,8 @@ class Complaints {
   // Registers a complaint: customer, complaint in `new`, the registration
   // event, the acknowledgement message and its outbox row. `staff` intake
   // requires a channel; public intake is `portal` unless the request names
-  // another public channel.
+  // another public channel. The system actor registers what a channel
+  // brought in (e-mail in) and, like staff, names the channel.
   Result<IntakeResult> submit(store::WriteTx& tx, const Actor& actor, IntakeRequest request);
 
   Result<ComplaintView> get(const store::ReadTx& tx, const Actor& actor, ComplaintId id) const;

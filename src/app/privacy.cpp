@@ -78,6 +78,7 @@ Result<ErasureResult> Privacy::erase_customer(store::WriteTx& tx, const Actor& a
     REDRESS_TRY(auto messages, tx.erasure().messages(cid));
     result.messages += messages;
     REDRESS_TRY(changed, tx.erasure().feedback(cid));
+    REDRESS_TRY(changed, tx.inbound_mail().erase_for(cid));  // sender and subject of its mails
     REDRESS_TRY(auto files, tx.erasure().attachments(cid));
     result.attachments += static_cast<std::int64_t>(files.size());
     keys.insert(keys.end(), files.begin(), files.end());

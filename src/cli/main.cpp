@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "jobs/handlers.h"
+#include "jobs/mail_poller.h"
 #include "jobs/runner.h"
 #include "store/postgres/postgres_store.h"
 
@@ -125,6 +127,10 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.fallthrough();  // --database may follow the subcommand: `redress demo --database P`
   std::string database = "./data/redress.db";
+  cli.set_config("--config", "",
+                 "Read options from this TOML/INI file (serve's options in a [serve] section); "
+                 "command-line options and environment variables win")
+      ->envname("REDRESS_CONFIG");
   cli.add_option("--database", database,
                  "SQLite file, or a postgresql://user:password@host:port/db URL")
       ->envname("REDRESS_DATABASE");
@@ -169,6 +175,22 @@ int main(int argc, char** argv) {
       ->envname("REDRESS_BASE_URL");
   serve->add_option("--mail-templates", mail_templates, "Directory of template overrides")
       ->envname("REDRESS_MAIL_TEMPLATES");
+  // E-mail in (docs/operations.md "E-mail in").
+  std::vector<std::string> imap_urls;
+  std::string imap_tls = "try";
+  long imap_poll_ms = 60'000;
+  serve
+      ->add_option("--imap-url", imap_urls,
+                   "Mailbox to poll, imap://user:password@host:port/MAILBOX or imaps://…; "
+                   "repeat (or separate with commas) for several")
+      ->envname("REDRESS_IMAP_URL")
+      ->delimiter(',');
+  serve->add_option("--imap-tls", imap_tls, "none | try (STARTTLS when offered) | require")
+      ->envname("REDRESS_IMAP_TLS")
+      ->check(CLI::IsMember({"none", "try", "require"}));
+  serve->add_option("--imap-poll-ms", imap_poll_ms, "How often the mailboxes are polled")
+      ->envname("REDRESS_IMAP_POLL_MS")
+      ->check(CLI::Range(100L, 86'400'000L));
   serve->add_option("--job-attempts", job_attempts, "Attempts before a job is dead")
       ->envname("REDRESS_JOB_ATTEMPTS");
   serve->add_option("--job-backoff-ms", job_backoff_ms, "First retry delay (doubles each time)")
@@ -546,6 +568,11 @@ int main(int argc, char** argv) {
                              : smtp_tls == "require" ? mail::SmtpConfig::Tls::require
                                                      : mail::SmtpConfig::Tls::try_starttls;
     if (!mail_templates.empty()) mail_settings.template_dir = mail_templates;
+    std::vector<std::string> imap_displays;
+    for (const std::string& url : imap_urls) {
+      auto parsed = mail::parse_imap_url(url);
+      imap_displays.push_back(parsed ? parsed->display : without_credentials(url));
+    }
     // One triage model for the API and the retraining job: the job installs
     // what it trains; a model trained by another process (`redress triage
     // train`) is picked up by the watcher below.
@@ -560,6 +587,7 @@ int main(int argc, char** argv) {
                          .smtp_configured = mail_settings.smtp.configured(),
                          .smtp_server = without_credentials(mail_settings.smtp.url),
                          .mail_from = mail_settings.from,
+                         .imap_mailboxes = imap_displays,
                          .triage = triage_service});
     // The job runner: SLA timers always, e-mail delivery when SMTP is configured
     // (otherwise mail stays queued).
@@ -625,6 +653,33 @@ int main(int argc, char** argv) {
     runner.start(store::postgres::is_postgres_url(database)
                      ? std::nullopt
                      : std::optional<std::string>(database + ".jobs.lock"));
+    // E-mail in: one poller for all mailboxes; on SQLite only the process
+    // holding the lock file polls (like the job runner).
+    std::optional<jobs::MailPoller> poller;
+    if (!imap_urls.empty()) {
+      jobs::MailInSettings in;
+      const auto tls = imap_tls == "none"      ? mail::ImapConfig::Tls::none
+                       : imap_tls == "require" ? mail::ImapConfig::Tls::require
+                                               : mail::ImapConfig::Tls::try_starttls;
+      for (const std::string& url : imap_urls) {
+        if (auto parsed = mail::parse_imap_url(url); !parsed) {
+          std::cerr << "redress: --imap-url " << without_credentials(url) << ": "
+                    << parsed.error().fields.front().message << "\n";
+          return 2;
+        }
+        in.mailboxes.push_back(mail::ImapConfig{.url = url, .tls = tls});
+      }
+      in.poll_interval = Millis{imap_poll_ms};
+      in.attachment_dir = attachments;
+      in.own_address = jobs::parse_mailbox(mail_settings.from).second;
+      if (const char* crash = std::getenv("REDRESS_TEST_MAIL_CRASH")) in.crash_point = crash;
+      poller.emplace(store, clock, std::move(in));
+      poller->start(store::postgres::is_postgres_url(database)
+                        ? std::nullopt
+                        : std::optional<std::string>(database + ".mail.lock"));
+      std::cout << "polling " << imap_urls.size() << " IMAP mailbox(es) every " << imap_poll_ms
+                << " ms" << std::endl;
+    }
     // Model watcher: serves a newer stored model within a few seconds,
     // whichever process trained it.
     std::atomic<bool> stopping{false};
@@ -649,6 +704,7 @@ int main(int argc, char** argv) {
     server.wait();
     stopping = true;
     model_watcher.join();
+    if (poller) poller->stop();
     runner.stop();
     pthread_kill(signal_thread.native_handle(), SIGTERM);
     signal_thread.join();

@@ -47,6 +47,9 @@ struct ApiOptions {
   bool smtp_configured = false;
   std::string smtp_server;  // scheme://host:port, credentials removed
   std::string mail_from;
+  // The IMAP mailboxes polled (URLs without credentials), for the admin
+  // inbound-mail API.
+  std::vector<std::string> imap_mailboxes;
   // The triage model serving suggestions; shared with the job runner that
   // retrains it. Null: the Api keeps its own (loaded from the store at start).
   std::shared_ptr<app::TriageService> triage;

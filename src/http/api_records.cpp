@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "app/crypto.h"
+#include "app/uploads.h"
 #include "http/api.h"
 #include "http/api_helpers.h"
 #include "http/await.h"
@@ -15,27 +16,6 @@
 #include "http/requests.h"
 
 namespace redress::http {
-
-namespace {
-
-constexpr std::array<std::string_view, 8> kAllowedUploadTypes{
-    "image/png",       "image/jpeg", "image/gif", "image/webp",
-    "application/pdf", "text/plain", "text/csv",  "application/csv"};
-
-// A safe file name for the record (no directories, no control characters).
-std::string clean_filename(std::string_view name) {
-  const auto slash = name.find_last_of("/\\");
-  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-  std::string out;
-  for (unsigned char ch : name) {
-    if (ch >= 0x20 && ch != 0x7f && ch != '"') out.push_back(static_cast<char>(ch));
-  }
-  if (out.empty() || out == "." || out == "..") out = "attachment";
-  if (out.size() > 200) out.resize(200);
-  return out;
-}
-
-}  // namespace
 
 void Api::register_records(Router& router) {
   // Reads one list of the case file after checking the complaint is visible.
@@ -136,33 +116,16 @@ void Api::register_records(Router& router) {
                 magic_buffer(static_cast<magic_t>(magic_), part.data.data(), part.data.size());
             type = t ? t : "application/octet-stream";
           }
-          if (std::find(kAllowedUploadTypes.begin(), kAllowedUploadTypes.end(), type) ==
-              kAllowedUploadTypes.end()) {
+          if (!app::is_allowed_upload_type(type)) {
             co_return problem(
                 Error{ErrorCode::unsupported_media_type,
                       "files of type " + type + " are not accepted (images, PDF and text are)",
                       {{"file", "unsupported type " + type}}});
           }
-          app::StoredUpload u;
-          u.filename = clean_filename(part.filename.value_or("attachment"));
-          u.content_type = type;
-          u.size = static_cast<std::int64_t>(part.data.size());
-          u.sha256 = app::sha256_hex(part.data);
-          u.storage_key = u.sha256;  // content-addressed: identical files are stored once
-          const auto dir = options_.attachment_dir / u.sha256.substr(0, 2);
-          const auto path = dir / u.sha256;
-          std::error_code ec;
-          std::filesystem::create_directories(dir, ec);
-          if (!std::filesystem::exists(path)) {
-            const auto tmp = path.string() + ".tmp" + app::random_code(6);
-            std::ofstream out(tmp, std::ios::binary);
-            out.write(part.data.data(), static_cast<std::streamsize>(part.data.size()));
-            out.close();
-            if (!out || (std::filesystem::rename(tmp, path, ec), ec)) {
-              co_return problem(Error::internal("could not store the attachment"));
-            }
-          }
-          uploads.push_back(std::move(u));
+          auto u = app::store_upload_file(options_.attachment_dir, part.data,
+                                          part.filename.value_or("attachment"), type);
+          if (!u) co_return problem(u.error());
+          uploads.push_back(std::move(*u));
         }
         if (uploads.empty()) {
           co_return problem(Error::invalid("file", "send at least one part named 'file'"));

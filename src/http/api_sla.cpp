@@ -217,6 +217,34 @@ void Api::register_sla(Router& router) {
          return Json{{"items", items}};
        });
 
+  list("/api/v1/inbound-mail",
+       "E-mail in (admin): every IMAP message handled and what became of it; "
+       "?outcome=opened|threaded|ignored|duplicate|failed, limit, cursor.",
+       [this](const store::ReadTx& tx, const Actor& a, const Request& r) -> Result<Json> {
+         REDRESS_CHECK(app::Admin::require_admin(a));
+         REDRESS_TRY(auto q, read_inbound_mail_query(r));
+         REDRESS_TRY(auto rows, tx.inbound_mail().list(q.state, q.before, q.limit));
+         Json items = Json::array();
+         for (const auto& m : rows) {
+           items.push_back(Json{{"id", m.id},
+                                {"mailbox", m.mailbox},
+                                {"uidvalidity", m.uidvalidity},
+                                {"uid", m.uid},
+                                {"message_id", m.message_id},
+                                {"from", m.from_address},
+                                {"subject", m.subject},
+                                {"outcome", m.outcome},
+                                {"reason", m.reason},
+                                {"complaint_id", m.complaint ? Json(m.complaint->value) : Json()},
+                                {"received_at", format_iso8601(m.received_at)}});
+         }
+         Json out{{"items", items}, {"imap", Json{{"mailboxes", options_.imap_mailboxes}}}};
+         if (static_cast<int>(rows.size()) == q.limit) {
+           out["next_cursor"] = std::to_string(rows.back().id);
+         }
+         return out;
+       });
+
   list("/api/v1/outbox",
        "Notifications and their delivery (admin): ?state=pending|sent|dead, limit, cursor.",
        [this](const store::ReadTx& tx, const Actor& a, const Request& r) -> Result<Json> {

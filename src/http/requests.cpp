@@ -165,12 +165,17 @@ Result<TimeRange> read_time_range(const Request& r) {
   return range;
 }
 
-Result<OutboxQuery> read_outbox_query(const Request& r) {
+namespace {
+
+// A page of an admin list: one optional filter `param` from `allowed`, limit, cursor.
+Result<OutboxQuery> read_filtered_page(const Request& r, const char* param,
+                                       std::initializer_list<std::string_view> allowed,
+                                       const char* rule) {
   OutboxQuery q;
   std::vector<FieldError> errors;
-  if (auto s = r.query_param("state")) {
-    if (*s != "pending" && *s != "sent" && *s != "dead") {
-      errors.push_back({"state", "must be pending, sent or dead"});
+  if (auto s = r.query_param(param)) {
+    if (std::find(allowed.begin(), allowed.end(), *s) == allowed.end()) {
+      errors.push_back({param, rule});
     } else {
       q.state = std::string(*s);
     }
@@ -193,6 +198,18 @@ Result<OutboxQuery> read_outbox_query(const Request& r) {
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   return q;
+}
+
+}  // namespace
+
+Result<OutboxQuery> read_outbox_query(const Request& r) {
+  return read_filtered_page(r, "state", {"pending", "sent", "dead"},
+                            "must be pending, sent or dead");
+}
+
+Result<OutboxQuery> read_inbound_mail_query(const Request& r) {
+  return read_filtered_page(r, "outcome", {"opened", "threaded", "ignored", "duplicate", "failed"},
+                            "must be opened, threaded, ignored, duplicate or failed");
 }
 
 // ---- JSON bodies ---------------------------------------------------------------------------

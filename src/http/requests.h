@@ -60,6 +60,8 @@ struct OutboxQuery {
   std::int64_t before = 0;           // cursor: ids below this; 0 = from the newest
 };
 Result<OutboxQuery> read_outbox_query(const Request& r);
+// outcome (into `state`), limit and cursor of GET /api/v1/inbound-mail.
+Result<OutboxQuery> read_inbound_mail_query(const Request& r);
 
 // ---- JSON bodies ---------------------------------------------------------------------------
 

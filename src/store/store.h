@@ -11,6 +11,7 @@
 
 #include "store/import_repo.h"
 #include "store/job_repo.h"
+#include "store/mail_repo.h"
 #include "store/report_repo.h"
 #include "store/repositories.h"
 #include "store/sla_repo.h"
@@ -35,7 +36,8 @@ struct Repositories {
         reports(s),
         sla(s),
         jobs(s),
-        triage(s) {}
+        triage(s),
+        inbound_mail(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -51,6 +53,7 @@ struct Repositories {
   SlaRepo sla;
   JobRepo jobs;
   TriageRepo triage;
+  InboundMailRepo inbound_mail;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -71,6 +74,7 @@ class ReadTx {
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }
+  const InboundMailRepo& inbound_mail() const { return r_.inbound_mail; }
 
  protected:
   Repositories& r_;
@@ -95,6 +99,7 @@ class WriteTx : public ReadTx {
   SlaRepo& sla() { return r_.sla; }
   JobRepo& jobs() { return r_.jobs; }
   TriageRepo& triage() { return r_.triage; }
+  InboundMailRepo& inbound_mail() { return r_.inbound_mail; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

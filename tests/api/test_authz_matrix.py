@@ -158,6 +158,8 @@ MATRIX = {
     ("DELETE", "/api/v1/sla-policies/{id}"): ADMIN_ONLY,
     # e-mail delivery carries customers' addresses: administrators only
     ("GET", "/api/v1/outbox"): ADMIN_ONLY,
+    # e-mail in: senders' addresses and subjects, administrators only
+    ("GET", "/api/v1/inbound-mail"): ADMIN_ONLY,
     # reports (scoped like the complaint list)
     ("GET", "/api/v1/reports/dashboard"): STAFF_READ,
     # the public portal
