@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "store/duplicate_repo.h"
 #include "store/import_repo.h"
 #include "store/job_repo.h"
 #include "store/report_repo.h"
@@ -35,7 +36,8 @@ struct Repositories {
         reports(s),
         sla(s),
         jobs(s),
-        triage(s) {}
+        triage(s),
+        duplicates(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -51,6 +53,7 @@ struct Repositories {
   SlaRepo sla;
   JobRepo jobs;
   TriageRepo triage;
+  DuplicateRepo duplicates;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -71,6 +74,7 @@ class ReadTx {
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }
+  const DuplicateRepo& duplicates() const { return r_.duplicates; }
 
  protected:
   Repositories& r_;
@@ -95,6 +99,7 @@ class WriteTx : public ReadTx {
   SlaRepo& sla() { return r_.sla; }
   JobRepo& jobs() { return r_.jobs; }
   TriageRepo& triage() { return r_.triage; }
+  DuplicateRepo& duplicates() { return r_.duplicates; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll
