@@ -7,6 +7,7 @@
 
 #include "app/audit.h"
 #include "app/crypto.h"
+#include "app/duplicates.h"
 #include "app/sla.h"
 #include "app/triage.h"
 #include "core/rules.h"
@@ -213,6 +214,21 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
 
 namespace {
 
+// The top category suggestion of a stored suggestion row, onto `v` while the
+// complaint has no category.
+void attach_suggestion(ComplaintView& v, const store::StoredTriageSuggestion& s) {
+  if (v.complaint.category) return;
+  const Json j = Json::parse(s.suggestions, nullptr, false);
+  if (!j.is_object() || !j.contains("category") || !j["category"].is_array() ||
+      j["category"].empty()) {
+    return;
+  }
+  const Json& top = j["category"][0];
+  if (!top.is_object() || !top.contains("value") || !top["value"].is_string()) return;
+  v.suggested_category = top["value"].get<std::string>();
+  v.suggested_confidence = top.value("confidence", 0.0);
+}
+
 // The view of `c` for `actor`, from its already loaded customer, current
 // remedies and the organisation's policies.
 ComplaintView assemble_view(const Actor& actor, Complaint c, Customer customer,
@@ -236,8 +252,14 @@ Result<ComplaintView> Complaints::view(const store::ReadTx& tx, const Actor& act
   REDRESS_TRY(auto customer, tx.customers().find(c.customer));
   REDRESS_TRY(auto remedies, tx.records().remedies(c.id, c.plan_round));
   REDRESS_TRY(auto policies, tx.rules().policies());
-  return assemble_view(actor, std::move(c), customer.value_or(Customer{}), std::move(remedies),
-                       policies);
+  const ComplaintId ids[] = {c.id};
+  REDRESS_TRY(auto flags, tx.duplicates().best_flags(ids));
+  ComplaintView v = assemble_view(actor, std::move(c), customer.value_or(Customer{}),
+                                  std::move(remedies), policies);
+  if (!flags.empty()) v.likely_duplicate = std::move(flags.front());
+  REDRESS_TRY(auto suggestions, tx.triage().suggestions_of(ids));
+  if (!suggestions.empty()) attach_suggestion(v, suggestions.front());
+  return v;
 }
 
 Result<ComplaintView> Complaints::get(const store::ReadTx& tx, const Actor& actor,
@@ -267,6 +289,12 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
   REDRESS_TRY(auto customers, tx.customers().find_many(customer_ids));
   REDRESS_TRY(auto remedies, tx.records().remedies_of(complaint_ids));
   REDRESS_TRY(auto policies, tx.rules().policies());
+  REDRESS_TRY(auto flags, tx.duplicates().best_flags(complaint_ids));
+  std::map<std::int64_t, store::DuplicateFlag> flag_by_id;
+  for (store::DuplicateFlag& f : flags) flag_by_id.emplace(f.complaint.value, std::move(f));
+  REDRESS_TRY(auto suggestions, tx.triage().suggestions_of(complaint_ids));
+  std::map<std::int64_t, store::StoredTriageSuggestion> suggestion_by_id;
+  for (auto& sg : suggestions) suggestion_by_id.emplace(sg.complaint.value, std::move(sg));
   std::map<std::int64_t, Customer> customer_by_id;
   for (Customer& cu : customers) customer_by_id.emplace(cu.id.value, std::move(cu));
   std::vector<ComplaintView> out;
@@ -280,8 +308,14 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
     for (const Remedy& r : remedies) {
       if (r.complaint == c.id && r.plan_round == c.plan_round) current.push_back(r);
     }
+    const auto flag = flag_by_id.find(c.id.value);
     out.push_back(
         assemble_view(actor, std::move(c), std::move(customer), std::move(current), policies));
+    if (flag != flag_by_id.end()) out.back().likely_duplicate = flag->second;
+    if (auto sg = suggestion_by_id.find(out.back().complaint.id.value);
+        sg != suggestion_by_id.end()) {
+      attach_suggestion(out.back(), sg->second);
+    }
   }
   return out;
 }
@@ -485,6 +519,15 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       }
     }
   }
+  std::optional<Complaint> original;  // merge: the complaint `c` is merged into
+  if (req.action == Action::merge && in.duplicate_of) {
+    if (*in.duplicate_of == c.id.value) {
+      missing.push_back({"duplicate_of", "cannot be the complaint itself"});
+    } else {
+      REDRESS_TRY(original, tx.complaints().find(ComplaintId{*in.duplicate_of}));
+      if (!original) missing.push_back({"duplicate_of", "is not a complaint"});
+    }
+  }
   if (req.action == Action::propose_plan) {
     for (std::size_t i = 0; i < req.remedies.size(); ++i) {
       const Remedy& r = req.remedies[i];
@@ -499,6 +542,33 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
     }
   }
   if (!missing.empty()) return fail(Error::invalid(std::move(missing)));
+
+  if (original) {
+    // Both complaints change: the caller must be allowed to merge on the
+    // original too, and it must still be open to receive the case file.
+    if (!effective_roles(actor, original->id, original->department)
+             .intersects({Role::agent, Role::supervisor})) {
+      return fail(Error::forbidden("the complaint to merge into is outside your department scope"));
+    }
+    if (is_terminal(original->state)) {
+      return fail(Error::precondition("the complaint to merge into is " +
+                                      std::string(to_string(original->state)) +
+                                      "; a duplicate is merged into an open complaint"));
+    }
+    // Messages and attachments move over and the portal shows the original's
+    // messages to its customer: only one person's complaints may be merged.
+    REDRESS_TRY(auto mine, tx.customers().find(c.customer));
+    REDRESS_TRY(auto theirs, tx.customers().find(original->customer));
+    const std::string my_key = mine ? customer_key(mine->email, mine->phone) : std::string();
+    const std::string their_key =
+        theirs ? customer_key(theirs->email, theirs->phone) : std::string();
+    if (c.customer != original->customer && (my_key.empty() || my_key != their_key)) {
+      return fail(Error::invalid(
+          "duplicate_of",
+          "belongs to another customer (different e-mail and phone): merging would show this "
+          "customer's messages to them"));
+    }
+  }
 
   REDRESS_TRY(Policy policy, policy_for(tx, c));
   // Time windows for the customer's second chances.
@@ -804,6 +874,37 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       to = c.held_from.value_or(State::assessing);
       c.held_from.reset();
       break;
+    case Action::merge: {
+      c.closed_at = now;
+      c.held_from.reset();
+      REDRESS_TRY(auto moved_messages, tx.duplicates().move_messages(c.id, original->id));
+      REDRESS_TRY(auto moved_files, tx.duplicates().move_attachments(c.id, original->id));
+      REDRESS_CHECK(tx.complaints().link(c.id, original->id, "duplicate_of"));
+      data["original_id"] = original->id.value;
+      data["original_tracking_code"] = original->tracking_code;
+      data["moved_message_ids"] = moved_messages;
+      data["moved_attachment_ids"] = moved_files;
+      if (in.note) data["note"] = *in.note;
+      // The original's timeline says what it received, and from where.
+      extra_events.push_back({original->id, "merged_in", original->state, original->state,
+                              Json{{"duplicate_id", c.id.value},
+                                   {"duplicate_tracking_code", c.tracking_code},
+                                   {"moved_message_ids", moved_messages},
+                                   {"moved_attachment_ids", moved_files}}});
+      // The customer follows the merged complaint by its own tracking code:
+      // told where the case continues (after the move, so it stays here).
+      const std::string text = "Your complaint " + c.tracking_code +
+                               " is the same as your complaint " + original->tracking_code +
+                               ": we handle them together under " + original->tracking_code +
+                               ", where your messages and attachments now are.";
+      REDRESS_TRY(auto mid, add_message(tx, c, Direction::outbound,
+                                        customer.email.empty() ? c.channel : Channel::email,
+                                        "merged", text, actor, now));
+      data["message_id"] = mid;
+      REDRESS_CHECK(write_outbox(tx, c, customer, "merged",
+                                 Json{{"original_tracking_code", original->tracking_code}}, now));
+      break;
+    }
   }
 
   if (to == State::awaiting_customer && from != State::awaiting_customer) {

@@ -55,6 +55,13 @@ struct ComplaintView {
   std::vector<Remedy> remedies;  // of the current plan round
   bool director_required = false;
   std::vector<Action> allowed_actions;  // for this caller, in table order
+  // The best-scoring earlier complaint this one was flagged as a likely
+  // duplicate of at intake (app/duplicates.h), if any.
+  std::optional<store::DuplicateFlag> likely_duplicate;
+  // Triage's top category suggestion made at intake, while the complaint has
+  // no category yet (the queue's marker; the full list is on /suggestions).
+  std::optional<std::string> suggested_category;
+  double suggested_confidence = 0;
 };
 
 struct TransitionRequest {

@@ -85,6 +85,7 @@ Result<ErasureResult> Privacy::erase_customer(store::WriteTx& tx, const Actor& a
     REDRESS_TRY(auto outbox, tx.erasure().outbox(cid));
     result.outbox_rows += outbox;
     REDRESS_TRY(changed, tx.erasure().idempotent_answers(complaint->tracking_code));
+    REDRESS_CHECK(tx.duplicates().erase(cid));
 
     Json redacted_ids = Json::array();
     REDRESS_TRY(auto events, tx.events().for_complaint(cid));

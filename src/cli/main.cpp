@@ -250,6 +250,17 @@ int main(int argc, char** argv) {
       ->add_option("--triage-reload-ms", triage_reload_ms,
                    "How often a newer stored triage model is looked for")
       ->envname("REDRESS_TRIAGE_RELOAD_MS");
+  app::DuplicateOptions duplicate_options;
+  serve
+      ->add_option("--duplicate-window-days", duplicate_options.window_days,
+                   "Likely duplicates: how many days back intake compares a complaint's text")
+      ->check(CLI::Range(1, 3650))
+      ->envname("REDRESS_DUPLICATE_WINDOW_DAYS");
+  serve
+      ->add_option("--duplicate-threshold", duplicate_options.threshold,
+                   "Likely duplicates: the estimated text similarity (0–1) that raises a flag")
+      ->check(CLI::Range(0.05, 1.0))
+      ->envname("REDRESS_DUPLICATE_THRESHOLD");
 
   auto* init = cli.add_subcommand("init", "Create the database and the first administrator");
   std::string admin_user, admin_password;
@@ -588,14 +599,15 @@ int main(int argc, char** argv) {
                          .smtp_server = without_credentials(mail_settings.smtp.url),
                          .mail_from = mail_settings.from,
                          .imap_mailboxes = imap_displays,
-                         .triage = triage_service});
+                         .triage = triage_service,
+                         .duplicates = duplicate_options});
     // The job runner: SLA timers always, e-mail delivery when SMTP is configured
     // (otherwise mail stays queued).
     app::Sla sla(clock);
-    jobs::Runner runner(store, clock,
-                        jobs::RunnerOptions{.max_attempts = job_attempts,
-                                            .base_backoff = Millis{job_backoff_ms},
-                                            .poll_interval = Millis{job_poll_ms}});
+    const jobs::RunnerOptions runner_options{.max_attempts = job_attempts,
+                                             .base_backoff = Millis{job_backoff_ms},
+                                             .poll_interval = Millis{job_poll_ms}};
+    jobs::Runner runner(store, clock, runner_options);
     runner.add_handler(app::kSlaCheckJob, std::make_unique<jobs::SlaCheckHandler>(sla));
     if (mail_settings.smtp.configured()) {
       runner.add_handler(jobs::kMailDeliverJob,
@@ -603,8 +615,11 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "redress: no SMTP server configured (REDRESS_SMTP_URL); e-mail stays queued\n";
     }
-    runner.add_handler(app::kTriageTrainJob,
-                       std::make_unique<jobs::TriageTrainHandler>(store, clock, triage_service));
+    // Retraining on a runner of its own: SLA checks and mail keep flowing
+    // while a model trains.
+    jobs::Runner trainer(store, clock, jobs::training_runner_options(runner_options));
+    trainer.add_handler(app::kTriageTrainJob,
+                        std::make_unique<jobs::TriageTrainHandler>(store, clock, triage_service));
     if (auto scheduled = store.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
           REDRESS_CHECK(app::ensure_nightly_training(tx, clock.now()));
           return true;
@@ -653,6 +668,9 @@ int main(int argc, char** argv) {
     runner.start(store::postgres::is_postgres_url(database)
                      ? std::nullopt
                      : std::optional<std::string>(database + ".jobs.lock"));
+    trainer.start(store::postgres::is_postgres_url(database)
+                      ? std::nullopt
+                      : std::optional<std::string>(database + jobs::kTrainingLockSuffix));
     // E-mail in: one poller for all mailboxes; on SQLite only the process
     // holding the lock file polls (like the job runner).
     std::optional<jobs::MailPoller> poller;
@@ -706,6 +724,7 @@ int main(int argc, char** argv) {
     model_watcher.join();
     if (poller) poller->stop();
     runner.stop();
+    trainer.stop();
     pthread_kill(signal_thread.native_handle(), SIGTERM);
     signal_thread.join();
     return 0;

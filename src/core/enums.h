@@ -43,8 +43,9 @@ constexpr std::string_view enum_name(const std::array<std::pair<E, std::string_v
     return enum_from_name(k##Enum##Names, name);                                    \
   }
 
-// Lifecycle states (SPEC §2). `withdrawn` and `verification_failed` are
-// terminal like `closed`, kept apart so queues and reports can tell them apart.
+// Lifecycle states (SPEC §2). `withdrawn`, `verification_failed` and
+// `duplicate` (merged into an earlier complaint, issue 7) are terminal like
+// `closed`, kept apart so queues and reports can tell them apart.
 enum class State : std::uint8_t {
   new_,
   assessing,
@@ -62,6 +63,7 @@ enum class State : std::uint8_t {
   withdrawn,
   verification_failed,
   on_hold,
+  duplicate,
 };
 REDRESS_ENUM_NAMES(State, {State::new_, "new"}, {State::assessing, "assessing"},
                    {State::assigned, "assigned"}, {State::investigating, "investigating"},
@@ -71,7 +73,8 @@ REDRESS_ENUM_NAMES(State, {State::new_, "new"}, {State::assessing, "assessing"},
                    {State::responding, "responding"}, {State::resolved, "resolved"},
                    {State::closed, "closed"}, {State::rejected, "rejected"},
                    {State::forwarded, "forwarded"}, {State::withdrawn, "withdrawn"},
-                   {State::verification_failed, "verification_failed"}, {State::on_hold, "on_hold"})
+                   {State::verification_failed, "verification_failed"}, {State::on_hold, "on_hold"},
+                   {State::duplicate, "duplicate"})
 
 // What a staff member or the customer asks the lifecycle to do.
 enum class Action : std::uint8_t {
@@ -94,6 +97,7 @@ enum class Action : std::uint8_t {
   withdraw,
   hold,
   resume,
+  merge,
 };
 REDRESS_ENUM_NAMES(Action, {Action::take, "take"}, {Action::accept, "accept"},
                    {Action::reject, "reject"}, {Action::forward, "forward"},
@@ -105,7 +109,7 @@ REDRESS_ENUM_NAMES(Action, {Action::take, "take"}, {Action::accept, "accept"},
                    {Action::verify_pass, "verify_pass"}, {Action::verify_fail, "verify_fail"},
                    {Action::reply, "reply"}, {Action::close, "close"}, {Action::reopen, "reopen"},
                    {Action::appeal, "appeal"}, {Action::withdraw, "withdraw"},
-                   {Action::hold, "hold"}, {Action::resume, "resume"})
+                   {Action::hold, "hold"}, {Action::resume, "resume"}, {Action::merge, "merge"})
 
 // Roles of SPEC §1. `customer` is the complainant acting through the portal
 // with the complaint's access token; it is never stored on a user.

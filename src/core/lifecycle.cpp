@@ -75,6 +75,9 @@ constexpr std::array kTable{
         "Waiting for the customer: the resolution clock pauses."),
     row(Action::resume, {on_hold}, on_hold, {Role::agent, Role::handler, Role::supervisor}, {},
         "Back to the state it was held from.", Destination::held_from),
+    row(Action::merge, {new_, assessing, on_hold}, duplicate, {Role::agent, Role::supervisor},
+        {R::duplicate_of},
+        "A duplicate: merged into the earlier complaint, its messages and attachments move over."),
 };
 
 bool blank(const std::optional<std::string>& s) {
@@ -127,6 +130,8 @@ std::string_view requirement_field(Requirement r) {
       return "lessons";
     case R::tasks_done:
       return "tasks";
+    case R::duplicate_of:
+      return "duplicate_of";
   }
   return "unknown";
 }
@@ -221,6 +226,9 @@ std::vector<FieldError> missing_data(const Transition& t, const TransitionInput&
         if (facts.open_tasks > 0) {
           need(r, std::to_string(facts.open_tasks) + " task(s) are still open");
         }
+        break;
+      case R::duplicate_of:
+        if (!in.duplicate_of) need(r, "is required: the id of the earlier complaint");
         break;
     }
   }

@@ -72,6 +72,7 @@ enum class Requirement : std::uint8_t {
   text,              // reply: what was told
   lessons_if_major,  // close: lessons learned are required for major complaints
   tasks_done,        // submit_for_verification: no task may still be open
+  duplicate_of,      // merge: the earlier complaint this one duplicates
 };
 
 // The request field a requirement is reported against, e.g. "reply_text".
@@ -109,7 +110,7 @@ inline constexpr StateSet kWorkingStates{
 // States from which no action but appeal (rejected) or reopen (closed) leads on.
 constexpr bool is_terminal(State s) {
   return s == State::closed || s == State::rejected || s == State::forwarded ||
-         s == State::withdrawn || s == State::verification_failed;
+         s == State::withdrawn || s == State::verification_failed || s == State::duplicate;
 }
 
 // The lifecycle table. Rows for the same action have disjoint `from` sets.
@@ -142,6 +143,7 @@ struct TransitionInput {
   std::optional<Channel> channel;
   std::optional<std::string> text;
   std::optional<std::string> lessons;
+  std::optional<std::int64_t> duplicate_of;
 };
 
 // What the complaint already holds that can satisfy a requirement.

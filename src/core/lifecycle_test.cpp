@@ -42,6 +42,8 @@ const std::map<std::pair<Action, State>, State>& expected_pairs() {
                     implementing, verifying, responding}) {
       (*m)[{Action::hold, s}] = on_hold;
     }
+    // Issue 7: a likely duplicate is merged before it is routed.
+    for (State s : {new_, assessing, on_hold}) (*m)[{Action::merge, s}] = duplicate;
     return m;
   }();
   return *pairs;
@@ -78,7 +80,7 @@ TEST(Lifecycle, RowsOfOneActionHaveDisjointSources) {
 }
 
 TEST(Lifecycle, TerminalStatesOnlyAllowAppealOrReopen) {
-  for (State s : {closed, rejected, forwarded, withdrawn, verification_failed}) {
+  for (State s : {closed, rejected, forwarded, withdrawn, verification_failed, duplicate}) {
     EXPECT_TRUE(is_terminal(s));
     for (const auto& [action, name] : kActionNames) {
       if (!find_transition(action, s)) continue;
@@ -105,7 +107,7 @@ TEST(Lifecycle, ActionsForFiltersByRole) {
   const auto agent = actions_for(assessing, RoleSet{Role::agent});
   EXPECT_EQ(std::set<Action>(agent.begin(), agent.end()),
             (std::set<Action>{Action::accept, Action::reject, Action::forward, Action::withdraw,
-                              Action::hold}));
+                              Action::hold, Action::merge}));
   const auto handler = actions_for(assessing, RoleSet{Role::handler});
   EXPECT_EQ(std::set<Action>(handler.begin(), handler.end()), std::set<Action>{Action::hold});
   EXPECT_TRUE(actions_for(closed, RoleSet{Role::agent}).empty());

@@ -282,17 +282,29 @@ void Api::register_complaints(Router& router) {
         // on the store's single writer.
         std::optional<app::Suggestions> suggestions =
             triage_->suggest(req.subject, req.description);
-        CreateJob create =
-            [this, actor, req = std::move(req),
-             suggestions = std::move(suggestions)](store::WriteTx& tx) mutable -> Result<Response> {
+        // Likewise the duplicate signature: only the lookup runs on the writer.
+        triage::Signature signature = app::intake_signature(req.subject, req.description);
+        std::string customer_key = app::customer_key(req.customer.email, req.customer.phone);
+        CreateJob create = [this, actor, req = std::move(req), suggestions = std::move(suggestions),
+                            signature, customer_key = std::move(customer_key)](
+                               store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
           if (suggestions) {
             REDRESS_CHECK(app::record_suggestions(tx, created.complaint.id, *suggestions,
                                                   created.complaint.created_at));
           }
+          REDRESS_TRY(auto flags, app::record_duplicates(tx, created.complaint, customer_key,
+                                                         signature, options_.duplicates));
           REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
           Json j = complaint_json(view);
           j["access_token"] = created.access_token;
+          Json likely = Json::array();
+          for (const auto& f : flags) {
+            likely.push_back({{"complaint_id", f.original.value},
+                              {"score", f.score},
+                              {"reasons", app::duplicate_reasons(f.reasons)}});
+          }
+          j["likely_duplicates"] = likely;
           return Response::json(201, j.dump());
         };
         auto job = idempotent(r, "user:" + std::to_string(actor.user.value), std::move(create));

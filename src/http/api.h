@@ -13,6 +13,7 @@
 #include "app/auth.h"
 #include "app/case_records.h"
 #include "app/complaints.h"
+#include "app/duplicates.h"
 #include "app/portal.h"
 #include "app/privacy.h"
 #include "app/sla.h"
@@ -53,6 +54,8 @@ struct ApiOptions {
   // The triage model serving suggestions; shared with the job runner that
   // retrains it. Null: the Api keeps its own (loaded from the store at start).
   std::shared_ptr<app::TriageService> triage;
+  // Likely-duplicate detection at intake: window, threshold, flags kept.
+  app::DuplicateOptions duplicates;
 };
 
 // What one documented route is, for the OpenAPI document.

@@ -32,6 +32,35 @@ void Api::register_triage(Router& router) {
             {"outcome", view->outcome ? *view->outcome : Json(nullptr)}};
         co_return json_response(200, j);
       });
+  add(router, "GET", "/api/v1/complaints/:id/duplicates", "triage",
+      "Likely duplicates flagged at intake: earlier complaints this one resembles "
+      "(duplicate_of, merge targets) and later ones that resemble it (duplicated_by), with score, "
+      "reasons and links.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        const ComplaintId id{number_param(r, "id").value_or(0)};
+        auto links = store_.read<std::vector<app::DuplicateLink>>(
+            [&](const store::ReadTx& tx) { return app::duplicate_links(tx, who->actor, id); });
+        if (!links) co_return problem(links.error());
+        Json items = Json::array();
+        for (const app::DuplicateLink& l : *links) {
+          items.push_back({{"complaint_id", l.other.value},
+                           {"relation", l.relation},
+                           {"score", l.score},
+                           {"reasons", l.reasons},
+                           {"flagged_at", format_iso8601(l.flagged_at)},
+                           {"tracking_code", l.tracking_code},
+                           {"subject", l.subject},
+                           {"state", to_string(l.state)},
+                           {"received_at", format_iso8601(l.received_at)},
+                           {"href", "/api/v1/complaints/" + std::to_string(l.other.value)}});
+        }
+        co_return json_response(200, Json{{"complaint_id", id.value},
+                                          {"window_days", options_.duplicates.window_days},
+                                          {"threshold", options_.duplicates.threshold},
+                                          {"items", items}});
+      });
   add(router, "GET", "/api/v1/triage/model", "triage",
       "The newest stored triage model (version, training time, examples and labels per field) "
       "and the version this server is serving.",

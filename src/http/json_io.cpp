@@ -190,6 +190,13 @@ Json complaint_json(const app::ComplaintView& v) {
       {"updated_at", format_iso8601(c.updated_at)},
       {"due_at", iso(c.due_at)},
       {"allowed_actions", allowed},
+      {"likely_duplicate_of", v.likely_duplicate
+                                  ? Json{{"complaint_id", v.likely_duplicate->original.value},
+                                         {"score", v.likely_duplicate->score}}
+                                  : Json(nullptr)},
+      {"suggested_category", v.suggested_category ? Json{{"value", *v.suggested_category},
+                                                         {"confidence", v.suggested_confidence}}
+                                                  : Json(nullptr)},
   };
 }
 

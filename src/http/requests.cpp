@@ -280,6 +280,7 @@ Result<app::TransitionRequest> read_transition(const Json& body) {
   in.channel = r.enumeration<Channel>("channel");
   in.text = r.str("text");
   in.lessons = r.str("lessons");
+  in.duplicate_of = r.integer("duplicate_of");
   req.estimated_cost = r.number("estimated_cost");
   if (const Json* remedies = r.array("remedies")) {
     for (std::size_t i = 0; i < remedies->size(); ++i) {

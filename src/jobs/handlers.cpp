@@ -1,5 +1,6 @@
 #include "jobs/handlers.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "mail/message.h"
@@ -34,6 +35,14 @@ struct Delivery {
 };
 
 }  // namespace
+
+RunnerOptions training_runner_options(const RunnerOptions& main) {
+  RunnerOptions o = main;
+  o.batch = 1;
+  o.lease = std::max(o.lease, Millis{2 * 3600 * 1000});
+  o.poll_interval = std::max(o.poll_interval, Millis{1000});
+  return o;
+}
 
 Result<Commit> TriageTrainHandler::run(const store::Job& job) {
   REDRESS_TRY(auto summary,

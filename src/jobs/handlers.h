@@ -31,6 +31,10 @@ class SlaCheckHandler final : public JobHandler {
 // any transaction, stores the new version and installs it in `service`
 // (requests in flight finish on the old model). A nightly job queues the
 // next night's run in the transaction that completes it.
+//
+// It runs on a runner of its own (training_runner_options): a training takes
+// seconds to minutes, and on the main runner's thread SLA checks and mail
+// would wait for it.
 class TriageTrainHandler final : public JobHandler {
  public:
   TriageTrainHandler(store::Store& store, const Clock& clock,
@@ -43,6 +47,15 @@ class TriageTrainHandler final : public JobHandler {
   const Clock& clock_;
   std::shared_ptr<app::TriageService> service_;
 };
+
+// The options of the dedicated training runner, from the main runner's: one
+// job per claim, and a lease longer than any training (2 h) so that another
+// instance does not take the job over while it is still training.
+RunnerOptions training_runner_options(const RunnerOptions& main);
+
+// The lock file of the training runner beside an SQLite database (the main
+// runner's is DATABASE.jobs.lock): one trainer among the processes on it.
+inline constexpr const char* kTrainingLockSuffix = ".training.lock";
 
 struct MailSettings {
   mail::SmtpConfig smtp;

@@ -2,7 +2,11 @@
 // clock: no test sleeps for an SLA to pass.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "app/admin.h"
 #include "app/complaints.h"
@@ -319,6 +323,97 @@ TEST_F(JobsTest, UndeliverableMailGoesDeadAfterRetries) {
   EXPECT_EQ(row.state, "dead");
   EXPECT_EQ(row.attempts, 2);
   EXPECT_NE(row.last_error.find("SMTP"), std::string::npos) << row.last_error;
+}
+
+// A stand-in for a long training: blocks until released (bounded, so a
+// broken test cannot hang the suite).
+class BlockingHandler final : public JobHandler {
+ public:
+  Result<Commit> run(const store::Job&) override {
+    std::unique_lock lock(mutex_);
+    started_ = true;
+    changed_.notify_all();
+    changed_.wait_for(lock, std::chrono::seconds(30), [&] { return released_; });
+    return Commit([](store::WriteTx&) -> Status { return {}; });
+  }
+  bool wait_started() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(30), [&] { return started_; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool started_ = false, released_ = false;
+};
+
+class CountingHandler final : public JobHandler {
+ public:
+  Result<Commit> run(const store::Job&) override {
+    ++runs;
+    return Commit([](store::WriteTx&) -> Status { return {}; });
+  }
+  std::atomic<int> runs{0};
+};
+
+TEST_F(JobsTest, SlaAndMailJobsRunWhileATrainingRuns) {
+  // As `redress serve` wires them: SLA and mail on the main runner, training
+  // on its own runner.
+  const RunnerOptions main_options{.poll_interval = Millis{10}};
+  Runner runner(*store_, clock_, main_options);
+  auto sla = std::make_unique<CountingHandler>();
+  auto mail = std::make_unique<CountingHandler>();
+  CountingHandler* sla_ptr = sla.get();
+  CountingHandler* mail_ptr = mail.get();
+  runner.add_handler(app::kSlaCheckJob, std::move(sla));
+  runner.add_handler(kMailDeliverJob, std::move(mail));
+  RunnerOptions training_options = training_runner_options(main_options);
+  EXPECT_EQ(training_options.batch, 1);
+  EXPECT_GE(training_options.lease, Millis{3600 * 1000});
+  training_options.poll_interval = Millis{10};
+  Runner trainer(*store_, clock_, training_options);
+  auto training = std::make_unique<BlockingHandler>();
+  BlockingHandler* training_ptr = training.get();
+  trainer.add_handler(app::kTriageTrainJob, std::move(training));
+
+  const Instant now = clock_.now();
+  auto train_job = store_->write_sync<std::int64_t>(
+      [&](store::WriteTx& tx) { return tx.jobs().enqueue(app::kTriageTrainJob, "{}", now, now); });
+  ASSERT_TRUE(train_job);
+  trainer.start();
+  runner.start();
+  ASSERT_TRUE(training_ptr->wait_started());
+  // Queued while the model trains: both must be done before the training ends.
+  auto sla_job = store_->write_sync<std::int64_t>(
+      [&](store::WriteTx& tx) { return tx.jobs().enqueue(app::kSlaCheckJob, "{}", now, now); });
+  auto mail_job = store_->write_sync<std::int64_t>(
+      [&](store::WriteTx& tx) { return tx.jobs().enqueue(kMailDeliverJob, "{}", now, now); });
+  ASSERT_TRUE(sla_job && mail_job);
+  auto state = [&](std::int64_t id) {
+    auto job = read<std::optional<store::Job>>(
+        [&](const store::ReadTx& tx) { return tx.jobs().find(id); });
+    return job ? job->state : std::string("missing");
+  };
+  for (int i = 0; i < 3000 && (state(*sla_job) != "done" || state(*mail_job) != "done"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(state(*sla_job), "done");
+  EXPECT_EQ(state(*mail_job), "done");
+  EXPECT_EQ(sla_ptr->runs.load(), 1);
+  EXPECT_EQ(mail_ptr->runs.load(), 1);
+  EXPECT_EQ(state(*train_job), "pending");  // still training
+  training_ptr->release();
+  for (int i = 0; i < 3000 && state(*train_job) != "done"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(state(*train_job), "done");
+  runner.stop();
+  trainer.stop();
 }
 
 TEST(ProcessLock, OnlyOneHolder) {

@@ -108,6 +108,31 @@ constexpr Template kTemplates[] = {
      "{{customer_name}}，您好：\n\n{{text}}\n\n感謝您幫助我們改進。\n"},
     {"reply", "vi", "Phúc đáp khiếu nại {{tracking_code}}",
      "Kính gửi {{customer_name}},\n\n{{text}}\n\nCảm ơn quý khách đã giúp chúng tôi cải thiện.\n"},
+    // ---- merged (a duplicate merged into the customer's earlier complaint)
+    {"merged", "en", "Your complaint {{tracking_code}} continues under {{original_tracking_code}}",
+     "Dear {{customer_name}},\n\nYour complaint {{tracking_code}} is the same as your complaint "
+     "{{original_tracking_code}}. We handle them together under {{original_tracking_code}}, where "
+     "your messages and attachments now are.\n"},
+    {"merged", "es", "Su queja {{tracking_code}} continúa como {{original_tracking_code}}",
+     "Estimado/a {{customer_name}}:\n\nSu queja {{tracking_code}} es la misma que su queja "
+     "{{original_tracking_code}}. Las tramitamos juntas como {{original_tracking_code}}, donde "
+     "están ahora sus mensajes y documentos.\n"},
+    {"merged", "fr", "Votre réclamation {{tracking_code}} continue sous {{original_tracking_code}}",
+     "Bonjour {{customer_name}},\n\nVotre réclamation {{tracking_code}} est la même que votre "
+     "réclamation {{original_tracking_code}}. Nous les traitons ensemble sous "
+     "{{original_tracking_code}}, où se trouvent désormais vos messages et pièces jointes.\n"},
+    {"merged", "zh-Hans", "您的投诉 {{tracking_code}} 已并入 {{original_tracking_code}}",
+     "{{customer_name}}，您好：\n\n您的投诉 {{tracking_code}} 与您之前的投诉 "
+     "{{original_tracking_code}} 相同，我们将在 {{original_tracking_code}} "
+     "下一并处理，您的留言和附件也已转入该投诉。\n"},
+    {"merged", "zh-Hant", "您的投訴 {{tracking_code}} 已併入 {{original_tracking_code}}",
+     "{{customer_name}}，您好：\n\n您的投訴 {{tracking_code}} 與您之前的投訴 "
+     "{{original_tracking_code}} 相同，我們將在 {{original_tracking_code}} "
+     "下一併處理，您的留言和附件也已轉入該投訴。\n"},
+    {"merged", "vi", "Khiếu nại {{tracking_code}} được xử lý chung với {{original_tracking_code}}",
+     "Kính gửi {{customer_name}},\n\nKhiếu nại {{tracking_code}} trùng với khiếu nại "
+     "{{original_tracking_code}} của quý khách. Chúng tôi xử lý chung dưới mã "
+     "{{original_tracking_code}}, nơi hiện lưu các tin nhắn và tệp đính kèm của quý khách.\n"},
     // ---- survey
     {"survey", "en", "How satisfied are you? ({{tracking_code}})",
      "Dear {{customer_name}},\n\nPlease rate your satisfaction with how we handled complaint "
@@ -217,9 +242,9 @@ Result<std::string> render_one(const std::string& text, const kainjow::mustache:
 }  // namespace
 
 const std::vector<std::string>& template_kinds() {
-  static const std::vector<std::string> kinds{"acknowledgement", "question",   "proposal",
-                                              "rejection",       "reply",      "survey",
-                                              "sla_warning",     "escalation", "assignment"};
+  static const std::vector<std::string> kinds{
+      "acknowledgement", "question",    "proposal",   "rejection",  "reply",
+      "survey",          "sla_warning", "escalation", "assignment", "merged"};
   return kinds;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "store/duplicate_repo.h"
 #include "store/import_repo.h"
 #include "store/job_repo.h"
 #include "store/mail_repo.h"
@@ -37,7 +38,8 @@ struct Repositories {
         sla(s),
         jobs(s),
         triage(s),
-        inbound_mail(s) {}
+        inbound_mail(s),
+        duplicates(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -54,6 +56,7 @@ struct Repositories {
   JobRepo jobs;
   TriageRepo triage;
   InboundMailRepo inbound_mail;
+  DuplicateRepo duplicates;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -75,6 +78,7 @@ class ReadTx {
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }
   const InboundMailRepo& inbound_mail() const { return r_.inbound_mail; }
+  const DuplicateRepo& duplicates() const { return r_.duplicates; }
 
  protected:
   Repositories& r_;
@@ -100,6 +104,7 @@ class WriteTx : public ReadTx {
   JobRepo& jobs() { return r_.jobs; }
   TriageRepo& triage() { return r_.triage; }
   InboundMailRepo& inbound_mail() { return r_.inbound_mail; }
+  DuplicateRepo& duplicates() { return r_.duplicates; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

@@ -76,6 +76,26 @@ Result<std::optional<StoredTriageSuggestion>> TriageRepo::suggestion(ComplaintId
                              .outcome = r.opt_text(4)});
 }
 
+Result<std::vector<StoredTriageSuggestion>> TriageRepo::suggestions_of(
+    std::span<const ComplaintId> ids) const {
+  std::vector<StoredTriageSuggestion> out;
+  if (ids.empty()) return out;
+  std::vector<SqlValue> values;
+  const std::string list = append_in_list(values, ids, [](ComplaintId c) { return c.value; });
+  REDRESS_TRY(auto rows, s_.query("SELECT complaint_id, model_version, suggested_at, suggestions, "
+                                  "outcome FROM triage_suggestions WHERE complaint_id IN (" +
+                                      list + ") ORDER BY complaint_id",
+                                  values));
+  for (const SqlRow& r : rows) {
+    out.push_back(StoredTriageSuggestion{.complaint = ComplaintId{r.i64(0)},
+                                         .model_version = r.i64(1),
+                                         .suggested_at = from_epoch_ms(r.i64(2)),
+                                         .suggestions = r.text(3),
+                                         .outcome = r.opt_text(4)});
+  }
+  return out;
+}
+
 Status TriageRepo::set_outcome(ComplaintId complaint, const std::string& outcome) {
   REDRESS_TRY(auto changed,
               s_.exec("UPDATE triage_suggestions SET outcome = $1 WHERE complaint_id = $2",

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ class TriageRepo {
   // Records the suggestions made for a complaint at intake.
   Status add_suggestion(const StoredTriageSuggestion& s);
   Result<std::optional<StoredTriageSuggestion>> suggestion(ComplaintId complaint) const;
+  // The suggestion rows of the complaints among `ids` (queue pages), in id order.
+  Result<std::vector<StoredTriageSuggestion>> suggestions_of(
+      std::span<const ComplaintId> ids) const;
   // Writes the outcome (suggested vs chosen) of a complaint's suggestions.
   Status set_outcome(ComplaintId complaint, const std::string& outcome);
 

@@ -89,6 +89,7 @@ MATRIX = {
     ("POST", "/api/v1/auth/password"): STAFF_READ,
     # triage: suggestions follow the complaint's visibility; retraining is configuration
     ("GET", "/api/v1/complaints/{id}/suggestions"): SCOPED_READ,
+    ("GET", "/api/v1/complaints/{id}/duplicates"): SCOPED_READ,
     ("GET", "/api/v1/triage/model"): STAFF_READ,
     ("POST", "/api/v1/triage/train"): ADMIN_ONLY,
     # personal data and other users' sessions: administrators only

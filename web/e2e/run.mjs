@@ -307,6 +307,27 @@ await test('handler, supervisor, customer, QA and agent carry it to closed throu
   for (const p of [handler, supervisor, customer, qa, agent]) await p.context().close()
 })
 
+await test('a repeated complaint is flagged in the queue and merged into the original', async () => {
+  const portal = await newPage()
+  const text = 'The kettle I bought on 3 March arrived with a cracked lid; please replace it or refund me.'
+  const first = await submitOnPortal(portal, { subject: 'Broken kettle', description: text })
+  const second = await submitOnPortal(portal, { subject: 'Broken kettle', description: text.replace('; please', ', so please') })
+  await portal.context().close()
+  const page = await signIn('agent')
+  const row = page.locator('[data-testid=queue] tbody tr', { hasText: second.code })
+  check((await row.locator('.badge.duplicate').count()) === 1, 'no duplicate marker on the queue row')
+  await openComplaint(page, second.code)
+  const item = page.locator('[data-testid=triage] .duplicates li', { hasText: first.code })
+  await item.waitFor()
+  await item.locator('button').click()
+  const form = page.locator('form.action-form[data-action=merge]')
+  check((await form.locator('[name=duplicate_of]').inputValue()) !== '', 'the merge form is not pre-filled')
+  await form.locator('[data-testid=confirm-action]').click()
+  await page.waitForFunction(() => document.querySelector('[data-testid=state]')?.textContent?.trim() === 'Duplicate (merged)')
+  await shot(page, 'complaint-merged-en')
+  await page.context().close()
+})
+
 await test('the dashboard charts open complaints and links to the filtered queue', async () => {
   const page = await signIn('supervisor.st')
   await page.goto('/dashboard')

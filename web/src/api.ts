@@ -129,6 +129,10 @@ export interface Complaint {
   } | null
   satisfaction?: { score: number; comment?: string | null } | null
   lessons?: string | null
+  /** The earlier complaint intake flagged this one as a likely duplicate of (best score). */
+  likely_duplicate_of?: { complaint_id: number; score: number } | null
+  /** Triage's top category suggestion while the complaint has no category. */
+  suggested_category?: { value: string; confidence: number } | null
   follow_up_of?: number | null
   held_from?: string | null
   allowed_actions: string[]
@@ -160,4 +164,23 @@ export async function all<T>(path: string, max = 2000): Promise<T[]> {
     cursor = page.next_cursor ?? null
   } while (cursor && items.length < max)
   return items
+}
+
+/** GET /api/v1/complaints/{id}/suggestions */
+export interface TriageSuggestions {
+  model_version: number | null
+  prefill_threshold: number
+  suggestions: Record<string, { value: string | number; confidence: number }[]>
+  prefill: Record<string, string | number>
+}
+
+/** One item of GET /api/v1/complaints/{id}/duplicates */
+export interface DuplicateLink {
+  complaint_id: number
+  relation: 'duplicate_of' | 'duplicated_by'
+  score: number
+  reasons: string[]
+  tracking_code: string
+  subject: string
+  state: string
 }

@@ -113,4 +113,13 @@ describe('transition bodies', () => {
       note: 'Input',
     })
   })
+
+  it('asks merge for the original as a number, with an optional note', () => {
+    const form = formFor('merge', table)!
+    expect(form).toEqual([
+      { name: 'duplicate_of', kind: 'number', required: true },
+      { name: 'note', kind: 'textarea', required: false },
+    ])
+    expect(transitionBody('merge', form, { duplicate_of: '21', note: '' })).toEqual({ action: 'merge', duplicate_of: 21 })
+  })
 })

@@ -46,6 +46,7 @@ const KNOWN: Record<string, FieldKind> = {
   text: 'textarea',
   lessons: 'textarea',
   tasks: 'condition',
+  duplicate_of: 'number',
 }
 
 /**
@@ -63,6 +64,7 @@ const OPTIONAL: Record<string, string[]> = {
   reopen: ['reason'],
   appeal: ['reason'],
   close: [],
+  merge: ['note'],
 }
 const SOMETIMES = new Set(['department_id', 'lessons'])
 
@@ -179,6 +181,7 @@ export const STATE_ORDER = [
   'forwarded',
   'withdrawn',
   'verification_failed',
+  'duplicate',
 ] as const
 
 /** States a complaint can still move on from (not finished). */

@@ -1,0 +1,25 @@
+-- reason: likely duplicates: MinHash signatures of intake texts, their LSH band keys, and the flags raised at intake
+CREATE TABLE duplicate_signatures (
+  complaint_id BIGINT PRIMARY KEY REFERENCES complaints(id),
+  received_at BIGINT NOT NULL,
+  customer_key TEXT NOT NULL,  -- SHA-256 of the normalised e-mail or phone; '' when none
+  object_key TEXT NOT NULL,    -- normalised object type and reference; '' when none
+  signature TEXT NOT NULL      -- hex of the min-hashes (triage/near_duplicates.h)
+);
+
+-- One row per band of a signature: a lookup is one index probe per band.
+CREATE TABLE duplicate_bands (
+  band_key BIGINT NOT NULL,
+  complaint_id BIGINT NOT NULL REFERENCES complaints(id),
+  PRIMARY KEY (band_key, complaint_id)
+);
+
+CREATE TABLE duplicate_flags (
+  complaint_id BIGINT NOT NULL REFERENCES complaints(id),  -- the later complaint
+  original_id BIGINT NOT NULL REFERENCES complaints(id),   -- the earlier one it resembles
+  score DOUBLE PRECISION NOT NULL,                         -- estimated Jaccard similarity
+  reasons TEXT NOT NULL,                                   -- same_customer,same_object
+  flagged_at BIGINT NOT NULL,
+  PRIMARY KEY (complaint_id, original_id)
+);
+CREATE INDEX duplicate_flags_original ON duplicate_flags(original_id);
