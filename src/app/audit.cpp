@@ -3,6 +3,7 @@
 #include <set>
 
 #include "app/crypto.h"
+#include "app/webhooks.h"
 
 namespace redress::app {
 
@@ -55,13 +56,16 @@ Result<std::int64_t> append_event(store::WriteTx& tx, const Actor& actor, Instan
       e.actor_kind = "system";
       break;
   }
-  e.action = std::move(draft.action);
+  e.action = draft.action;  // the draft still announces the event below
   e.from_state = draft.from_state;
   e.to_state = draft.to_state;
   e.data = draft.data.dump();
   REDRESS_TRY(e.prev_hash, tx.events().last_hash_for_append());
   e.hash = sha256_hex(event_hash_input(e));
-  return tx.events().append(e);
+  REDRESS_TRY(auto id, tx.events().append(e));
+  // Subscribers hear of the event in the transaction that wrote it.
+  REDRESS_CHECK(emit_webhook_events(tx, draft, id, at));
+  return id;
 }
 
 Result<ChainReport> verify_chain(store::Store& store) {

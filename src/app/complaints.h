@@ -38,6 +38,9 @@ struct IntakeRequest {
   std::optional<Channel> channel;
   std::optional<Instant> received_at;  // staff intake of a letter or call received earlier
   std::vector<std::string> tags;
+  // An inbound channel's bridge (app/channels.h) knows the customer by its
+  // chat id and relays replies: no e-mail address or phone number needed.
+  bool replies_through_bridge = false;
 };
 
 struct IntakeResult {

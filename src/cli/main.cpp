@@ -148,7 +148,6 @@ int main(int argc, char** argv) {
   long job_backoff_ms = 30'000;
   int job_attempts = 8;
   long job_poll_ms = 500;
-  std::string mail_templates;
   serve->add_option("--smtp-url", mail_settings.smtp.url, "smtp://host:port or smtps://host:port")
       ->envname("REDRESS_SMTP_URL");
   serve->add_option("--smtp-user", mail_settings.smtp.username)->envname("REDRESS_SMTP_USER");
@@ -161,8 +160,6 @@ int main(int argc, char** argv) {
       ->envname("REDRESS_MAIL_FROM");
   serve->add_option("--base-url", mail_settings.base_url, "Public URL for links in e-mails")
       ->envname("REDRESS_BASE_URL");
-  serve->add_option("--mail-templates", mail_templates, "Directory of template overrides")
-      ->envname("REDRESS_MAIL_TEMPLATES");
   serve->add_option("--job-attempts", job_attempts, "Attempts before a job is dead")
       ->envname("REDRESS_JOB_ATTEMPTS");
   serve->add_option("--job-backoff-ms", job_backoff_ms, "First retry delay (doubles each time)")
@@ -517,7 +514,6 @@ int main(int argc, char** argv) {
     mail_settings.smtp.tls = smtp_tls == "none"      ? mail::SmtpConfig::Tls::none
                              : smtp_tls == "require" ? mail::SmtpConfig::Tls::require
                                                      : mail::SmtpConfig::Tls::try_starttls;
-    if (!mail_templates.empty()) mail_settings.template_dir = mail_templates;
     // One triage model for the API and the retraining job: the job installs
     // what it trains; a model trained by another process (`redress triage
     // train`) is picked up by the watcher below.
@@ -547,6 +543,9 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "redress: no SMTP server configured (REDRESS_SMTP_URL); e-mail stays queued\n";
     }
+    // Webhooks need no configuration: with no subscriber nothing is queued.
+    runner.add_handler(app::kWebhookDeliverJob,
+                       std::make_unique<jobs::WebhookDeliveryHandler>(store, clock));
     runner.add_handler(app::kTriageTrainJob,
                        std::make_unique<jobs::TriageTrainHandler>(store, clock, triage_service));
     if (auto scheduled = store.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {

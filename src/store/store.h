@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "store/hook_repo.h"
 #include "store/import_repo.h"
 #include "store/job_repo.h"
 #include "store/report_repo.h"
@@ -35,7 +36,10 @@ struct Repositories {
         reports(s),
         sla(s),
         jobs(s),
-        triage(s) {}
+        triage(s),
+        webhooks(s),
+        channels(s),
+        templates(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -51,6 +55,9 @@ struct Repositories {
   SlaRepo sla;
   JobRepo jobs;
   TriageRepo triage;
+  WebhookRepo webhooks;
+  ChannelRepo channels;
+  TemplateRepo templates;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -71,6 +78,9 @@ class ReadTx {
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }
+  const WebhookRepo& webhooks() const { return r_.webhooks; }
+  const ChannelRepo& channels() const { return r_.channels; }
+  const TemplateRepo& templates() const { return r_.templates; }
 
  protected:
   Repositories& r_;
@@ -95,6 +105,9 @@ class WriteTx : public ReadTx {
   SlaRepo& sla() { return r_.sla; }
   JobRepo& jobs() { return r_.jobs; }
   TriageRepo& triage() { return r_.triage; }
+  WebhookRepo& webhooks() { return r_.webhooks; }
+  ChannelRepo& channels() { return r_.channels; }
+  TemplateRepo& templates() { return r_.templates; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll
