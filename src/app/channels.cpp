@@ -36,7 +36,9 @@ std::string digits(const std::string& phone) {
   return out;
 }
 
-std::string new_token() { return "rch_" + random_token(32); }
+std::string new_token() {
+  return "rch_" + random_token(32);
+}
 
 }  // namespace
 
@@ -70,8 +72,8 @@ Result<std::pair<store::InboundChannel, std::string>> Channels::create(
 
 Result<store::InboundChannel> Channels::update(store::WriteTx& tx, const Actor& actor,
                                                std::int64_t id,
-                                               std::optional<std::string> description,
-                                               std::optional<bool> active) {
+                                               const std::optional<std::string>& description,
+                                               const std::optional<bool>& active) {
   REDRESS_CHECK(Admin::require_admin(actor));
   if (description && description->size() > 500) {
     return fail(Error::invalid("description", "is longer than 500 bytes"));
@@ -133,7 +135,8 @@ Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::Inbound
     errors.push_back({"conversation_id", "must be 1–200 characters"});
   }
   if (m.external_id.empty() && m.customer.email.empty() && m.customer.phone.empty()) {
-    errors.push_back({"customer.external_id", "an external id, phone number or e-mail is required"});
+    errors.push_back(
+        {"customer.external_id", "an external id, phone number or e-mail is required"});
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
 
@@ -150,16 +153,18 @@ Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::Inbound
       same = linked && *linked == target->customer;
     }
     if (owner && !same) {
-      same = (!m.customer.email.empty() && lower(owner->email) == lower(m.customer.email)) ||
-             (!digits(m.customer.phone).empty() &&
-              digits(owner->phone) == digits(m.customer.phone));
+      same =
+          (!m.customer.email.empty() && lower(owner->email) == lower(m.customer.email)) ||
+          (!digits(m.customer.phone).empty() && digits(owner->phone) == digits(m.customer.phone));
     }
     if (!same) {
       return fail(Error::invalid("tracking_code", "belongs to another customer's complaint"));
     }
   } else if (m.conversation_id) {
     REDRESS_TRY(auto cid, tx.channels().conversation(channel.id, *m.conversation_id));
-    if (cid) REDRESS_TRY(target, tx.complaints().find(*cid));
+    if (cid) {
+      REDRESS_TRY(target, tx.complaints().find(*cid));
+    }
   }
 
   InboundResult out;
@@ -169,8 +174,8 @@ Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::Inbound
                                       std::string(to_string(target->state)) +
                                       "; the customer may appeal or reopen it on the portal"));
     }
-    Message msg{0, target->id, Direction::inbound, Channel::chat, "customer", m.text,
-                std::nullopt, now};
+    Message msg{0,          target->id, Direction::inbound, Channel::chat,
+                "customer", m.text,     std::nullopt,       now};
     REDRESS_TRY(msg.id, tx.records().add_message(msg));
     const Actor customer{.kind = Actor::Kind::customer, .complaint = target->id};
     REDRESS_TRY(auto ev, append_event(tx, customer, now,
@@ -196,7 +201,8 @@ Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::Inbound
     out.complaint = std::move(intake.complaint);
   }
   if (m.conversation_id) {
-    REDRESS_CHECK(tx.channels().link_conversation(channel.id, *m.conversation_id, out.complaint.id));
+    REDRESS_CHECK(
+        tx.channels().link_conversation(channel.id, *m.conversation_id, out.complaint.id));
   }
   if (!m.external_id.empty()) {
     REDRESS_CHECK(tx.channels().link_customer(channel.id, m.external_id, out.complaint.customer));

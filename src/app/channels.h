@@ -37,8 +37,7 @@ struct InboundResult {
 // Administration of channels (administrators only) and the inbound path.
 class Channels {
  public:
-  Channels(const Clock& clock, Complaints& complaints)
-      : clock_(clock), complaints_(complaints) {}
+  Channels(const Clock& clock, Complaints& complaints) : clock_(clock), complaints_(complaints) {}
 
   Result<std::vector<store::InboundChannel>> list(const store::ReadTx& tx,
                                                   const Actor& actor) const;
@@ -50,8 +49,8 @@ class Channels {
                                                                const std::string& name,
                                                                const std::string& description);
   Result<store::InboundChannel> update(store::WriteTx& tx, const Actor& actor, std::int64_t id,
-                                       std::optional<std::string> description,
-                                       std::optional<bool> active);
+                                       const std::optional<std::string>& description,
+                                       const std::optional<bool>& active);
   // A new token; the old one stops working in the same transaction.
   Result<std::pair<store::InboundChannel, std::string>> rotate_token(store::WriteTx& tx,
                                                                      const Actor& actor,

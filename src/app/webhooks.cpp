@@ -135,10 +135,13 @@ std::optional<std::string> webhook_url_problem(const std::string& url) {
   if (authority.find('@') != std::string::npos) {
     return "must not carry credentials (the signature authenticates the sender)";
   }
-  const std::string host = authority.substr(0, authority.rfind(':') == std::string::npos ||
-                                                       authority.ends_with(']')
-                                                   ? authority.size()
-                                                   : authority.rfind(':'));
+  std::string host = authority;
+  if (host.starts_with("[")) {
+    const auto close = host.find(']');
+    host = close == std::string::npos ? "" : host.substr(1, close - 1);  // an IPv6 literal
+  } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+    host = host.substr(0, colon);
+  }
   if (host.empty()) return "must name a host";
   return std::nullopt;
 }
@@ -164,8 +167,8 @@ Result<store::Webhook> Webhooks::create(store::WriteTx& tx, const Actor& actor,
   validate(in, /*creating=*/true, errors);
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   store::Webhook w;
-  w.url = *in.url;
-  w.events = normalised(*in.events);
+  w.url = in.url.value_or("");  // validate() required both
+  w.events = normalised(in.events.value_or(std::vector<std::string>{}));
   w.active = in.active.value_or(true);
   w.description = in.description.value_or("");
   w.secret = "whsec_" + random_token(32);

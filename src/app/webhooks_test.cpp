@@ -37,14 +37,15 @@ TEST(WebhookSignature, SignsTimestampDotBody) {
 
 TEST(WebhookEvents, TypeOfEachTimelineEvent) {
   auto type = [](std::string action, std::optional<State> from, std::optional<State> to) {
-    return webhook_event_type(EventDraft{ComplaintId{1}, std::move(action), from, to, {}});
+    return webhook_event_type(EventDraft{ComplaintId{1}, std::move(action), from, to, {}})
+        .value_or("none");
   };
   EXPECT_EQ(type("registered", std::nullopt, State::new_), "complaint.created");
   EXPECT_EQ(type("take", State::new_, State::assessing), "complaint.transitioned");
   EXPECT_EQ(type("sla_breached", std::nullopt, std::nullopt), "complaint.breached");
-  EXPECT_EQ(type("imported", std::nullopt, State::closed), std::nullopt);  // bulk history
-  EXPECT_EQ(type("note", std::nullopt, std::nullopt), std::nullopt);
-  EXPECT_EQ(type("edited", State::assessing, State::assessing), std::nullopt);
+  EXPECT_EQ(type("imported", std::nullopt, State::closed), "none");  // bulk history
+  EXPECT_EQ(type("note", std::nullopt, std::nullopt), "none");
+  EXPECT_EQ(type("edited", State::assessing, State::assessing), "none");
 }
 
 TEST(WebhookEvents, PayloadNamesTheComplaintAndNoPersonalData) {
@@ -64,7 +65,7 @@ TEST(WebhookEvents, PayloadNamesTheComplaintAndNoPersonalData) {
       EventDraft{c.id, "take", State::new_, State::assessing, Json{{"note", "secret note"}}}, 7);
   EXPECT_EQ(p["id"], "evt_x");
   EXPECT_EQ(p["type"], "complaint.transitioned");
-  EXPECT_EQ(p["created_at"], "2026-03-02T10:00:00Z");
+  EXPECT_EQ(p["created_at"], "2026-03-02T10:00:00.000Z");
   EXPECT_EQ(p["data"]["complaint"]["id"], 42);
   EXPECT_EQ(p["data"]["complaint"]["tracking_code"], "ABCD2345");
   EXPECT_EQ(p["data"]["complaint"]["state"], "assessing");  // where the event led
@@ -90,16 +91,16 @@ TEST(WebhookEvents, PayloadNamesTheComplaintAndNoPersonalData) {
 }
 
 TEST(WebhookEvents, UrlRules) {
-  EXPECT_EQ(webhook_url_problem("https://crm.example.org/hooks/redress"), std::nullopt);
-  EXPECT_EQ(webhook_url_problem("http://127.0.0.1:8081/"), std::nullopt);
-  EXPECT_EQ(webhook_url_problem("http://[::1]:8081/x"), std::nullopt);
-  EXPECT_NE(webhook_url_problem("ftp://example.org/"), std::nullopt);
-  EXPECT_NE(webhook_url_problem("file:///etc/passwd"), std::nullopt);
-  EXPECT_NE(webhook_url_problem("javascript:alert(1)"), std::nullopt);
-  EXPECT_NE(webhook_url_problem("https://"), std::nullopt);
-  EXPECT_NE(webhook_url_problem("https://user:pw@example.org/"), std::nullopt);
-  EXPECT_NE(webhook_url_problem("https://example.org/a b"), std::nullopt);
-  EXPECT_NE(webhook_url_problem("https://example.org/" + std::string(2001, 'a')), std::nullopt);
+  EXPECT_FALSE(webhook_url_problem("https://crm.example.org/hooks/redress").has_value());
+  EXPECT_FALSE(webhook_url_problem("http://127.0.0.1:8081/").has_value());
+  EXPECT_FALSE(webhook_url_problem("http://[::1]:8081/x").has_value());
+  EXPECT_TRUE(webhook_url_problem("ftp://example.org/").has_value());
+  EXPECT_TRUE(webhook_url_problem("file:///etc/passwd").has_value());
+  EXPECT_TRUE(webhook_url_problem("javascript:alert(1)").has_value());
+  EXPECT_TRUE(webhook_url_problem("https://").has_value());
+  EXPECT_TRUE(webhook_url_problem("https://user:pw@example.org/").has_value());
+  EXPECT_TRUE(webhook_url_problem("https://example.org/a b").has_value());
+  EXPECT_TRUE(webhook_url_problem("https://example.org/" + std::string(2001, 'a')).has_value());
 }
 
 class WebhookOutboxTest : public ::testing::Test {
@@ -151,7 +152,7 @@ TEST_F(WebhookOutboxTest, EventsBecomeOutboxRowsOnlyForActiveSubscribers) {
 
   Complaints complaints(clock_);
   IntakeRequest req;
-  req.customer = {"Ann", "", "", "en", std::nullopt};
+  req.customer = {"Ann", "", "+1 555 0100", "en", std::nullopt};
   req.description = "The parcel is late";
   auto intake = store_->write_sync<IntakeResult>([&](store::WriteTx& tx) {
     return complaints.submit(tx, Actor{.kind = Actor::Kind::customer}, req);

@@ -1,6 +1,9 @@
 // Routes for the integrations (SPEC §5): webhooks (admin), inbound channel
 // tokens (admin) and the inbound channel endpoint itself (a bridge's token),
 // and mail templates editable over the API (admin).
+#include <algorithm>
+#include <tuple>
+
 #include "app/channels.h"
 #include "app/crypto.h"
 #include "app/webhooks.h"
@@ -144,37 +147,38 @@ void Api::register_hooks(Router& router) {
         });
   };
   struct NoBody {};
-  auto reader = [](auto fn) {
+  auto reader = [](auto read_fn) {
     struct R {
-      decltype(fn) read;
+      decltype(read_fn) read;
       NoBody build(FieldReader&, const Request&) const { return {}; }
       Result<Json> write(store::WriteTx&, const Actor&, NoBody) const {
         return fail(Error::internal("a read route was written to"));
       }
     };
-    return R{fn};
+    return R{read_fn};
   };
-  auto writer = [](auto build, auto write) {
+  auto writer = [](auto build_fn, auto write_fn) {
     struct W {
-      decltype(build) build;
-      decltype(write) write;
+      decltype(build_fn) build;
+      decltype(write_fn) write;
       Result<Json> read(const store::ReadTx&, const Actor&, const Request&) const {
         return fail(Error::internal("a write route was read"));
       }
     };
-    return W{build, write};
+    return W{build_fn, write_fn};
   };
 
   // ---- webhooks -----------------------------------------------------------------------
-  admin_route("GET", "/api/v1/webhooks", "integrations",
-              "Webhook subscriptions (admin); secrets are never returned.",
-              reader([this](const store::ReadTx& tx, const Actor& a, const Request&) -> Result<Json> {
-                REDRESS_TRY(auto rows, webhooks_.list(tx, a));
-                Json items = Json::array();
-                for (const auto& w : rows) items.push_back(webhook_json(w));
-                return Json{{"items", items}};
-              }),
-              200);
+  admin_route(
+      "GET", "/api/v1/webhooks", "integrations",
+      "Webhook subscriptions (admin); secrets are never returned.",
+      reader([this](const store::ReadTx& tx, const Actor& a, const Request&) -> Result<Json> {
+        REDRESS_TRY(auto rows, webhooks_.list(tx, a));
+        Json items = Json::array();
+        for (const auto& w : rows) items.push_back(webhook_json(w));
+        return Json{{"items", items}};
+      }),
+      200);
   admin_route(
       "POST", "/api/v1/webhooks", "integrations",
       "Subscribe a URL to complaint events; the answer shows the signing secret once.",
@@ -186,60 +190,61 @@ void Api::register_hooks(Router& router) {
                return out;
              }),
       201);
-  admin_route("GET", "/api/v1/webhooks/:id", "integrations", "One webhook subscription (admin).",
-              reader([this](const store::ReadTx& tx, const Actor& a,
-                            const Request& r) -> Result<Json> {
-                REDRESS_TRY(auto w, webhooks_.get(tx, a, number_param(r, "id").value_or(0)));
-                return webhook_json(w);
-              }),
+  admin_route(
+      "GET", "/api/v1/webhooks/:id", "integrations", "One webhook subscription (admin).",
+      reader([this](const store::ReadTx& tx, const Actor& a, const Request& r) -> Result<Json> {
+        REDRESS_TRY(auto w, webhooks_.get(tx, a, number_param(r, "id").value_or(0)));
+        return webhook_json(w);
+      }),
+      200);
+  admin_route("PATCH", "/api/v1/webhooks/:id", "integrations",
+              "Change a webhook's URL, events, description or active flag (admin).",
+              writer(
+                  [](FieldReader& f, const Request& r) {
+                    return std::pair(number_param(r, "id").value_or(0), read_webhook(f));
+                  },
+                  [this](store::WriteTx& tx, const Actor& a,
+                         std::pair<std::int64_t, app::WebhookInput> in) -> Result<Json> {
+                    REDRESS_TRY(auto w, webhooks_.update(tx, a, in.first, in.second));
+                    return webhook_json(w);
+                  }),
               200);
   admin_route(
-      "PATCH", "/api/v1/webhooks/:id", "integrations",
-      "Change a webhook's URL, events, description or active flag (admin).",
-      writer(
-          [](FieldReader& f, const Request& r) {
-            return std::pair(number_param(r, "id").value_or(0), read_webhook(f));
-          },
-          [this](store::WriteTx& tx, const Actor& a,
-                 std::pair<std::int64_t, app::WebhookInput> in) -> Result<Json> {
-            REDRESS_TRY(auto w, webhooks_.update(tx, a, in.first, in.second));
-            return webhook_json(w);
-          }),
+      "DELETE", "/api/v1/webhooks/:id", "integrations",
+      "Delete a webhook; deliveries still queued for it become dead (admin).",
+      writer([](FieldReader&, const Request& r) { return number_param(r, "id").value_or(0); },
+             [this](store::WriteTx& tx, const Actor& a, std::int64_t id) -> Result<Json> {
+               REDRESS_CHECK(webhooks_.remove(tx, a, id));
+               return Json{{"deleted", id}};
+             }),
       200);
-  admin_route("DELETE", "/api/v1/webhooks/:id", "integrations",
-              "Delete a webhook; deliveries still queued for it become dead (admin).",
-              writer([](FieldReader&, const Request& r) { return number_param(r, "id").value_or(0); },
-                     [this](store::WriteTx& tx, const Actor& a, std::int64_t id) -> Result<Json> {
-                       REDRESS_CHECK(webhooks_.remove(tx, a, id));
-                       return Json{{"deleted", id}};
-                     }),
-              200);
 
   // ---- inbound channels (administration) -------------------------------------------------
-  admin_route("GET", "/api/v1/channels", "integrations",
-              "Inbound channels for chat-app bridges (admin); tokens are never returned.",
-              reader([this](const store::ReadTx& tx, const Actor& a, const Request&) -> Result<Json> {
-                REDRESS_TRY(auto rows, channels_.list(tx, a));
-                Json items = Json::array();
-                for (const auto& c : rows) items.push_back(channel_json(c));
-                return Json{{"items", items}};
-              }),
-              200);
   admin_route(
-      "POST", "/api/v1/channels", "integrations",
-      "Create an inbound channel; the answer shows its bearer token once (admin).",
-      writer(
-          [](FieldReader& f, const Request&) {
-            return std::pair(f.str("name", 200).value_or(""), f.str("description", 1000).value_or(""));
-          },
-          [this](store::WriteTx& tx, const Actor& a,
-                 std::pair<std::string, std::string> in) -> Result<Json> {
-            REDRESS_TRY(auto made, channels_.create(tx, a, in.first, in.second));
-            Json out = channel_json(made.first);
-            out["token"] = made.second;
-            return out;
-          }),
-      201);
+      "GET", "/api/v1/channels", "integrations",
+      "Inbound channels for chat-app bridges (admin); tokens are never returned.",
+      reader([this](const store::ReadTx& tx, const Actor& a, const Request&) -> Result<Json> {
+        REDRESS_TRY(auto rows, channels_.list(tx, a));
+        Json items = Json::array();
+        for (const auto& c : rows) items.push_back(channel_json(c));
+        return Json{{"items", items}};
+      }),
+      200);
+  admin_route("POST", "/api/v1/channels", "integrations",
+              "Create an inbound channel; the answer shows its bearer token once (admin).",
+              writer(
+                  [](FieldReader& f, const Request&) {
+                    return std::pair(f.str("name", 200).value_or(""),
+                                     f.str("description", 1000).value_or(""));
+                  },
+                  [this](store::WriteTx& tx, const Actor& a,
+                         std::pair<std::string, std::string> in) -> Result<Json> {
+                    REDRESS_TRY(auto made, channels_.create(tx, a, in.first, in.second));
+                    Json out = channel_json(made.first);
+                    out["token"] = made.second;
+                    return out;
+                  }),
+              201);
   admin_route(
       "PATCH", "/api/v1/channels/:id", "integrations",
       "Change an inbound channel's description or active flag (admin).",
@@ -251,8 +256,8 @@ void Api::register_hooks(Router& router) {
           [this](store::WriteTx& tx, const Actor& a,
                  std::tuple<std::int64_t, std::optional<std::string>, std::optional<bool>> in)
               -> Result<Json> {
-            REDRESS_TRY(auto c, channels_.update(tx, a, std::get<0>(in), std::get<1>(in),
-                                                 std::get<2>(in)));
+            REDRESS_TRY(auto c,
+                        channels_.update(tx, a, std::get<0>(in), std::get<1>(in), std::get<2>(in)));
             return channel_json(c);
           }),
       200);
@@ -267,14 +272,15 @@ void Api::register_hooks(Router& router) {
                return out;
              }),
       200);
-  admin_route("DELETE", "/api/v1/channels/:id", "integrations",
-              "Delete an inbound channel and its conversation links; complaints stay (admin).",
-              writer([](FieldReader&, const Request& r) { return number_param(r, "id").value_or(0); },
-                     [this](store::WriteTx& tx, const Actor& a, std::int64_t id) -> Result<Json> {
-                       REDRESS_CHECK(channels_.remove(tx, a, id));
-                       return Json{{"deleted", id}};
-                     }),
-              200);
+  admin_route(
+      "DELETE", "/api/v1/channels/:id", "integrations",
+      "Delete an inbound channel and its conversation links; complaints stay (admin).",
+      writer([](FieldReader&, const Request& r) { return number_param(r, "id").value_or(0); },
+             [this](store::WriteTx& tx, const Actor& a, std::int64_t id) -> Result<Json> {
+               REDRESS_CHECK(channels_.remove(tx, a, id));
+               return Json{{"deleted", id}};
+             }),
+      200);
 
   // ---- mail templates ---------------------------------------------------------------------
   admin_route("GET", "/api/v1/templates", "integrations",
@@ -327,8 +333,8 @@ void Api::register_hooks(Router& router) {
           },
           [this](store::WriteTx& tx, const Actor& a, TemplatePut in) -> Result<Json> {
             if (!in.key) return fail(in.key.error());
-            store::TemplateOverride t{in.key->first, in.key->second, in.subject, in.body,
-                                      clock_.now(), std::nullopt};
+            store::TemplateOverride t{in.key->first, in.key->second, in.subject,
+                                      in.body,       clock_.now(),   std::nullopt};
             if (a.kind == Actor::Kind::user) t.updated_by = a.user;
             REDRESS_CHECK(tx.templates().put(t));
             return template_json(t.kind, t.language, t);

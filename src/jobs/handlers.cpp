@@ -1,5 +1,6 @@
 #include "jobs/handlers.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "app/webhooks.h"
@@ -31,7 +32,7 @@ struct Delivery {
   std::string address;
   std::string language;
   std::optional<ComplaintId> complaint;
-  std::string unusable;  // why the row can never be delivered, if so
+  std::string unusable;                            // why the row can never be delivered, if so
   std::vector<store::TemplateOverride> overrides;  // of the row's kind: its language, English
 };
 
@@ -130,17 +131,18 @@ Result<Commit> MailDeliveryHandler::run(const store::Job& job) {
     data["complaint_link"] = base + "/complaints/" + std::to_string(d.complaint->value);
   }
   const auto& overrides = d.overrides;
-  REDRESS_TRY(auto rendered,
-              mail::render(d.row.kind, d.language, data,
-                           [&overrides](const std::string& kind,
-                                        const std::string& lang) -> std::optional<mail::RenderedMail> {
-                             for (const auto& t : overrides) {
-                               if (t.kind == kind && t.language == lang) {
-                                 return mail::RenderedMail{t.subject, t.body};
-                               }
-                             }
-                             return std::nullopt;
-                           }));
+  REDRESS_TRY(
+      auto rendered,
+      mail::render(d.row.kind, d.language, data,
+                   [&overrides](const std::string& kind,
+                                const std::string& lang) -> std::optional<mail::RenderedMail> {
+                     for (const auto& t : overrides) {
+                       if (t.kind == kind && t.language == lang) {
+                         return mail::RenderedMail{t.subject, t.body};
+                       }
+                     }
+                     return std::nullopt;
+                   }));
 
   const auto [from_name, from_address] = parse_mailbox(settings_.from);
   const auto at = from_address.find('@');

@@ -31,8 +31,7 @@ TEST(Templates, EveryKindInEveryLanguage) {
   EXPECT_NE(ack->body.find("numéro de suivi est RD-ABCDEFGH"), std::string::npos);
   EXPECT_NE(ack->body.find("http://x/track/RD-ABCDEFGH"), std::string::npos);
   // No HTML escaping in text mail; unknown languages fall back to English.
-  auto q =
-      render("question", "de", {{"text", "a < b & \"c\""}, {"tracking_code", "X"}});
+  auto q = render("question", "de", {{"text", "a < b & \"c\""}, {"tracking_code", "X"}});
   EXPECT_NE(q->body.find("a < b & \"c\""), std::string::npos);
   EXPECT_FALSE(render("nonsense", "en", data).has_value());
 }

@@ -215,8 +215,7 @@ const std::vector<std::string>& template_languages() {
   return languages;
 }
 
-std::optional<RenderedMail> shipped_template(const std::string& kind,
-                                             const std::string& language) {
+std::optional<RenderedMail> shipped_template(const std::string& kind, const std::string& language) {
   for (const Template& t : kTemplates) {
     if (kind == t.kind && language == t.language) return RenderedMail{t.subject, t.body};
   }
@@ -226,20 +225,19 @@ std::optional<RenderedMail> shipped_template(const std::string& kind,
 const std::vector<std::string>& template_variables(const std::string& kind) {
   // What the use cases put in each kind's outbox payload (app/complaints.cpp,
   // app/sla.cpp) and what jobs/ adds (tracking_link; complaint_link for staff).
-  static const std::vector<std::string> customer{"customer_name", "tracking_code",
-                                                 "tracking_link"};
+  static const std::vector<std::string> customer{"customer_name", "tracking_code", "tracking_link"};
   static const std::vector<std::string> customer_text{"customer_name", "text", "tracking_code",
                                                       "tracking_link"};
   static const std::vector<std::string> staff{"complaint_id", "complaint_link", "recipient_name",
                                               "tracking_code", "tracking_link"};
   static const std::vector<std::string> warning{
-      "clock",        "clock_id",      "clock_label",   "complaint_id",  "complaint_link",
-      "due_at",       "holder",        "recipient_name", "sla_policy_id", "state",
-      "target",       "tracking_code", "tracking_link"};
+      "clock",  "clock_id",      "clock_label",    "complaint_id",  "complaint_link",
+      "due_at", "holder",        "recipient_name", "sla_policy_id", "state",
+      "target", "tracking_code", "tracking_link"};
   static const std::vector<std::string> escalation{
-      "clock",          "clock_id",      "clock_label",   "complaint_id",   "complaint_link",
-      "due_at",         "holder",        "level",         "reason",         "recipient_name",
-      "sla_policy_id",  "state",         "target",        "tracking_code",  "tracking_link"};
+      "clock",         "clock_id", "clock_label", "complaint_id",  "complaint_link",
+      "due_at",        "holder",   "level",       "reason",        "recipient_name",
+      "sla_policy_id", "state",    "target",      "tracking_code", "tracking_link"};
   static const std::vector<std::string> none;
   if (kind == "acknowledgement" || kind == "survey") return customer;
   if (kind == "question" || kind == "proposal" || kind == "rejection" || kind == "reply") {

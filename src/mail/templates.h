@@ -44,8 +44,8 @@ std::vector<FieldError> validate_template(const std::string& kind, const std::st
                                           const std::string& body);
 
 // Finds an administrator's override of (kind, language), if any.
-using TemplateLookup =
-    std::function<std::optional<RenderedMail>(const std::string& kind, const std::string& language)>;
+using TemplateLookup = std::function<std::optional<RenderedMail>(const std::string& kind,
+                                                                 const std::string& language)>;
 
 // Renders `kind` in `language` (falling back to English for a language
 // without a template) with the string, number and boolean members of `data`

@@ -58,8 +58,7 @@ InboundChannel channel_from_row(const SqlRow& r) {
   return c;
 }
 
-constexpr const char* kTemplateColumns =
-    "kind, language, subject, body, updated_at, updated_by";
+constexpr const char* kTemplateColumns = "kind, language, subject, body, updated_at, updated_by";
 
 TemplateOverride template_from_row(const SqlRow& r) {
   TemplateOverride t;
@@ -98,16 +97,17 @@ Status WebhookRepo::remove(std::int64_t id) {
 }
 
 Result<std::optional<Webhook>> WebhookRepo::find(std::int64_t id) const {
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kWebhookColumns +
-                                      " FROM webhooks WHERE id = $1",
-                                  params(id)));
+  REDRESS_TRY(auto rows,
+              s_.query(std::string("SELECT ") + kWebhookColumns + " FROM webhooks WHERE id = $1",
+                       params(id)));
   if (rows.empty()) return std::optional<Webhook>{};
   return webhook_from_row(rows[0]);
 }
 
 Result<std::vector<Webhook>> WebhookRepo::list() const {
-  REDRESS_TRY(auto rows,
-              s_.query(std::string("SELECT ") + kWebhookColumns + " FROM webhooks ORDER BY id", {}));
+  REDRESS_TRY(
+      auto rows,
+      s_.query(std::string("SELECT ") + kWebhookColumns + " FROM webhooks ORDER BY id", {}));
   std::vector<Webhook> out;
   for (const auto& r : rows) out.push_back(webhook_from_row(r));
   return out;
@@ -154,8 +154,8 @@ Status ChannelRepo::set_token_hash(std::int64_t id, const std::string& token_has
 }
 
 Status ChannelRepo::remove(std::int64_t id) {
-  REDRESS_TRY(auto a, s_.exec("DELETE FROM channel_conversations WHERE channel_id = $1",
-                              params(id)));
+  REDRESS_TRY(auto a,
+              s_.exec("DELETE FROM channel_conversations WHERE channel_id = $1", params(id)));
   REDRESS_TRY(auto b, s_.exec("DELETE FROM channel_customers WHERE channel_id = $1", params(id)));
   (void)a;
   (void)b;
@@ -163,24 +163,25 @@ Status ChannelRepo::remove(std::int64_t id) {
 }
 
 Result<std::optional<InboundChannel>> ChannelRepo::find(std::int64_t id) const {
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kChannelColumns +
-                                      " FROM channels WHERE id = $1",
-                                  params(id)));
+  REDRESS_TRY(auto rows,
+              s_.query(std::string("SELECT ") + kChannelColumns + " FROM channels WHERE id = $1",
+                       params(id)));
   if (rows.empty()) return std::optional<InboundChannel>{};
   return channel_from_row(rows[0]);
 }
 
 Result<std::optional<InboundChannel>> ChannelRepo::by_name(const std::string& name) const {
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kChannelColumns +
-                                      " FROM channels WHERE name = $1",
-                                  params(name)));
+  REDRESS_TRY(auto rows,
+              s_.query(std::string("SELECT ") + kChannelColumns + " FROM channels WHERE name = $1",
+                       params(name)));
   if (rows.empty()) return std::optional<InboundChannel>{};
   return channel_from_row(rows[0]);
 }
 
 Result<std::vector<InboundChannel>> ChannelRepo::list() const {
-  REDRESS_TRY(auto rows,
-              s_.query(std::string("SELECT ") + kChannelColumns + " FROM channels ORDER BY id", {}));
+  REDRESS_TRY(
+      auto rows,
+      s_.query(std::string("SELECT ") + kChannelColumns + " FROM channels ORDER BY id", {}));
   std::vector<InboundChannel> out;
   for (const auto& r : rows) out.push_back(channel_from_row(r));
   return out;

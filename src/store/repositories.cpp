@@ -1213,19 +1213,19 @@ OutboxMessage outbox_from_row(const SqlRow& r) {
 }  // namespace
 
 Result<std::int64_t> OutboxRepo::enqueue(const OutboxMessage& m) {
-  REDRESS_TRY(auto rows,
-              s_.query("INSERT INTO outbox (kind, complaint_id, recipient, language, "
-                       "payload, created_at, channel, message_id) VALUES ($1, $2, $3, $4, $5, $6, "
-                       "$7, $8) RETURNING id",
-                       std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient, m.language,
-                                             m.payload, ms(m.created_at), m.channel,
-                                             m.message_id}));
+  REDRESS_TRY(
+      auto rows,
+      s_.query("INSERT INTO outbox (kind, complaint_id, recipient, language, "
+               "payload, created_at, channel, message_id) VALUES ($1, $2, $3, $4, $5, $6, "
+               "$7, $8) RETURNING id",
+               std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient, m.language, m.payload,
+                                     ms(m.created_at), m.channel, m.message_id}));
   const std::int64_t oid = rows.at(0).i64(0);
   const char* job = m.channel == "webhook" ? "webhook.deliver" : "mail.deliver";
-  REDRESS_TRY(auto changed, s_.exec("INSERT INTO jobs (kind, payload, due_at, created_at) VALUES "
-                                    "($1, $2, $3, $3)",
-                                    params(job, Json{{"outbox_id", oid}}.dump(),
-                                           to_epoch_ms(m.created_at))));
+  REDRESS_TRY(auto changed,
+              s_.exec("INSERT INTO jobs (kind, payload, due_at, created_at) VALUES "
+                      "($1, $2, $3, $3)",
+                      params(job, Json{{"outbox_id", oid}}.dump(), to_epoch_ms(m.created_at))));
   (void)changed;
   return oid;
 }

@@ -272,7 +272,7 @@ struct OutboxMessage {
   std::string state = "pending";  // pending | sent | dead
   int attempts = 0;               // delivery attempts that failed or are running
   std::string last_error;
-  std::string message_id;  // the Message-ID header of the delivered mail (webhooks: event id)
+  std::string message_id;        // the Message-ID header of the delivered mail (webhooks: event id)
   std::string channel = "mail";  // mail | webhook: which job kind delivers it
 };
 

@@ -275,11 +275,11 @@ Result<std::vector<SlaClock>> SlaRepo::clocks(ComplaintId complaint) const {
   return out;
 }
 
-Result<std::vector<SlaClock>> SlaRepo::unstopped_clocks(std::optional<std::int64_t> policy_id,
-                                                       std::optional<std::int64_t> calendar_id) const {
+Result<std::vector<SlaClock>> SlaRepo::unstopped_clocks(
+    std::optional<std::int64_t> policy_id, std::optional<std::int64_t> calendar_id) const {
   // Filters are added only when set (PostgreSQL cannot type "$1 IS NULL").
-  std::string sql = std::string("SELECT ") + kClockColumns +
-                    " FROM sla_clocks WHERE stopped_at IS NULL";
+  std::string sql =
+      std::string("SELECT ") + kClockColumns + " FROM sla_clocks WHERE stopped_at IS NULL";
   std::vector<SqlValue> p;
   if (policy_id) {
     p.push_back(*policy_id);
