@@ -56,13 +56,14 @@ Result<std::int64_t> append_event(store::WriteTx& tx, const Actor& actor, Instan
       e.actor_kind = "system";
       break;
   }
-  e.action = draft.action;  // the draft still announces the event below
+  e.action = std::move(draft.action);
   e.from_state = draft.from_state;
   e.to_state = draft.to_state;
   e.data = draft.data.dump();
   REDRESS_TRY(e.prev_hash, tx.events().last_hash_for_append());
   e.hash = sha256_hex(event_hash_input(e));
   REDRESS_TRY(auto id, tx.events().append(e));
+  draft.action = e.action;  // moved into the event above; the announcement names it too
   // Subscribers hear of the event in the transaction that wrote it.
   REDRESS_CHECK(emit_webhook_events(tx, draft, id, at));
   return id;
