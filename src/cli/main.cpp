@@ -322,7 +322,19 @@ int main(int argc, char** argv) {
   }
   if (docs_openapi->parsed() || docs_routes->parsed()) {
     FixedClock fixed(from_epoch_ms(0));
-    auto tmp = std::filesystem::temp_directory_path() / "redress-openapi.db";
+    // A throw-away database of this process: a shared name collided with other
+    // checkouts' binaries on one machine (a newer schema refused the older binary).
+    const auto tmp = std::filesystem::temp_directory_path() /
+                     ("redress-docs-" + std::to_string(::getpid()) + ".db");
+    struct RemoveOnExit {
+      std::filesystem::path path;
+      ~RemoveOnExit() {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+          std::filesystem::remove(path.string() + suffix, ignored);
+        }
+      }
+    } remove_on_exit{tmp};
     auto s = cli::open_store(tmp.string(), fixed);
     if (!s) return report(s.error());
     http::Api api(**s, fixed, {});
