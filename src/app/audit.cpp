@@ -3,6 +3,7 @@
 #include <set>
 
 #include "app/crypto.h"
+#include "app/webhooks.h"
 
 namespace redress::app {
 
@@ -61,7 +62,11 @@ Result<std::int64_t> append_event(store::WriteTx& tx, const Actor& actor, Instan
   e.data = draft.data.dump();
   REDRESS_TRY(e.prev_hash, tx.events().last_hash_for_append());
   e.hash = sha256_hex(event_hash_input(e));
-  return tx.events().append(e);
+  REDRESS_TRY(auto id, tx.events().append(e));
+  draft.action = e.action;  // moved into the event above; the announcement names it too
+  // Subscribers hear of the event in the transaction that wrote it.
+  REDRESS_CHECK(emit_webhook_events(tx, draft, id, at));
+  return id;
 }
 
 Result<ChainReport> verify_chain(store::Store& store) {

@@ -133,7 +133,8 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
       (req.customer.email.find('@') == std::string::npos || req.customer.email.size() > 254)) {
     errors.push_back({"customer.email", "is not an e-mail address"});
   }
-  if (is_public && req.customer.email.empty() && req.customer.phone.empty()) {
+  if (is_public && req.customer.email.empty() && req.customer.phone.empty() &&
+      !req.replies_through_bridge) {
     errors.push_back({"customer.email", "an e-mail address or a phone number is required"});
   }
   if (!is_supported_language(req.customer.language)) {

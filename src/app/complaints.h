@@ -41,6 +41,9 @@ struct IntakeRequest {
   // A customer already on file (e-mail in finds one by address): the
   // complaint is theirs and `customer` is not stored again.
   std::optional<CustomerId> existing_customer;
+  // An inbound channel's bridge (app/channels.h) knows the customer by its
+  // chat id and relays replies: no e-mail address or phone number needed.
+  bool replies_through_bridge = false;
 };
 
 struct IntakeResult {

@@ -22,6 +22,9 @@ std::string random_code(std::size_t length);
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
+// Lower-case hex HMAC-SHA256 (RFC 2104) of `data` under `key`; any key length.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
 // Argon2id hash (libsodium's encoded string) at interactive cost. Slow
 // (~170 ms) by design: never call on an I/O thread.
 Result<std::string> hash_password(std::string_view password);

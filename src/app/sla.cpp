@@ -82,6 +82,58 @@ Instant shifted(Instant deadline, Instant paused_at, Instant now, const ZonedCal
   return add_business_time(now, left, cal).value_or(deadline + (now - paused_at));
 }
 
+// The target `policy` sets for `clock`'s kind (and state), if any.
+std::optional<Millis> target_for(const SlaPolicy& policy, const store::SlaClock& clock) {
+  if (clock.kind == SlaClockKind::first_response) return policy.first_response;
+  if (clock.kind == SlaClockKind::resolution) return policy.resolution;
+  if (clock.kind == SlaClockKind::state && clock.state) {
+    auto it = policy.state_targets.find(*clock.state);
+    if (it != policy.state_targets.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+// After an edit of a policy or a calendar: recomputes each clock's deadlines
+// from its start under its policy and calendar as now stored, and schedules
+// checks at the new moments (complaints.due_at follows in update_clock).
+// Clocks that breached keep their deadlines (the breach happened under the
+// old rule), and so do clocks that were ever on hold (their deadlines were
+// moved by the pause; recomputing from the start would drop it).
+Status retarget(store::WriteTx& tx, const std::vector<store::SlaClock>& clocks, Instant now) {
+  if (clocks.empty()) return {};
+  REDRESS_TRY(auto policies, tx.sla().policies());
+  for (store::SlaClock clock : clocks) {
+    if (clock.paused_at || clock.paused != Millis{0} || clock.breached_at) continue;
+    const auto policy = std::find_if(policies.begin(), policies.end(),
+                                     [&](const SlaPolicy& p) { return p.id == clock.policy_id; });
+    if (policy == policies.end()) continue;
+    const auto target = target_for(*policy, clock);
+    if (!target) continue;  // the policy no longer times this: the clock keeps its deadline
+    LoadedCalendar cal;
+    REDRESS_CHECK(cal.load(tx, policy->calendar_id));
+    auto d = sla_deadlines(clock.started_at, *target, policy->warning_percent,
+                           policy->director_percent, cal.get());
+    if (!d) {
+      return fail(Error::precondition("calendar " +
+                                      std::to_string(policy->calendar_id.value_or(0)) +
+                                      " has no working time in the next ten years"));
+    }
+    if (clock.target == *target && clock.calendar_id == policy->calendar_id &&
+        clock.warn_at == d->warn_at && clock.due_at == d->due_at &&
+        clock.director_at == d->director_at) {
+      continue;
+    }
+    clock.target = *target;
+    clock.calendar_id = policy->calendar_id;
+    clock.warn_at = d->warn_at;
+    clock.due_at = d->due_at;
+    clock.director_at = d->director_at;
+    REDRESS_CHECK(tx.sla().update_clock(clock));
+    REDRESS_CHECK(schedule_checks(tx, clock, now));
+  }
+  return {};
+}
+
 bool is_active_director(const User& u) {
   return u.active && std::find(u.roles.begin(), u.roles.end(), Role::director) != u.roles.end();
 }
@@ -405,6 +457,9 @@ Result<BusinessCalendar> Sla::update_calendar(store::WriteTx& tx, const Actor& a
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   REDRESS_CHECK(tx.sla().update_calendar(c));
+  // Running clocks on this calendar move with it, in this transaction.
+  REDRESS_TRY(auto clocks, tx.sla().unstopped_clocks(std::nullopt, c.id));
+  REDRESS_CHECK(retarget(tx, clocks, clock_.now()));
   return c;
 }
 
@@ -443,6 +498,9 @@ Result<SlaPolicy> Sla::update_policy(store::WriteTx& tx, const Actor& actor, Sla
   REDRESS_CHECK(Admin::require_admin(actor));
   REDRESS_CHECK(validate_policy(tx, p));
   REDRESS_CHECK(tx.sla().update_policy(p));
+  // Running clocks under this policy take its new targets and calendar.
+  REDRESS_TRY(auto clocks, tx.sla().unstopped_clocks(p.id, std::nullopt));
+  REDRESS_CHECK(retarget(tx, clocks, clock_.now()));
   return p;
 }
 

@@ -56,12 +56,17 @@ class Sla {
   Result<std::vector<BusinessCalendar>> calendars(const store::ReadTx& tx,
                                                   const Actor& actor) const;
   Result<BusinessCalendar> add_calendar(store::WriteTx& tx, const Actor& actor, BusinessCalendar c);
+  // Replaces a calendar and, in the same transaction, recomputes the
+  // deadlines of the clocks running on it (except clocks that breached or
+  // were on hold, which keep theirs).
   Result<BusinessCalendar> update_calendar(store::WriteTx& tx, const Actor& actor,
                                            BusinessCalendar c);
 
   // SLA policies: staff read, admins write.
   Result<std::vector<SlaPolicy>> policies(const store::ReadTx& tx, const Actor& actor) const;
   Result<SlaPolicy> add_policy(store::WriteTx& tx, const Actor& actor, SlaPolicy p);
+  // Replaces a policy and re-targets its running clocks (targets, calendar,
+  // deadlines) in the same transaction; same exceptions as update_calendar.
   Result<SlaPolicy> update_policy(store::WriteTx& tx, const Actor& actor, SlaPolicy p);
   Status delete_policy(store::WriteTx& tx, const Actor& actor, std::int64_t id);
 

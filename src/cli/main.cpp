@@ -160,7 +160,6 @@ int main(int argc, char** argv) {
   long job_backoff_ms = 30'000;
   int job_attempts = 8;
   long job_poll_ms = 500;
-  std::string mail_templates;
   serve->add_option("--smtp-url", mail_settings.smtp.url, "smtp://host:port or smtps://host:port")
       ->envname("REDRESS_SMTP_URL");
   serve->add_option("--smtp-user", mail_settings.smtp.username)->envname("REDRESS_SMTP_USER");
@@ -173,8 +172,6 @@ int main(int argc, char** argv) {
       ->envname("REDRESS_MAIL_FROM");
   serve->add_option("--base-url", mail_settings.base_url, "Public URL for links in e-mails")
       ->envname("REDRESS_BASE_URL");
-  serve->add_option("--mail-templates", mail_templates, "Directory of template overrides")
-      ->envname("REDRESS_MAIL_TEMPLATES");
   // E-mail in (docs/operations.md "E-mail in").
   std::vector<std::string> imap_urls;
   std::string imap_tls = "try";
@@ -384,7 +381,19 @@ int main(int argc, char** argv) {
   }
   if (docs_openapi->parsed() || docs_routes->parsed()) {
     FixedClock fixed(from_epoch_ms(0));
-    auto tmp = std::filesystem::temp_directory_path() / "redress-openapi.db";
+    // A throw-away database of this process: a shared name collided with other
+    // checkouts' binaries on one machine (a newer schema refused the older binary).
+    const auto tmp = std::filesystem::temp_directory_path() /
+                     ("redress-docs-" + std::to_string(::getpid()) + ".db");
+    struct RemoveOnExit {
+      std::filesystem::path path;
+      ~RemoveOnExit() {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+          std::filesystem::remove(path.string() + suffix, ignored);
+        }
+      }
+    } remove_on_exit{tmp};
     auto s = cli::open_store(tmp.string(), fixed);
     if (!s) return report(s.error());
     http::Api api(**s, fixed, {});
@@ -578,7 +587,6 @@ int main(int argc, char** argv) {
     mail_settings.smtp.tls = smtp_tls == "none"      ? mail::SmtpConfig::Tls::none
                              : smtp_tls == "require" ? mail::SmtpConfig::Tls::require
                                                      : mail::SmtpConfig::Tls::try_starttls;
-    if (!mail_templates.empty()) mail_settings.template_dir = mail_templates;
     std::vector<std::string> imap_displays;
     for (const std::string& url : imap_urls) {
       auto parsed = mail::parse_imap_url(url);
@@ -620,6 +628,9 @@ int main(int argc, char** argv) {
     jobs::Runner trainer(store, clock, jobs::training_runner_options(runner_options));
     trainer.add_handler(app::kTriageTrainJob,
                         std::make_unique<jobs::TriageTrainHandler>(store, clock, triage_service));
+    // Webhooks need no configuration: with no subscriber nothing is queued.
+    runner.add_handler(app::kWebhookDeliverJob,
+                       std::make_unique<jobs::WebhookDeliveryHandler>(store, clock));
     if (auto scheduled = store.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
           REDRESS_CHECK(app::ensure_nightly_training(tx, clock.now()));
           return true;

@@ -186,6 +186,13 @@ TEST(Sla, MostSpecificPolicyWins) {
   EXPECT_EQ(resolve_sla_policy(policies, std::nullopt, Urgency::urgent)->id, 2);
   EXPECT_EQ(resolve_sla_policy(policies, std::string("billing"), Urgency::general)->id, 3);
   EXPECT_EQ(resolve_sla_policy(policies, std::string("billing"), Urgency::urgent)->id, 4);
+  // Among equally specific policies the newest wins (it overrides a seeded default).
+  std::vector<SlaPolicy> twins(2);
+  twins[0].id = 1;
+  twins[1].id = 7;
+  EXPECT_EQ(resolve_sla_policy(twins, std::nullopt, Urgency::general)->id, 7);
+  std::swap(twins[0], twins[1]);
+  EXPECT_EQ(resolve_sla_policy(twins, std::nullopt, Urgency::general)->id, 7);
   EXPECT_FALSE(resolve_sla_policy(std::span<const SlaPolicy>(policies).subspan(1), std::nullopt,
                                   Urgency::general)
                    .has_value());

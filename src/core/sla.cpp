@@ -39,7 +39,9 @@ std::optional<SlaPolicy> resolve_sla_policy(std::span<const SlaPolicy> policies,
     if (p.category && (!category || *p.category != *category)) continue;
     if (p.urgency && (!urgency || *p.urgency != *urgency)) continue;
     const int score = (p.category ? 2 : 0) + (p.urgency ? 1 : 0);
-    if (score > best_score || (score == best_score && best != nullptr && p.id < best->id)) {
+    // Among equals the newest wins: an administrator's policy overrides the
+    // seeded default of the same specificity without deleting it.
+    if (score > best_score || (score == best_score && best != nullptr && p.id > best->id)) {
       best = &p;
       best_score = score;
     }

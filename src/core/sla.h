@@ -38,7 +38,8 @@ struct SlaPolicy {
 std::vector<FieldError> validate_sla_policy(const SlaPolicy& policy);
 
 // The policy that governs a complaint: most specific match wins (category
-// and urgency > category > urgency > neither); among equals, the lowest id.
+// and urgency > category > urgency > neither); among equals, the newest
+// (highest id), so a policy added later overrides a seeded one.
 // nullopt when none matches: the complaint runs no clocks.
 std::optional<SlaPolicy> resolve_sla_policy(std::span<const SlaPolicy> policies,
                                             const std::optional<std::string>& category,

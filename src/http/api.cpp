@@ -56,6 +56,8 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
       portal_(complaints_, records_),
       sla_(clock),
       privacy_(clock),
+      webhooks_(clock),
+      channels_(clock, complaints_),
 
       triage_(options_.triage ? options_.triage : std::make_shared<app::TriageService>()) {
   // Serve the newest stored model from the first request on; without one,
@@ -188,6 +190,7 @@ void Api::register_routes(Router& router) {
   register_admin(router);
   register_sla(router);
   register_triage(router);
+  register_hooks(router);
   register_public(router);
   register_reports(router);
   register_trust(router);

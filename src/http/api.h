@@ -12,12 +12,14 @@
 #include "app/admin.h"
 #include "app/auth.h"
 #include "app/case_records.h"
+#include "app/channels.h"
 #include "app/complaints.h"
 #include "app/duplicates.h"
 #include "app/portal.h"
 #include "app/privacy.h"
 #include "app/sla.h"
 #include "app/triage.h"
+#include "app/webhooks.h"
 #include "http/await.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -116,6 +118,8 @@ class Api {
   // The per-address and per-tracking-code counters of a portal look-up.
   std::vector<RateKey> lookup_limits(const Request& r, const std::string& code) const;
   void register_triage(Router& router);  // suggestions and models (api_triage.cpp)
+  // Webhooks, inbound channels and mail templates (api_hooks.cpp).
+  void register_hooks(Router& router);
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;
@@ -140,6 +144,8 @@ class Api {
   app::Portal portal_;
   app::Sla sla_;
   app::Privacy privacy_;
+  app::Webhooks webhooks_;
+  app::Channels channels_;
   std::shared_ptr<app::TriageService> triage_;
   boost::asio::thread_pool slow_pool_{2};  // Argon2id hashing
   std::vector<RouteDoc> docs_;

@@ -94,6 +94,7 @@ Json outbox_json(const store::OutboxMessage& m) {
   if (payload.is_object()) payload.erase("access_token");
   return {{"id", m.id},
           {"kind", m.kind},
+          {"channel", m.channel},
           {"complaint_id", m.complaint ? Json(m.complaint->value) : Json(nullptr)},
           {"recipient", m.recipient},
           {"language", m.language},

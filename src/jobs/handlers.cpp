@@ -1,8 +1,10 @@
 #include "jobs/handlers.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "app/webhooks.h"
 #include "mail/message.h"
 #include "mail/templates.h"
 
@@ -31,7 +33,8 @@ struct Delivery {
   std::string address;
   std::string language;
   std::optional<ComplaintId> complaint;
-  std::string unusable;  // why the row can never be delivered, if so
+  std::string unusable;                            // why the row can never be delivered, if so
+  std::vector<store::TemplateOverride> overrides;  // of the row's kind: its language, English
 };
 
 }  // namespace
@@ -93,6 +96,10 @@ Result<Commit> MailDeliveryHandler::run(const store::Job& job) {
         d.row = std::move(*row);
         d.language = d.row.language;
         d.complaint = d.row.complaint;
+        for (const std::string& lang : {d.language, std::string("en")}) {
+          REDRESS_TRY(auto t, tx.templates().find(d.row.kind, lang));
+          if (t) d.overrides.push_back(std::move(*t));
+        }
         if (d.row.recipient.starts_with("user:")) {
           REDRESS_TRY(auto user, tx.directory().user_by_name(d.row.recipient.substr(5)));
           if (!user) {
@@ -132,7 +139,19 @@ Result<Commit> MailDeliveryHandler::run(const store::Job& job) {
   if (!base.empty() && d.complaint) {
     data["complaint_link"] = base + "/complaints/" + std::to_string(d.complaint->value);
   }
-  REDRESS_TRY(auto rendered, mail::render(d.row.kind, d.language, data, settings_.template_dir));
+  const auto& overrides = d.overrides;
+  REDRESS_TRY(
+      auto rendered,
+      mail::render(d.row.kind, d.language, data,
+                   [&overrides](const std::string& kind,
+                                const std::string& lang) -> std::optional<mail::RenderedMail> {
+                     for (const auto& t : overrides) {
+                       if (t.kind == kind && t.language == lang) {
+                         return mail::RenderedMail{t.subject, t.body};
+                       }
+                     }
+                     return std::nullopt;
+                   }));
 
   const auto [from_name, from_address] = parse_mailbox(settings_.from);
   const auto at = from_address.find('@');
@@ -166,6 +185,65 @@ Result<Commit> MailDeliveryHandler::run(const store::Job& job) {
 
 Status MailDeliveryHandler::on_failure(store::WriteTx& tx, const store::Job& job,
                                        const std::string& error, bool dead) {
+  auto outbox_id = payload_id(job, "outbox_id");
+  if (!outbox_id) return {};
+  return tx.outbox().mark_failed(*outbox_id, error, dead);
+}
+
+Result<Commit> WebhookDeliveryHandler::run(const store::Job& job) {
+  REDRESS_TRY(std::int64_t outbox_id, payload_id(job, "outbox_id"));
+  struct Target {
+    store::OutboxMessage row;
+    std::optional<store::Webhook> hook;
+  };
+  auto loaded = store_.read<std::optional<Target>>(
+      [&](const store::ReadTx& tx) -> Result<std::optional<Target>> {
+        REDRESS_TRY(auto row, tx.outbox().find(outbox_id));
+        if (!row) return std::optional<Target>{};
+        Target t{std::move(*row), std::nullopt};
+        if (t.row.recipient.starts_with("webhook:")) {
+          const std::int64_t hook_id = std::atoll(t.row.recipient.c_str() + 8);
+          REDRESS_TRY(t.hook, tx.webhooks().find(hook_id));
+        }
+        return std::optional<Target>(std::move(t));
+      });
+  if (!loaded) return fail(loaded.error());
+  if (!*loaded || (*loaded)->row.state != "pending") {
+    return Commit([](store::WriteTx&) -> Status { return {}; });  // gone or done
+  }
+  Target t = std::move(**loaded);
+  if (!t.hook || !t.hook->active) {
+    const std::string why = t.hook ? "webhook " + std::to_string(t.hook->id) + " is inactive"
+                                   : "webhook " + t.row.recipient.substr(8) + " was deleted";
+    return Commit([outbox_id, why](store::WriteTx& tx) -> Status {
+      return tx.outbox().mark_failed(outbox_id, why, /*dead=*/true);
+    });
+  }
+  const std::int64_t unix_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  mail::HttpPost request;
+  request.url = t.hook->url;
+  request.body = t.row.payload;
+  request.timeout = timeout_;
+  request.headers = {
+      {"Redress-Signature", app::webhook_signature(t.hook->secret, unix_seconds, t.row.payload)},
+      {"Redress-Event-Id", t.row.message_id},
+      {"Redress-Event-Type", t.row.kind},
+      {"Redress-Delivery-Attempt", std::to_string(job.attempts)}};
+  REDRESS_TRY(long status, mail::post(request));
+  if (status < 200 || status > 299) {
+    return fail(Error::unavailable("HTTP " + std::to_string(status) + " from " + t.hook->url));
+  }
+  const Instant sent_at = clock_.now();
+  std::string event_id = t.row.message_id;
+  std::string payload = t.row.payload;
+  return Commit([outbox_id, sent_at, event_id, payload](store::WriteTx& tx) -> Status {
+    return tx.outbox().mark_sent(outbox_id, sent_at, event_id, payload);
+  });
+}
+
+Status WebhookDeliveryHandler::on_failure(store::WriteTx& tx, const store::Job& job,
+                                          const std::string& error, bool dead) {
   auto outbox_id = payload_id(job, "outbox_id");
   if (!outbox_id) return {};
   return tx.outbox().mark_failed(*outbox_id, error, dead);

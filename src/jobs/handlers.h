@@ -9,6 +9,7 @@
 #include "app/sla.h"
 #include "app/triage.h"
 #include "jobs/runner.h"
+#include "mail/http_post.h"
 #include "mail/smtp.h"
 
 namespace redress::jobs {
@@ -61,13 +62,14 @@ struct MailSettings {
   mail::SmtpConfig smtp;
   std::string from;      // REDRESS_MAIL_FROM, e.g. "Redress <complaints@example.org>"
   std::string base_url;  // REDRESS_BASE_URL, for tracking and complaint links
-  std::optional<std::filesystem::path> template_dir;  // admin-edited templates
 };
 
 // Splits "Name <addr@host>" or "addr@host" into {name, address}.
 std::pair<std::string, std::string> parse_mailbox(const std::string& text);
 
-// Runs `mail.deliver` jobs: renders the row's template in its language,
+// Runs `mail.deliver` jobs: renders the row's template in its language (an
+// administrator's override from the store first, read in the same snapshot
+// as the row, else the shipped one),
 // builds the MIME message (Message-ID `<outbox-ID.DBTAG@host>`, stable across
 // retries), sends it over SMTP, then commits the row as sent with the job.
 // Recipients "user:NAME" are staff and get their account's e-mail address;
@@ -85,6 +87,27 @@ class MailDeliveryHandler final : public JobHandler {
   store::Store& store_;
   const Clock& clock_;
   MailSettings settings_;
+};
+
+// Runs `webhook.deliver` jobs: reads the outbox row and its webhook, signs
+// the stored body with the webhook's secret at this attempt's time
+// (Redress-Signature, app/webhooks.h) and POSTs it. A 2xx answer commits the
+// row as sent; any other status or a transport failure is retried by the
+// runner, and the last attempt leaves the row dead (the dead letter the admin
+// outbox shows). A deleted or deactivated webhook makes the row dead at once.
+class WebhookDeliveryHandler final : public JobHandler {
+ public:
+  WebhookDeliveryHandler(store::Store& store, const Clock& clock,
+                         std::chrono::seconds timeout = std::chrono::seconds(10))
+      : store_(store), clock_(clock), timeout_(timeout) {}
+  Result<Commit> run(const store::Job& job) override;
+  Status on_failure(store::WriteTx& tx, const store::Job& job, const std::string& error,
+                    bool dead) override;
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  std::chrono::seconds timeout_;
 };
 
 }  // namespace redress::jobs

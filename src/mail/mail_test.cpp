@@ -20,21 +20,70 @@ TEST(Templates, EveryKindInEveryLanguage) {
                             {"level", 1}};
   for (const std::string& kind : template_kinds()) {
     for (const char* lang : {"en", "es", "fr", "zh-Hans", "zh-Hant", "vi"}) {
-      auto m = render(kind, lang, data, std::nullopt);
+      auto m = render(kind, lang, data);
       ASSERT_TRUE(m.has_value()) << kind << " " << lang;
       EXPECT_NE(m->subject.find("RD-ABCDEFGH"), std::string::npos) << kind << " " << lang;
       EXPECT_EQ(m->subject.find('\n'), std::string::npos);
       EXPECT_FALSE(m->body.empty());
     }
   }
-  auto ack = render("acknowledgement", "fr", data, std::nullopt);
+  auto ack = render("acknowledgement", "fr", data);
   EXPECT_NE(ack->body.find("numéro de suivi est RD-ABCDEFGH"), std::string::npos);
   EXPECT_NE(ack->body.find("http://x/track/RD-ABCDEFGH"), std::string::npos);
   // No HTML escaping in text mail; unknown languages fall back to English.
-  auto q =
-      render("question", "de", {{"text", "a < b & \"c\""}, {"tracking_code", "X"}}, std::nullopt);
+  auto q = render("question", "de", {{"text", "a < b & \"c\""}, {"tracking_code", "X"}});
   EXPECT_NE(q->body.find("a < b & \"c\""), std::string::npos);
-  EXPECT_FALSE(render("nonsense", "en", data, std::nullopt).has_value());
+  EXPECT_FALSE(render("nonsense", "en", data).has_value());
+}
+
+TEST(Templates, ShippedTemplatesPassTheirOwnValidation) {
+  for (const std::string& kind : template_kinds()) {
+    for (const std::string& lang : template_languages()) {
+      auto t = shipped_template(kind, lang);
+      ASSERT_TRUE(t.has_value()) << kind << " " << lang;
+      EXPECT_TRUE(validate_template(kind, t->subject, t->body).empty()) << kind << " " << lang;
+    }
+  }
+}
+
+TEST(Templates, ValidationNamesFieldAndRule) {
+  auto errors = validate_template("acknowledgement", "Hello {{customer_name}}",
+                                  "Code {{tracking_code}} {{#tracking_link}}{{tracking_link}}"
+                                  "{{/tracking_link}}{{! a comment }}");
+  EXPECT_TRUE(errors.empty());
+  errors = validate_template("acknowledgement", "Hello {{password}}", "{{#tracking_code}}");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "subject");
+  EXPECT_NE(errors[0].message.find("unknown variable 'password'"), std::string::npos);
+  EXPECT_EQ(errors[1].field, "body");
+  EXPECT_NE(errors[1].message.find("not valid mustache"), std::string::npos);
+  // `text` is known to a question, not to an acknowledgement.
+  EXPECT_TRUE(validate_template("question", "Q {{tracking_code}}", "{{text}}").empty());
+  EXPECT_FALSE(validate_template("acknowledgement", "A", "{{text}}").empty());
+  EXPECT_FALSE(validate_template("reply", "R", "{{> header}}").empty());
+  EXPECT_FALSE(validate_template("reply", "R", "{{=<% %>=}}").empty());
+  EXPECT_FALSE(validate_template("reply", "two\nlines", "body").empty());
+  EXPECT_FALSE(validate_template("reply", "", "body").empty());
+}
+
+TEST(Templates, OverridesComeFirstThenFallBackToShipped) {
+  const nlohmann::json data{{"tracking_code", "RD-1"}, {"customer_name", "Ana"}};
+  TemplateLookup lookup = [](const std::string& kind,
+                             const std::string& lang) -> std::optional<RenderedMail> {
+    if (kind == "acknowledgement" && lang == "en") {
+      return RenderedMail{"Custom {{tracking_code}}", "Hi {{customer_name}}"};
+    }
+    return std::nullopt;
+  };
+  auto en = render("acknowledgement", "en", data, lookup);
+  ASSERT_TRUE(en);
+  EXPECT_EQ(en->subject, "Custom RD-1");
+  EXPECT_EQ(en->body, "Hi Ana");
+  // German has no template: the English override applies.
+  EXPECT_EQ(render("acknowledgement", "de", data, lookup)->subject, "Custom RD-1");
+  // French ships its own and has no override.
+  EXPECT_NE(render("acknowledgement", "fr", data, lookup)->subject.find("réclamation"),
+            std::string::npos);
 }
 
 TEST(Message, HeadersAreEncodedAndIdentified) {

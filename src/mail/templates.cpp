@@ -1,8 +1,7 @@
 #include "mail/templates.h"
 
-#include <fstream>
+#include <algorithm>
 #include <kainjow/mustache.hpp>
-#include <sstream>
 
 namespace redress::mail {
 
@@ -220,18 +219,6 @@ constexpr Template kTemplates[] = {
      "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
 };
 
-std::optional<std::pair<std::string, std::string>> read_override(const std::filesystem::path& dir,
-                                                                 const std::string& kind,
-                                                                 const std::string& language) {
-  std::ifstream in(dir / (kind + "." + language + ".mustache"));
-  if (!in) return std::nullopt;
-  std::string subject;
-  std::getline(in, subject);
-  std::stringstream rest;
-  rest << in.rdbuf();
-  return std::pair{subject, rest.str()};
-}
-
 Result<std::string> render_one(const std::string& text, const kainjow::mustache::data& data) {
   kainjow::mustache::mustache tmpl{text};
   if (!tmpl.is_valid()) return fail(Error::invalid("template", tmpl.error_message()));
@@ -248,19 +235,131 @@ const std::vector<std::string>& template_kinds() {
   return kinds;
 }
 
-Result<RenderedMail> render(const std::string& kind, const std::string& language,
-                            const nlohmann::json& data,
-                            const std::optional<std::filesystem::path>& override_dir) {
-  std::optional<std::pair<std::string, std::string>> text;
-  for (const std::string& lang : {language, std::string("en")}) {
-    if (override_dir) text = read_override(*override_dir, kind, lang);
-    if (text) break;
-    for (const Template& t : kTemplates) {
-      if (kind == t.kind && lang == t.language) {
-        text = std::pair<std::string, std::string>{t.subject, t.body};
-        break;
-      }
+const std::vector<std::string>& template_languages() {
+  static const std::vector<std::string> languages{"en", "es", "fr", "zh-Hans", "zh-Hant", "vi"};
+  return languages;
+}
+
+std::optional<RenderedMail> shipped_template(const std::string& kind, const std::string& language) {
+  for (const Template& t : kTemplates) {
+    if (kind == t.kind && language == t.language) return RenderedMail{t.subject, t.body};
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string>& template_variables(const std::string& kind) {
+  // What the use cases put in each kind's outbox payload (app/complaints.cpp,
+  // app/sla.cpp) and what jobs/ adds (tracking_link; complaint_link for staff).
+  static const std::vector<std::string> customer{"customer_name", "tracking_code", "tracking_link"};
+  static const std::vector<std::string> customer_text{"customer_name", "text", "tracking_code",
+                                                      "tracking_link"};
+  static const std::vector<std::string> staff{"complaint_id", "complaint_link", "recipient_name",
+                                              "tracking_code", "tracking_link"};
+  static const std::vector<std::string> warning{
+      "clock",  "clock_id",      "clock_label",    "complaint_id",  "complaint_link",
+      "due_at", "holder",        "recipient_name", "sla_policy_id", "state",
+      "target", "tracking_code", "tracking_link"};
+  static const std::vector<std::string> escalation{
+      "clock",         "clock_id", "clock_label", "complaint_id",  "complaint_link",
+      "due_at",        "holder",   "level",       "reason",        "recipient_name",
+      "sla_policy_id", "state",    "target",      "tracking_code", "tracking_link"};
+  static const std::vector<std::string> none;
+  if (kind == "acknowledgement" || kind == "survey") return customer;
+  if (kind == "question" || kind == "proposal" || kind == "rejection" || kind == "reply") {
+    return customer_text;
+  }
+  if (kind == "assignment") return staff;
+  if (kind == "sla_warning") return warning;
+  if (kind == "escalation") return escalation;
+  return none;
+}
+
+namespace {
+
+// The names a mustache text refers to; an error for partials and delimiter
+// changes (a template cannot include other files or change its syntax).
+Result<std::vector<std::string>> tag_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while ((at = text.find("{{", at)) != std::string::npos) {
+    std::size_t start = at + 2;
+    bool triple = start < text.size() && text[start] == '{';
+    if (triple) ++start;
+    const std::size_t end = text.find(triple ? "}}}" : "}}", start);
+    if (end == std::string::npos) return fail(Error::invalid("template", "unclosed tag"));
+    std::string tag = text.substr(start, end - start);
+    at = end + (triple ? 3 : 2);
+    while (!tag.empty() && tag.front() == ' ') tag.erase(0, 1);
+    if (tag.empty()) continue;
+    const char sigil = tag.front();
+    if (sigil == '!') continue;  // a comment
+    if (sigil == '>' || sigil == '<') {
+      return fail(Error::invalid("template", "partials ({{>name}}) are not allowed"));
     }
+    if (sigil == '=') {
+      return fail(Error::invalid("template", "delimiter changes ({{=…=}}) are not allowed"));
+    }
+    if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&') tag.erase(0, 1);
+    while (!tag.empty() && (tag.front() == ' ')) tag.erase(0, 1);
+    while (!tag.empty() && (tag.back() == ' ')) tag.pop_back();
+    out.push_back(tag);
+  }
+  return out;
+}
+
+void check_text(const char* field, const std::string& text, const std::string& kind,
+                std::vector<FieldError>& errors) {
+  kainjow::mustache::mustache tmpl{text};
+  if (!tmpl.is_valid()) {
+    errors.push_back({field, "is not valid mustache: " + tmpl.error_message()});
+    return;
+  }
+  auto names = tag_names(text);
+  if (!names) {
+    errors.push_back({field, names.error().message});
+    return;
+  }
+  const auto& known = template_variables(kind);
+  for (const std::string& name : *names) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      errors.push_back({field, "uses the unknown variable '" + name + "' (" + kind +
+                                   " templates may use: " + list + ")"});
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<FieldError> validate_template(const std::string& kind, const std::string& subject,
+                                          const std::string& body) {
+  std::vector<FieldError> errors;
+  if (subject.find_first_not_of(" \t") == std::string::npos) {
+    errors.push_back({"subject", "is required"});
+  } else if (subject.size() > 300) {
+    errors.push_back({"subject", "is longer than 300 bytes"});
+  } else if (subject.find_first_of("\r\n") != std::string::npos) {
+    errors.push_back({"subject", "must be one line"});
+  } else {
+    check_text("subject", subject, kind, errors);
+  }
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    errors.push_back({"body", "is required"});
+  } else if (body.size() > 20000) {
+    errors.push_back({"body", "is longer than 20000 bytes"});
+  } else {
+    check_text("body", body, kind, errors);
+  }
+  return errors;
+}
+
+Result<RenderedMail> render(const std::string& kind, const std::string& language,
+                            const nlohmann::json& data, const TemplateLookup& overrides) {
+  std::optional<RenderedMail> text;
+  for (const std::string& lang : {language, std::string("en")}) {
+    if (overrides) text = overrides(kind, lang);
+    if (!text) text = shipped_template(kind, lang);
     if (text) break;
   }
   if (!text) return fail(Error::not_found("mail template " + kind));
@@ -274,8 +373,8 @@ Result<RenderedMail> render(const std::string& kind, const std::string& language
       }
     }
   }
-  REDRESS_TRY(std::string subject, render_one(text->first, vars));
-  REDRESS_TRY(std::string body, render_one(text->second, vars));
+  REDRESS_TRY(std::string subject, render_one(text->subject, vars));
+  REDRESS_TRY(std::string body, render_one(text->body, vars));
   while (!subject.empty() && (subject.back() == '\n' || subject.back() == '\r')) subject.pop_back();
   return RenderedMail{std::move(subject), std::move(body)};
 }

@@ -427,7 +427,7 @@ Result<std::int64_t> ErasureRepo::outbox(ComplaintId cid) {
       "last_error = CASE WHEN state = 'pending' THEN 'personal data erased before delivery' "
       "WHEN last_error IS NULL THEN NULL ELSE '[erased]' END, "
       "state = CASE WHEN state = 'pending' THEN 'dead' ELSE state END "
-      "WHERE complaint_id = $1 AND recipient NOT LIKE 'user:%'",
+      "WHERE complaint_id = $1 AND channel = 'mail' AND recipient NOT LIKE 'user:%'",
       params(cid.value));
 }
 
@@ -1199,7 +1199,7 @@ Status IdempotencyRepo::put(const std::string& scope, const std::string& key,
 namespace {
 constexpr const char* kOutboxColumns =
     "id, kind, complaint_id, recipient, language, payload, created_at, sent_at, state, attempts, "
-    "last_error, message_id";
+    "last_error, message_id, channel";
 OutboxMessage outbox_from_row(const SqlRow& r) {
   OutboxMessage m{r.i64(0),  r.text(1), opt_id<ComplaintTag>(r, 2), r.text(3),
                   r.text(4), r.text(5), from_epoch_ms(r.i64(6)),    opt_instant(r, 7)};
@@ -1207,21 +1207,25 @@ OutboxMessage outbox_from_row(const SqlRow& r) {
   m.attempts = static_cast<int>(r.i64(9));
   m.last_error = r.text(10);
   m.message_id = r.text(11);
+  m.channel = r.text(12);
   return m;
 }
 }  // namespace
 
 Result<std::int64_t> OutboxRepo::enqueue(const OutboxMessage& m) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO outbox (kind, complaint_id, recipient, language, "
-                                  "payload, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
-                                  "id",
-                                  std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient,
-                                                        m.language, m.payload, ms(m.created_at)}));
+  REDRESS_TRY(
+      auto rows,
+      s_.query("INSERT INTO outbox (kind, complaint_id, recipient, language, "
+               "payload, created_at, channel, message_id) VALUES ($1, $2, $3, $4, $5, $6, "
+               "$7, $8) RETURNING id",
+               std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient, m.language, m.payload,
+                                     ms(m.created_at), m.channel, m.message_id}));
   const std::int64_t oid = rows.at(0).i64(0);
+  const char* job = m.channel == "webhook" ? "webhook.deliver" : "mail.deliver";
   REDRESS_TRY(auto changed,
               s_.exec("INSERT INTO jobs (kind, payload, due_at, created_at) VALUES "
-                      "('mail.deliver', $1, $2, $2)",
-                      params(Json{{"outbox_id", oid}}.dump(), to_epoch_ms(m.created_at))));
+                      "($1, $2, $3, $3)",
+                      params(job, Json{{"outbox_id", oid}}.dump(), to_epoch_ms(m.created_at))));
   (void)changed;
   return oid;
 }

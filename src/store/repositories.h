@@ -273,14 +273,16 @@ struct OutboxMessage {
   std::string state = "pending";  // pending | sent | dead
   int attempts = 0;               // delivery attempts that failed or are running
   std::string last_error;
-  std::string message_id;  // the Message-ID header of the delivered mail
+  std::string message_id;        // the Message-ID header of the delivered mail (webhooks: event id)
+  std::string channel = "mail";  // mail | webhook: which job kind delivers it
 };
 
 class OutboxRepo {
  public:
   explicit OutboxRepo(SqlSession& s) : s_(s) {}
-  // Queues `m` and, in the same transaction, its `mail.deliver` job (due at
-  // once): every outbox row is delivered by jobs/ without further wiring.
+  // Queues `m` and, in the same transaction, its delivery job due at once
+  // (`mail.deliver`, or `webhook.deliver` for channel "webhook"): every
+  // outbox row is delivered by jobs/ without further wiring.
   Result<std::int64_t> enqueue(const OutboxMessage& m);
   Result<std::vector<OutboxMessage>> for_complaint(ComplaintId id) const;
   Result<std::optional<OutboxMessage>> find(std::int64_t id) const;

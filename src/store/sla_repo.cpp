@@ -275,4 +275,24 @@ Result<std::vector<SlaClock>> SlaRepo::clocks(ComplaintId complaint) const {
   return out;
 }
 
+Result<std::vector<SlaClock>> SlaRepo::unstopped_clocks(
+    std::optional<std::int64_t> policy_id, std::optional<std::int64_t> calendar_id) const {
+  // Filters are added only when set (PostgreSQL cannot type "$1 IS NULL").
+  std::string sql =
+      std::string("SELECT ") + kClockColumns + " FROM sla_clocks WHERE stopped_at IS NULL";
+  std::vector<SqlValue> p;
+  if (policy_id) {
+    p.push_back(*policy_id);
+    sql += " AND policy_id = $" + std::to_string(p.size());
+  }
+  if (calendar_id) {
+    p.push_back(*calendar_id);
+    sql += " AND calendar_id = $" + std::to_string(p.size());
+  }
+  REDRESS_TRY(auto rows, s_.query(sql + " ORDER BY id", p));
+  std::vector<SlaClock> out;
+  for (const auto& r : rows) out.push_back(clock_from_row(r));
+  return out;
+}
+
 }  // namespace redress::store

@@ -56,6 +56,11 @@ class SlaRepo {
   Result<std::optional<SlaClock>> clock(std::int64_t id) const;
   // Every clock of the complaint, oldest first.
   Result<std::vector<SlaClock>> clocks(ComplaintId complaint) const;
+  // Clocks not stopped (running or paused) under `policy_id` and/or on
+  // `calendar_id` (each filter only when set), oldest first: what an edit of
+  // that policy or calendar re-targets.
+  Result<std::vector<SlaClock>> unstopped_clocks(std::optional<std::int64_t> policy_id,
+                                                 std::optional<std::int64_t> calendar_id) const;
 
  private:
   Status refresh_due(ComplaintId complaint);

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "store/duplicate_repo.h"
+#include "store/hook_repo.h"
 #include "store/import_repo.h"
 #include "store/job_repo.h"
 #include "store/mail_repo.h"
@@ -39,7 +40,10 @@ struct Repositories {
         jobs(s),
         triage(s),
         inbound_mail(s),
-        duplicates(s) {}
+        duplicates(s),
+        webhooks(s),
+        channels(s),
+        templates(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -57,6 +61,9 @@ struct Repositories {
   TriageRepo triage;
   InboundMailRepo inbound_mail;
   DuplicateRepo duplicates;
+  WebhookRepo webhooks;
+  ChannelRepo channels;
+  TemplateRepo templates;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -79,6 +86,9 @@ class ReadTx {
   const TriageRepo& triage() const { return r_.triage; }
   const InboundMailRepo& inbound_mail() const { return r_.inbound_mail; }
   const DuplicateRepo& duplicates() const { return r_.duplicates; }
+  const WebhookRepo& webhooks() const { return r_.webhooks; }
+  const ChannelRepo& channels() const { return r_.channels; }
+  const TemplateRepo& templates() const { return r_.templates; }
 
  protected:
   Repositories& r_;
@@ -105,6 +115,9 @@ class WriteTx : public ReadTx {
   TriageRepo& triage() { return r_.triage; }
   InboundMailRepo& inbound_mail() { return r_.inbound_mail; }
   DuplicateRepo& duplicates() { return r_.duplicates; }
+  WebhookRepo& webhooks() { return r_.webhooks; }
+  ChannelRepo& channels() { return r_.channels; }
+  TemplateRepo& templates() { return r_.templates; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

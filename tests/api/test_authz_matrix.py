@@ -161,6 +161,26 @@ MATRIX = {
     ("GET", "/api/v1/outbox"): ADMIN_ONLY,
     # e-mail in: senders' addresses and subjects, administrators only
     ("GET", "/api/v1/inbound-mail"): ADMIN_ONLY,
+    # integrations: webhook subscriptions carry secrets and URLs, administrators only
+    ("GET", "/api/v1/webhooks"): ADMIN_ONLY,
+    ("POST", "/api/v1/webhooks"): ADMIN_ONLY,
+    ("GET", "/api/v1/webhooks/{id}"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/webhooks/{id}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/webhooks/{id}"): ADMIN_ONLY,
+    # inbound channels: administrators manage them and their tokens
+    ("GET", "/api/v1/channels"): ADMIN_ONLY,
+    ("POST", "/api/v1/channels"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/channels/{id}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/channels/{id}"): ADMIN_ONLY,
+    ("POST", "/api/v1/channels/{id}/token"): ADMIN_ONLY,
+    # a bridge's endpoint takes only its channel's token: sessions, API tokens and portal
+    # tokens are all refused (test_integrations.py drives it with the real token)
+    ("POST", "/api/v1/channels/{name}/messages"): {role: 401 for role in ROLES},
+    # mail templates are configuration
+    ("GET", "/api/v1/templates"): ADMIN_ONLY,
+    ("GET", "/api/v1/templates/{kind}/{language}"): ADMIN_ONLY,
+    ("PUT", "/api/v1/templates/{kind}/{language}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/templates/{kind}/{language}"): ADMIN_ONLY,
     # reports (scoped like the complaint list)
     ("GET", "/api/v1/reports/dashboard"): STAFF_READ,
     # the public portal
@@ -244,7 +264,26 @@ class AuthorizationMatrix(ApiTestCase):
         f["routing_rule"] = self.new_routing_rule()  # the demo's rules keep routing
         f["calendar"] = self.new_calendar()
         f["sla_policy"] = self.new_sla_policy()
+        f["webhook"] = self.new_webhook()
+        f["channel"], f["channel_name"] = self.new_channel()
         return f
+
+    def new_channel(self) -> tuple:
+        name = "matrix-" + uuid.uuid4().hex[:8]
+        r = self.admin.post("/api/v1/channels", {"name": name})
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"], name
+
+    def new_webhook(self) -> int:
+        r = self.admin.post("/api/v1/webhooks", self.webhook_body())
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
+    @staticmethod
+    def webhook_body() -> dict:
+        # inactive: the matrix's events are not delivered anywhere
+        return {"url": "http://127.0.0.1:9/matrix", "events": ["complaint.created"],
+                "active": False}
 
     def new_calendar(self) -> int:
         r = self.admin.post("/api/v1/calendars", self.calendar_body())
@@ -299,7 +338,7 @@ class AuthorizationMatrix(ApiTestCase):
         cid = f["case"]["id"]
         tag = uuid.uuid4().hex[:8]
         ids = {"id": cid, "tid": f["task"], "aid": f["attachment"], "eid": f["entry"],
-               "code": f["code"]}
+               "code": f["code"], "name": f["channel_name"], "kind": "survey", "language": "vi"}
         body = None
         upload = None
         session = None
@@ -315,6 +354,10 @@ class AuthorizationMatrix(ApiTestCase):
             ids["id"] = f["calendar"]
         elif path.startswith("/api/v1/sla-policies/"):
             ids["id"] = self.new_sla_policy() if method == "DELETE" else f["sla_policy"]
+        elif path.startswith("/api/v1/webhooks/"):
+            ids["id"] = self.new_webhook() if method == "DELETE" else f["webhook"]
+        elif path.startswith("/api/v1/channels/{id}"):
+            ids["id"] = self.new_channel()[0] if method == "DELETE" else f["channel"]
 
         if key == ("POST", "/api/v1/auth/login"):
             body = {"username": STAFF.get(role, "agent"), "password": DEMO_PASSWORD}
@@ -385,11 +428,29 @@ class AuthorizationMatrix(ApiTestCase):
             body = self.calendar_body()
         elif key in (("POST", "/api/v1/sla-policies"), ("PUT", "/api/v1/sla-policies/{id}")):
             body = {"name": "Matrix " + tag}
+        elif key == ("POST", "/api/v1/webhooks"):
+            body = self.webhook_body()
+        elif key == ("PATCH", "/api/v1/webhooks/{id}"):
+            body = {"description": "Matrix " + tag}
+        elif key == ("POST", "/api/v1/channels"):
+            body = {"name": "matrix-" + tag}
+        elif key == ("PATCH", "/api/v1/channels/{id}"):
+            body = {"description": "Matrix " + tag}
+        elif key == ("POST", "/api/v1/channels/{id}/token"):
+            body = {}
+        elif key == ("POST", "/api/v1/channels/{name}/messages"):
+            body = {"message_id": "matrix-" + tag, "text": "Hello " + tag,
+                    "customer": {"external_id": "matrix-user", "name": "Matrix"}}
+        elif key == ("PUT", "/api/v1/templates/{kind}/{language}"):
+            body = {"subject": "Khảo sát {{tracking_code}}", "body": "Matrix " + tag}
         elif key == ("POST", "/api/v1/public/complaints/{code}/actions"):
             body = {"action": "message", "text": "A question from the customer " + tag}
         elif method != "GET" and key not in (("DELETE", "/api/v1/routing-rules/{id}"),
                                              ("DELETE", "/api/v1/sanction-rules/{id}"),
-                                             ("DELETE", "/api/v1/sla-policies/{id}")):
+                                             ("DELETE", "/api/v1/sla-policies/{id}"),
+                                             ("DELETE", "/api/v1/webhooks/{id}"),
+                                             ("DELETE", "/api/v1/channels/{id}"),
+                                             ("DELETE", "/api/v1/templates/{kind}/{language}")):
             self.fail(f"no request body defined for {method} {path}: add one to request_for")
 
         url = re.sub(r"\{([^}]+)\}", lambda m: str(ids[m.group(1)]), path)

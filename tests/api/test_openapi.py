@@ -52,6 +52,12 @@ class OpenApi(ApiTestCase):
             "calendars": self.admin.post("/api/v1/calendars", {
                 "name": "openapi probe", "time_zone": "UTC",
                 "working_hours": {"monday": ["09:00-17:00"]}}).body["id"],
+            "webhooks": self.admin.post("/api/v1/webhooks", {
+                "url": "http://127.0.0.1:9/probe", "events": ["complaint.created"],
+                "active": False}).body["id"],
+            "channels": self.admin.post("/api/v1/channels", {"name": "openapi-probe"}).body["id"],
+            # /api/v1/templates/{kind}/{language}: a kind, then a language
+            "templates": "survey", "{kind}": "vi",
         }
 
         def fill(path):
