@@ -13,6 +13,7 @@
 #include "core/policy.h"
 #include "core/records.h"
 #include "store/store.h"
+#include "text/search.h"
 
 namespace redress::app {
 
@@ -46,12 +47,22 @@ struct IntakeResult {
 };
 
 // A complaint as the API shows it to one caller.
+// Where a search hit matched, shown as a short extract with the matching
+// terms marked (text::snippet).
+struct SearchSnippet {
+  std::string field;  // "subject", "description" or "message"
+  std::int64_t message_id = 0;  // for "message"
+  std::vector<text::SnippetPart> parts;
+};
+
 struct ComplaintView {
   Complaint complaint;
   Customer customer;
   std::vector<Remedy> remedies;  // of the current plan round
   bool director_required = false;
   std::vector<Action> allowed_actions;  // for this caller, in table order
+  // Set on the rows of a search (list with filter.search).
+  std::optional<SearchSnippet> snippet;
 };
 
 struct TransitionRequest {
@@ -108,6 +119,9 @@ class Complaints {
   Result<IntakeResult> submit(store::WriteTx& tx, const Actor& actor, IntakeRequest request);
 
   Result<ComplaintView> get(const store::ReadTx& tx, const Actor& actor, ComplaintId id) const;
+  // A page of the complaints in the caller's scope that pass `filter`. With
+  // filter.search, the best matches first, each with a snippet from the first
+  // of subject, description and indexed messages that holds a query term.
   Result<std::vector<ComplaintView>> list(const store::ReadTx& tx, const Actor& actor,
                                           store::ComplaintFilter filter) const;
   Result<ComplaintView> patch(store::WriteTx& tx, const Actor& actor, ComplaintId id,

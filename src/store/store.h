@@ -13,6 +13,7 @@
 #include "store/job_repo.h"
 #include "store/report_repo.h"
 #include "store/repositories.h"
+#include "store/search_index.h"
 #include "store/sla_repo.h"
 #include "store/triage_repo.h"
 
@@ -35,7 +36,8 @@ struct Repositories {
         reports(s),
         sla(s),
         jobs(s),
-        triage(s) {}
+        triage(s),
+        search(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -51,6 +53,7 @@ struct Repositories {
   SlaRepo sla;
   JobRepo jobs;
   TriageRepo triage;
+  SearchIndexRepo search;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -95,6 +98,7 @@ class WriteTx : public ReadTx {
   SlaRepo& sla() { return r_.sla; }
   JobRepo& jobs() { return r_.jobs; }
   TriageRepo& triage() { return r_.triage; }
+  SearchIndexRepo& search() { return r_.search; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll
