@@ -209,6 +209,13 @@ std::string placeholders(int from, int to) {
   return out;
 }
 
+// How many of the newest matches a search ranks: only the newest
+// kSearchCandidates matches that pass the filters and the scope are ranked
+// (bm25 / ts_rank cost a few microseconds per match), so a word found in half
+// of a million complaints costs about as much as a rare one. Pages end there
+// (docs/search.md).
+constexpr int kSearchCandidates = 2000;
+
 }  // namespace
 
 Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
@@ -292,24 +299,25 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
     return "$" + std::to_string(p.size());
   };
   const bool sqlite = s_.dialect() == SqlDialect::sqlite;
-  std::string rank;  // the search page's ORDER BY
+  std::string match;  // the search's parameter
   if (page == Page::search) {
-    // The index row joins its complaint; the filters below then narrow the
-    // matches (the planner starts from the index: a query is selective).
-    const std::string match = bind(SearchIndexRepo::match_expression(s_.dialect(), *f.search));
+    // The candidates: the newest kSearchCandidates matches that pass the
+    // filters (the index joins its complaint, the filters below narrow it),
+    // read newest first so the scan stops early; only they are ranked.
+    match = bind(SearchIndexRepo::match_expression(s_.dialect(), *f.search));
     if (sqlite) {
-      sql = "SELECT " + kComplaintSelect +
-            " FROM complaint_search JOIN complaints ON complaints.id = complaint_search.rowid "
-            "WHERE complaint_search MATCH " +
-            match;
       // Subject terms weigh four times body terms; bm25 is lower for better.
-      rank = " ORDER BY bm25(complaint_search, 4.0, 1.0), id";
+      sql =
+          "SELECT complaints.id AS hit_id, bm25(complaint_search, 4.0, 1.0) AS score "
+          "FROM complaint_search JOIN complaints ON complaints.id = complaint_search.rowid "
+          "WHERE complaint_search MATCH " +
+          match;
     } else {
-      sql = "SELECT " + kComplaintSelect +
-            " FROM complaint_search JOIN complaints ON complaints.id = "
-            "complaint_search.complaint_id WHERE complaint_search.doc @@ " +
-            match + "::tsquery";
-      rank = " ORDER BY ts_rank(complaint_search.doc, " + match + "::tsquery) DESC, id";
+      sql =
+          "SELECT complaints.id AS hit_id, complaint_search.doc AS doc "
+          "FROM complaint_search JOIN complaints ON complaints.id = complaint_search.complaint_id "
+          "WHERE complaint_search.doc @@ " +
+          match + "::tsquery";
     }
   }
   if (f.state) sql += " AND state = " + bind(name(*f.state));
@@ -349,7 +357,12 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
       sql += " ORDER BY id";
       break;
     case Page::search:
-      sql += rank;
+      sql = "SELECT " + kComplaintSelect + " FROM (" + sql +
+            (sqlite ? " ORDER BY complaint_search.rowid DESC" : " ORDER BY complaints.id DESC") +
+            " LIMIT " + std::to_string(kSearchCandidates) +
+            ") hits JOIN complaints ON complaints.id = hits.hit_id ORDER BY " +
+            (sqlite ? "hits.score" : "ts_rank(hits.doc, " + match + "::tsquery) DESC") +
+            ", complaints.id";
       break;
   }
   sql += " LIMIT " + bind(static_cast<std::int64_t>(f.limit));
