@@ -50,7 +50,7 @@ struct IntakeResult {
 // Where a search hit matched, shown as a short extract with the matching
 // terms marked (text::snippet).
 struct SearchSnippet {
-  std::string field;  // "subject", "description" or "message"
+  std::string field;            // "subject", "description" or "message"
   std::int64_t message_id = 0;  // for "message"
   std::vector<text::SnippetPart> parts;
 };

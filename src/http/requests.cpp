@@ -161,7 +161,8 @@ Result<store::ComplaintFilter> read_complaint_filter(const Request& r, Instant n
       errors.push_back({"q", q.error().message});
     }
     if (r.query_param("sort")) {
-      errors.push_back({"sort", "cannot be combined with q: search results are ranked by relevance"});
+      errors.push_back(
+          {"sort", "cannot be combined with q: search results are ranked by relevance"});
     }
   }
   // After sort and q: a cursor belongs to the order it was issued for.

@@ -429,11 +429,13 @@ Result<std::int64_t> ErasureRepo::customer(CustomerId cid, Instant at) {
 
 Result<std::int64_t> ErasureRepo::complaint_texts(ComplaintId cid,
                                                   const std::string& access_token_hash) {
-  REDRESS_TRY(auto changed, s_.exec(
-      "UPDATE complaints SET subject = '', description = '[erased]', demands = '', place = '', "
-      "people_involved = '', object_ref = '', impact_customer = '', satisfaction_comment = '', "
-      "customer_answer_reason = '', access_token_hash = $1 WHERE id = $2",
-      params(access_token_hash, cid.value)));
+  REDRESS_TRY(
+      auto changed,
+      s_.exec(
+          "UPDATE complaints SET subject = '', description = '[erased]', demands = '', place = '', "
+          "people_involved = '', object_ref = '', impact_customer = '', satisfaction_comment = '', "
+          "customer_answer_reason = '', access_token_hash = $1 WHERE id = $2",
+          params(access_token_hash, cid.value)));
   REDRESS_CHECK(SearchIndexRepo(s_).rebuild(cid));
   return changed;
 }

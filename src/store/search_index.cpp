@@ -82,8 +82,7 @@ bool SearchIndexRepo::indexes_message_kind(std::string_view kind) {
   return kind != "acknowledgement" && kind != "survey";
 }
 
-std::string SearchIndexRepo::match_expression(SqlDialect dialect,
-                                              const text::SearchQuery& query) {
+std::string SearchIndexRepo::match_expression(SqlDialect dialect, const text::SearchQuery& query) {
   std::string positive;
   std::string negative;
   for (const text::QueryClause& c : query.clauses) {
@@ -135,9 +134,10 @@ Status SearchIndexRepo::add_message(ComplaintId id, std::string_view kind, std::
   const std::string doc = tsvector_literal({{body, 0}});
   if (doc.empty()) return {};
   // tsvector || tsvector shifts the right side's positions past the left's.
-  REDRESS_TRY(auto n,
-              s_.exec("UPDATE complaint_search SET doc = doc || $1::tsvector WHERE complaint_id = $2",
-                      params(doc, id.value)));
+  REDRESS_TRY(
+      auto n,
+      s_.exec("UPDATE complaint_search SET doc = doc || $1::tsvector WHERE complaint_id = $2",
+              params(doc, id.value)));
   (void)n;
   return {};
 }

@@ -23,8 +23,8 @@ inline std::vector<std::int64_t> search_ids(Store& store, const std::string& q,
   EXPECT_TRUE(query.has_value()) << q;
   if (!query) return {};
   f.search = *query;
-  auto rows = store.read<std::vector<Complaint>>(
-      [&](const ReadTx& tx) { return tx.complaints().list(f); });
+  auto rows =
+      store.read<std::vector<Complaint>>([&](const ReadTx& tx) { return tx.complaints().list(f); });
   EXPECT_TRUE(rows) << q << ": " << rows.error().message;
   std::vector<std::int64_t> out;
   if (rows) {
@@ -79,8 +79,7 @@ inline void check_search_index(Store& store, const std::function<void(const std:
   EXPECT_EQ(search_ids(store, "refund", ComplaintFilter{.scope = std::vector<DepartmentId>{}}),
             Ids{});
   EXPECT_EQ(search_ids(store, "refund", ComplaintFilter{.limit = 1}), (Ids{a}));
-  EXPECT_EQ(search_ids(store, "refund", ComplaintFilter{.limit = 1, .search_offset = 1}),
-            (Ids{b}));
+  EXPECT_EQ(search_ids(store, "refund", ComplaintFilter{.limit = 1, .search_offset = 1}), (Ids{b}));
 
   // Erasure takes the text out of the index.
   auto erased = store.write_sync<std::int64_t>([&](WriteTx& tx) -> Result<std::int64_t> {
@@ -98,11 +97,12 @@ inline void check_search_index(Store& store, const std::function<void(const std:
   const std::int64_t c = add("S-3", "Remboursement", "Je veux un remboursement");
   raw("DELETE FROM complaint_search");
   EXPECT_EQ(search_ids(store, "remboursement"), Ids{});
-  auto indexed = store.write_sync<std::int64_t>(
-      [](WriteTx& tx) { return tx.search().index_missing(2); });
+  auto indexed =
+      store.write_sync<std::int64_t>([](WriteTx& tx) { return tx.search().index_missing(2); });
   ASSERT_TRUE(indexed) << indexed.error().message;
   EXPECT_EQ(*indexed, 2);
-  indexed = store.write_sync<std::int64_t>([](WriteTx& tx) { return tx.search().index_missing(2); });
+  indexed =
+      store.write_sync<std::int64_t>([](WriteTx& tx) { return tx.search().index_missing(2); });
   ASSERT_TRUE(indexed);
   EXPECT_EQ(*indexed, 1);
   EXPECT_EQ(search_ids(store, "remboursement"), (Ids{c}));

@@ -20,7 +20,8 @@ bool searchable(const std::string& term) {
 }
 
 bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 bool is_space(char c) {
@@ -95,8 +96,8 @@ std::expected<SearchQuery, QueryError> parse_search_query(std::string_view q) {
     if (q[i] == '"') {
       const std::size_t close = q.find('"', i + 1);
       if (close == std::string_view::npos) {
-        return std::unexpected(QueryError{"has an unclosed quote (\") at byte " +
-                                          std::to_string(i + 1)});
+        return std::unexpected(
+            QueryError{"has an unclosed quote (\") at byte " + std::to_string(i + 1)});
       }
       body = q.substr(i + 1, close - i - 1);
       i = close + 1;

@@ -19,7 +19,8 @@ std::string marked(const std::optional<std::vector<SnippetPart>>& parts) {
 
 std::vector<std::string> exact(const std::vector<IndexTerm>& terms) {
   std::vector<std::string> out;
-  for (const IndexTerm& t : terms) out.push_back(t.exact + (t.folded.empty() ? "" : "|" + t.folded));
+  for (const IndexTerm& t : terms)
+    out.push_back(t.exact + (t.folded.empty() ? "" : "|" + t.folded));
   return out;
 }
 
@@ -102,15 +103,13 @@ TEST(Snippet, MarksEveryMatchAndCutsAroundTheFirst) {
 
 TEST(Snippet, ChineseBigramsMergeAndAccentlessQueriesFindAccents) {
   EXPECT_EQ(marked(snippet("我要申请退款。", *parse_search_query("退款"))), "我要申请[退款]。");
-  EXPECT_EQ(marked(snippet("我要申请退款。", *parse_search_query("申请退款"))),
-            "我要[申请退款]。");
+  EXPECT_EQ(marked(snippet("我要申请退款。", *parse_search_query("申请退款"))), "我要[申请退款]。");
   EXPECT_EQ(marked(snippet("Tôi muốn hoàn tiền", *parse_search_query("hoan tien"))),
             "Tôi muốn [hoàn] [tiền]");
   // Accents typed: only that spelling is a match.
   EXPECT_EQ(marked(snippet("tiến và tiền", *parse_search_query("tiền"))), "tiến và [tiền]");
   // Excluded words are not highlighted.
-  EXPECT_EQ(marked(snippet("refund spam", *parse_search_query("refund -spam"))),
-            "[refund] spam");
+  EXPECT_EQ(marked(snippet("refund spam", *parse_search_query("refund -spam"))), "[refund] spam");
 }
 
 TEST(Snippet, InvalidUtf8IsReplaced) {

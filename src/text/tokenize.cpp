@@ -203,7 +203,7 @@ std::vector<TermSpan> tokenize_spans(std::string_view utf8, TokenizeOptions opti
   // normalisation boundary before it whatever follows (so the chunks
   // normalise as the whole would), and remember where each chunk came from.
   struct Chunk {
-    int32_t normal_start;  // UTF-16 offset in `text`
+    int32_t normal_start;    // UTF-16 offset in `text`
     std::size_t begin, end;  // byte range in `utf8`
   };
   std::vector<Chunk> chunks;
@@ -239,14 +239,14 @@ std::vector<TermSpan> tokenize_spans(std::string_view utf8, TokenizeOptions opti
 
   std::vector<TermSpan> out;
   auto chunk_of = [&](int32_t normal_offset) {
-    auto it = std::upper_bound(
-        chunks.begin(), chunks.end(), normal_offset,
-        [](int32_t offset, const Chunk& c) { return offset < c.normal_start; });
+    auto it =
+        std::upper_bound(chunks.begin(), chunks.end(), normal_offset,
+                         [](int32_t offset, const Chunk& c) { return offset < c.normal_start; });
     return std::prev(it);  // chunks[0].normal_start is 0 and offset >= 0
   };
   walk_terms(text, [&](int32_t start, int32_t end) {
-    out.push_back(TermSpan{utf8_of(text, start, end), chunk_of(start)->begin,
-                           chunk_of(end - 1)->end});
+    out.push_back(
+        TermSpan{utf8_of(text, start, end), chunk_of(start)->begin, chunk_of(end - 1)->end});
   });
   return out;
 }

@@ -106,8 +106,7 @@ int terms_create(void* /*context*/, const char** /*args*/, int /*n_args*/, Fts5T
 void terms_delete(Fts5Tokenizer* /*tokenizer*/) {}
 
 int terms_tokenize(Fts5Tokenizer* /*tokenizer*/, void* context, int /*flags*/, const char* text,
-                   int length,
-                   int (*token)(void*, int, const char*, int, int, int)) {
+                   int length, int (*token)(void*, int, const char*, int, int, int)) {
   int i = 0;
   while (i < length) {
     while (i < length && text[i] == ' ') ++i;
@@ -120,8 +119,8 @@ int terms_tokenize(Fts5Tokenizer* /*tokenizer*/, void* context, int /*flags*/, c
     for (int k = start; k <= i; ++k) {
       if (k < i && text[k] != '\x1F') continue;
       if (k > piece) {
-        const int rc = token(context, first ? 0 : FTS5_TOKEN_COLOCATED, text + piece, k - piece,
-                             start, i);
+        const int rc =
+            token(context, first ? 0 : FTS5_TOKEN_COLOCATED, text + piece, k - piece, start, i);
         if (rc != SQLITE_OK) return rc;
         first = false;
       }
@@ -137,7 +136,8 @@ Status register_fts5_tokenizer(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK) {
-    return fail(Error::internal("SQLite: FTS5 is not available: " + std::string(sqlite3_errmsg(db))));
+    return fail(
+        Error::internal("SQLite: FTS5 is not available: " + std::string(sqlite3_errmsg(db))));
   }
   sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
   sqlite3_step(stmt);

@@ -64,12 +64,11 @@ TEST(SqliteSearchIndex, TokenizerEmitsVariantsAtTheTermsPosition) {
   ASSERT_TRUE(conn->exec_script(
       "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'redress_terms');"
       "INSERT INTO t (rowid, x) VALUES (1, 'hoàn\x1Fhoan tiền\x1Ftien  x'), (2, 'hoan tien');"));
-  auto rows = conn->query(
-      "SELECT rowid FROM t WHERE t MATCH $1 ORDER BY rowid", std::vector<SqlValue>{"\"hoan tien\""});
+  auto rows = conn->query("SELECT rowid FROM t WHERE t MATCH $1 ORDER BY rowid",
+                          std::vector<SqlValue>{"\"hoan tien\""});
   ASSERT_TRUE(rows) << rows.error().message;
   ASSERT_EQ(rows->size(), 2u);
-  rows = conn->query("SELECT rowid FROM t WHERE t MATCH $1",
-                     std::vector<SqlValue>{"\"tiền x\""});
+  rows = conn->query("SELECT rowid FROM t WHERE t MATCH $1", std::vector<SqlValue>{"\"tiền x\""});
   ASSERT_TRUE(rows) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->front().i64(0), 1);
