@@ -329,7 +329,19 @@ int main(int argc, char** argv) {
   }
   if (docs_openapi->parsed() || docs_routes->parsed()) {
     FixedClock fixed(from_epoch_ms(0));
-    auto tmp = std::filesystem::temp_directory_path() / "redress-openapi.db";
+    // A scratch database of this process's own: a shared name was migrated by
+    // whichever build ran last, and a build with fewer migrations refused it.
+    auto tmp = std::filesystem::temp_directory_path() /
+               ("redress-openapi-" + std::to_string(::getpid()) + ".db");
+    struct Remove {
+      std::filesystem::path path;
+      ~Remove() {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+          std::filesystem::remove(path.string() + suffix, ec);
+        }
+      }
+    } remove_tmp{tmp};
     auto s = cli::open_store(tmp.string(), fixed);
     if (!s) return report(s.error());
     http::Api api(**s, fixed, {});

@@ -300,7 +300,7 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
   };
   const bool sqlite = s_.dialect() == SqlDialect::sqlite;
   std::string match;  // the search's parameter
-  if (page == Page::search) {
+  if (page == Page::search && f.search) {
     // The candidates: the newest kSearchCandidates matches that pass the
     // filters (the index joins its complaint, the filters below narrow it),
     // read newest first so the scan stops early; only they are ranked.
