@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 
-targets_all=(json_requests multipart query csv_import time inbound_mail)
+targets_all=(json_requests multipart query csv_import time inbound_mail search_query)
 merge=0
 if [ "${1:-}" = "--merge" ]; then merge=1; shift; fi
 seconds="${1:-60}"

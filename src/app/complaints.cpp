@@ -11,6 +11,8 @@
 #include "app/sla.h"
 #include "app/triage.h"
 #include "core/rules.h"
+#include "store/search_index.h"
+#include "text/search.h"
 
 namespace redress::app {
 
@@ -269,6 +271,33 @@ Result<ComplaintView> Complaints::get(const store::ReadTx& tx, const Actor& acto
   return view(tx, actor, std::move(c));
 }
 
+namespace {
+
+// The snippet of a search hit: subject, then description, then the indexed
+// messages in order (loaded only when the complaint's own texts do not hold
+// a query term — the hit then came from a message).
+Result<std::optional<SearchSnippet>> search_snippet(const store::ReadTx& tx, const Complaint& c,
+                                                    const text::SearchQuery& query) {
+  if (auto parts = text::snippet(c.subject, query)) {
+    return std::optional<SearchSnippet>(SearchSnippet{"subject", 0, std::move(*parts)});
+  }
+  if (auto parts = text::snippet(c.description, query)) {
+    return std::optional<SearchSnippet>(SearchSnippet{"description", 0, std::move(*parts)});
+  }
+  REDRESS_TRY(auto messages, tx.records().messages(c.id));
+  for (const Message& m : messages) {
+    if (!store::SearchIndexRepo::indexes_message_kind(m.kind)) continue;
+    if (auto parts = text::snippet(m.body, query)) {
+      return std::optional<SearchSnippet>(SearchSnippet{"message", m.id, std::move(*parts)});
+    }
+  }
+  // Not expected (the index holds the terms of these very texts), but a
+  // missing snippet is no reason to fail the search.
+  return std::optional<SearchSnippet>{};
+}
+
+}  // namespace
+
 Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, const Actor& actor,
                                                     store::ComplaintFilter filter) const {
   const RoleSet wide = kOrganisationWideRoles;
@@ -316,6 +345,11 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
     if (auto sg = suggestion_by_id.find(out.back().complaint.id.value);
         sg != suggestion_by_id.end()) {
       attach_suggestion(out.back(), sg->second);
+    }
+  }
+  if (filter.search) {
+    for (ComplaintView& v : out) {
+      REDRESS_TRY(v.snippet, search_snippet(tx, v.complaint, *filter.search));
     }
   }
   return out;
@@ -392,6 +426,10 @@ Result<ComplaintView> Complaints::patch(store::WriteTx& tx, const Actor& actor, 
   }
   if (after.empty()) return view(tx, actor, std::move(c));
   REDRESS_CHECK(save(tx, c, now));
+  // The search index holds subject and description terms (store/search_index.h).
+  if (after.contains("subject") || after.contains("description")) {
+    REDRESS_CHECK(tx.search().rebuild(c.id));
+  }
   if (p.urgency || p.category) REDRESS_CHECK(sync_sla_clocks(tx, c, c.state, now));
   REDRESS_TRY(auto ev, append_event(tx, actor, now,
                                     {c.id, "updated", c.state, c.state,

@@ -13,6 +13,7 @@
 #include "core/policy.h"
 #include "core/records.h"
 #include "store/store.h"
+#include "text/search.h"
 
 namespace redress::app {
 
@@ -52,6 +53,14 @@ struct IntakeResult {
 };
 
 // A complaint as the API shows it to one caller.
+// Where a search hit matched, shown as a short extract with the matching
+// terms marked (text::snippet).
+struct SearchSnippet {
+  std::string field;            // "subject", "description" or "message"
+  std::int64_t message_id = 0;  // for "message"
+  std::vector<text::SnippetPart> parts;
+};
+
 struct ComplaintView {
   Complaint complaint;
   Customer customer;
@@ -65,6 +74,8 @@ struct ComplaintView {
   // no category yet (the queue's marker; the full list is on /suggestions).
   std::optional<std::string> suggested_category;
   double suggested_confidence = 0;
+  // Set on the rows of a search (list with filter.search).
+  std::optional<SearchSnippet> snippet;
 };
 
 struct TransitionRequest {
@@ -122,6 +133,9 @@ class Complaints {
   Result<IntakeResult> submit(store::WriteTx& tx, const Actor& actor, IntakeRequest request);
 
   Result<ComplaintView> get(const store::ReadTx& tx, const Actor& actor, ComplaintId id) const;
+  // A page of the complaints in the caller's scope that pass `filter`. With
+  // filter.search, the best matches first, each with a snippet from the first
+  // of subject, description and indexed messages that holds a query term.
   Result<std::vector<ComplaintView>> list(const store::ReadTx& tx, const Actor& actor,
                                           store::ComplaintFilter filter) const;
   Result<ComplaintView> patch(store::WriteTx& tx, const Actor& actor, ComplaintId id,

@@ -316,7 +316,8 @@ void Api::register_complaints(Router& router) {
       });
   add(router, "GET", "/api/v1/complaints", "complaints",
       "List complaints in the caller's scope, newest first or by due time (sort=due), with "
-      "filters (overdue=true among them) and a cursor.",
+      "filters (overdue=true among them) and a cursor; q= searches their text (best matches "
+      "first, each with a snippet).",
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());

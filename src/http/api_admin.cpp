@@ -309,6 +309,40 @@ void Api::register_public(Router& router) {
       });
 }
 
+namespace {
+
+// The query parameters of GET /api/v1/complaints (read by
+// read_complaint_filter in requests.cpp; docs/api.md and docs/search.md).
+std::vector<Json> complaint_list_parameters() {
+  auto param = [](const char* name, const char* type, const char* description) {
+    return Json{{"name", name},
+                {"in", "query"},
+                {"required", false},
+                {"schema", {{"type", type}}},
+                {"description", description}};
+  };
+  return {
+      param("q", "string",
+            "Full-text search (docs/search.md): words, \"a phrase\", -word to exclude; all "
+            "required; at most 500 bytes and 32 terms. Results are ranked by relevance (not "
+            "combinable with sort) and each item carries a snippet {field, message_id?, "
+            "parts: [{text, match}]} — plain text, the matching terms flagged."),
+      param("state", "string", "Lifecycle state."),
+      param("urgency", "string", "urgent, important or general."),
+      param("department_id", "integer", "Responsible department."),
+      param("category", "string", "Category code."),
+      param("assignee_id", "integer", "Person in charge."),
+      param("received_from", "string", "ISO 8601 date or date-time, inclusive."),
+      param("received_to", "string", "ISO 8601 date or date-time, exclusive."),
+      param("sort", "string", "newest (default) or due."),
+      param("overdue", "boolean", "true: only complaints past their due time."),
+      param("limit", "integer", "1–200 rows, default 50."),
+      param("cursor", "string", "next_cursor of the previous page."),
+  };
+}
+
+}  // namespace
+
 std::string Api::openapi_json() const {
   Json paths = Json::object();
   for (const RouteDoc& d : docs_) {
@@ -334,6 +368,9 @@ std::string Api::openapi_json() const {
             {"tags", Json::array({d.tag})},
             {"responses",
              {{"default", {{"description", "JSON, or application/problem+json on error"}}}}}};
+    if (d.method == "GET" && d.pattern == "/api/v1/complaints") {
+      for (Json& q : complaint_list_parameters()) parameters.push_back(std::move(q));
+    }
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;
   }

@@ -131,7 +131,7 @@ Json complaint_json(const app::ComplaintView& v) {
   for (const Remedy& r : v.remedies) remedies.push_back(remedy_json(r));
   Json allowed = Json::array();
   for (Action a : v.allowed_actions) allowed.push_back(to_string(a));
-  return {
+  Json j = {
       {"id", c.id.value},
       {"tracking_code", c.tracking_code},
       {"state", to_string(c.state)},
@@ -198,6 +198,18 @@ Json complaint_json(const app::ComplaintView& v) {
                                                          {"confidence", v.suggested_confidence}}
                                                   : Json(nullptr)},
   };
+  if (v.snippet) {
+    // Plain text parts, the matches flagged: clients mark them up themselves,
+    // so stored text never reaches a page as HTML.
+    Json parts = Json::array();
+    for (const text::SnippetPart& p : v.snippet->parts) {
+      parts.push_back(Json{{"text", p.text}, {"match", p.match}});
+    }
+    Json snippet{{"field", v.snippet->field}, {"parts", parts}};
+    if (v.snippet->field == "message") snippet["message_id"] = v.snippet->message_id;
+    j["snippet"] = snippet;
+  }
+  return j;
 }
 
 Json event_json(const Event& e) {

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/duration.h"
+#include "text/search.h"
 
 namespace redress::http {
 
@@ -64,6 +65,7 @@ Result<std::optional<std::int64_t>> parse_if_match(std::optional<std::string_vie
 }
 
 std::string complaint_list_cursor(const store::ComplaintFilter& filter, const Complaint& last) {
+  if (filter.search) return "s" + std::to_string(filter.search_offset + filter.limit);
   if (filter.order == store::ComplaintFilter::Order::newest) return list_cursor(last.id.value);
   if (last.due_at) {
     return "d" + std::to_string(to_epoch_ms(*last.due_at)) + "_" + std::to_string(last.id.value);
@@ -73,6 +75,17 @@ std::string complaint_list_cursor(const store::ComplaintFilter& filter, const Co
 
 Status read_complaint_list_cursor(std::string_view cursor, store::ComplaintFilter& filter) {
   const Error bad = Error::invalid("cursor", "is not a cursor this server issued for this order");
+  if (filter.search) {
+    auto offset = cursor.starts_with('s') ? digits(cursor.substr(1)) : std::nullopt;
+    if (!offset) return fail(bad);
+    if (*offset > kMaxSearchOffset) {
+      return fail(Error::invalid("cursor", "search results end after " +
+                                               std::to_string(kMaxSearchOffset) +
+                                               " rows; narrow the query or the filters"));
+    }
+    filter.search_offset = *offset;
+    return {};
+  }
   if (filter.order == store::ComplaintFilter::Order::newest) {
     auto id = parse_cursor(cursor);
     if (!id) return fail(bad);
@@ -141,7 +154,18 @@ Result<store::ComplaintFilter> read_complaint_filter(const Request& r, Instant n
       errors.push_back({"overdue", "must be true or false"});
     }
   }
-  // After sort: a cursor belongs to the order it was issued for.
+  if (auto v = r.query_param("q")) {
+    if (auto q = text::parse_search_query(*v)) {
+      filter.search = std::move(*q);
+    } else {
+      errors.push_back({"q", q.error().message});
+    }
+    if (r.query_param("sort")) {
+      errors.push_back(
+          {"sort", "cannot be combined with q: search results are ranked by relevance"});
+    }
+  }
+  // After sort and q: a cursor belongs to the order it was issued for.
   if (auto v = r.query_param("cursor")) {
     if (auto c = read_complaint_list_cursor(*v, filter); !c) {
       errors.push_back(c.error().fields.front());

@@ -37,16 +37,21 @@ std::string list_cursor(std::int64_t last_id);
 Result<std::int64_t> parse_cursor(std::string_view cursor);
 // If-Match: "7", W/"7" or 7. Absent → nullopt; malformed → invalid_argument on "If-Match".
 Result<std::optional<std::int64_t>> parse_if_match(std::optional<std::string_view> header);
+// Search results page by offset (ranks shift as complaints change, so a
+// keyset cursor would not be stable either); this many rows at most, which
+// keeps a deep page cheap.
+inline constexpr std::int64_t kMaxSearchOffset = 10000;
 // The cursor of a complaint list page that ended with `last`: "c<id>" in
 // newest-first order; in due order "d<due ms>_<id>" for a row with a due time
-// and "n<id>" for one without.
+// and "n<id>" for one without; for a search (filter.search), "s<offset>" of
+// the next page.
 std::string complaint_list_cursor(const store::ComplaintFilter& filter, const Complaint& last);
 // Reads a cursor complaint_list_cursor issued for `filter.order` into `filter`;
 // invalid_argument on "cursor" otherwise.
 Status read_complaint_list_cursor(std::string_view cursor, store::ComplaintFilter& filter);
-// The filters, order (sort=newest|due), limit and cursor of GET /api/v1/complaints
-// from the query; overdue=true keeps complaints due before `now`. Every bad
-// parameter is named.
+// The filters, order (sort=newest|due), search (q, text::parse_search_query;
+// not with sort), limit and cursor of GET /api/v1/complaints from the query;
+// overdue=true keeps complaints due before `now`. Every bad parameter is named.
 Result<store::ComplaintFilter> read_complaint_filter(const Request& r, Instant now);
 // from/to of GET /api/v1/reports/dashboard (ISO 8601 dates or date-times).
 struct TimeRange {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/search_index.h"
+
 namespace redress::store {
 
 namespace {
@@ -207,6 +209,13 @@ std::string placeholders(int from, int to) {
   return out;
 }
 
+// How many of the newest matches a search ranks: only the newest
+// kSearchCandidates matches that pass the filters and the scope are ranked
+// (bm25 / ts_rank cost a few microseconds per match), so a word found in half
+// of a million complaints costs about as much as a rare one. Pages end there
+// (docs/search.md).
+constexpr int kSearchCandidates = 2000;
+
 }  // namespace
 
 Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
@@ -215,7 +224,9 @@ Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
       "INSERT INTO complaints (" + columns + ") VALUES (" + placeholders(1, 49) + ") RETURNING id";
   const auto p = complaint_params(c);
   REDRESS_TRY(auto rows, s_.query(sql, p));
-  return ComplaintId{rows.at(0).i64(0)};
+  const ComplaintId id{rows.at(0).i64(0)};
+  REDRESS_CHECK(SearchIndexRepo(s_).add_complaint(id, c.subject, c.description));
+  return id;
 }
 
 Result<std::optional<Complaint>> ComplaintRepo::find(ComplaintId cid) const {
@@ -262,6 +273,7 @@ Result<std::int64_t> ComplaintRepo::update(const Complaint& c) {
 }
 
 Result<std::vector<Complaint>> ComplaintRepo::list(const ComplaintFilter& f) const {
+  if (f.search) return list_page(f, Page::search);
   if (f.order == ComplaintFilter::Order::newest) return list_page(f, Page::newest);
   // Due order in two index-friendly phases: rows with a due time (due_at, id
   // ascending), then, when the page is not full, rows without one (id ascending).
@@ -286,6 +298,28 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
     p.push_back(std::move(v));
     return "$" + std::to_string(p.size());
   };
+  const bool sqlite = s_.dialect() == SqlDialect::sqlite;
+  std::string match;  // the search's parameter
+  if (page == Page::search && f.search) {
+    // The candidates: the newest kSearchCandidates matches that pass the
+    // filters (the index joins its complaint, the filters below narrow it),
+    // read newest first so the scan stops early; only they are ranked.
+    match = bind(SearchIndexRepo::match_expression(s_.dialect(), *f.search));
+    if (sqlite) {
+      // Subject terms weigh four times body terms; bm25 is lower for better.
+      sql =
+          "SELECT complaints.id AS hit_id, bm25(complaint_search, 4.0, 1.0) AS score "
+          "FROM complaint_search JOIN complaints ON complaints.id = complaint_search.rowid "
+          "WHERE complaint_search MATCH " +
+          match;
+    } else {
+      sql =
+          "SELECT complaints.id AS hit_id, complaint_search.doc AS doc "
+          "FROM complaint_search JOIN complaints ON complaints.id = complaint_search.complaint_id "
+          "WHERE complaint_search.doc @@ " +
+          match + "::tsquery";
+    }
+  }
   if (f.state) sql += " AND state = " + bind(name(*f.state));
   if (f.department) sql += " AND department_id = " + bind(f.department->value);
   if (f.urgency) sql += " AND urgency = " + bind(name(*f.urgency));
@@ -322,8 +356,17 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
       if (f.after_id > 0) sql += " AND id > " + bind(f.after_id);
       sql += " ORDER BY id";
       break;
+    case Page::search:
+      sql = "SELECT " + kComplaintSelect + " FROM (" + sql +
+            (sqlite ? " ORDER BY complaint_search.rowid DESC" : " ORDER BY complaints.id DESC") +
+            " LIMIT " + std::to_string(kSearchCandidates) +
+            ") hits JOIN complaints ON complaints.id = hits.hit_id ORDER BY " +
+            (sqlite ? "hits.score" : "ts_rank(hits.doc, " + match + "::tsquery) DESC") +
+            ", complaints.id";
+      break;
   }
   sql += " LIMIT " + bind(static_cast<std::int64_t>(f.limit));
+  if (page == Page::search && f.search_offset > 0) sql += " OFFSET " + bind(f.search_offset);
   REDRESS_TRY(auto rows, s_.query(sql, p));
   std::vector<Complaint> out;
   out.reserve(rows.size());
@@ -386,16 +429,22 @@ Result<std::int64_t> ErasureRepo::customer(CustomerId cid, Instant at) {
 
 Result<std::int64_t> ErasureRepo::complaint_texts(ComplaintId cid,
                                                   const std::string& access_token_hash) {
-  return s_.exec(
-      "UPDATE complaints SET subject = '', description = '[erased]', demands = '', place = '', "
-      "people_involved = '', object_ref = '', impact_customer = '', satisfaction_comment = '', "
-      "customer_answer_reason = '', access_token_hash = $1 WHERE id = $2",
-      params(access_token_hash, cid.value));
+  REDRESS_TRY(
+      auto changed,
+      s_.exec(
+          "UPDATE complaints SET subject = '', description = '[erased]', demands = '', place = '', "
+          "people_involved = '', object_ref = '', impact_customer = '', satisfaction_comment = '', "
+          "customer_answer_reason = '', access_token_hash = $1 WHERE id = $2",
+          params(access_token_hash, cid.value)));
+  REDRESS_CHECK(SearchIndexRepo(s_).rebuild(cid));
+  return changed;
 }
 
 Result<std::int64_t> ErasureRepo::messages(ComplaintId cid) {
-  return s_.exec("UPDATE messages SET body = '[erased]' WHERE complaint_id = $1",
-                 params(cid.value));
+  REDRESS_TRY(auto changed, s_.exec("UPDATE messages SET body = '[erased]' WHERE complaint_id = $1",
+                                    params(cid.value)));
+  REDRESS_CHECK(SearchIndexRepo(s_).rebuild(cid));
+  return changed;
 }
 
 Result<std::int64_t> ErasureRepo::feedback(ComplaintId cid) {
@@ -571,6 +620,7 @@ Result<std::int64_t> CaseRecordRepo::add_message(const Message& m) {
                        "RETURNING id",
                        std::vector<SqlValue>{id(m.complaint), name(m.direction), name(m.channel),
                                              m.kind, m.body, id(m.author), ms(m.at)}));
+  REDRESS_CHECK(SearchIndexRepo(s_).add_message(m.complaint, m.kind, m.body));
   return rows.at(0).i64(0);
 }
 

@@ -13,6 +13,7 @@
 #include "core/records.h"
 #include "core/rules.h"
 #include "store/sql.h"
+#include "text/search.h"
 
 namespace redress::store {
 
@@ -42,12 +43,21 @@ struct ComplaintFilter {
   std::optional<Instant> after_due;
   std::int64_t after_id = 0;
   int limit = 50;
+  // Full-text search: only complaints matching the query, best match first
+  // (bm25 on SQLite, ts_rank on PostgreSQL; ties by id), which overrides
+  // `order`; pages by `search_offset` rows skipped.
+  std::optional<text::SearchQuery> search;
+  std::int64_t search_offset = 0;
 };
 
 class ComplaintRepo {
  public:
   explicit ComplaintRepo(SqlSession& s) : s_(s) {}
-  // Inserts `c` (id ignored) and returns the new id.
+  // Inserts `c` (id ignored) and returns the new id; indexes its subject and
+  // description for search in the same transaction. update() leaves the
+  // index alone (most updates change neither text): a caller that changes
+  // subject or description calls SearchIndexRepo::rebuild in its transaction,
+  // as Complaints::patch does.
   Result<ComplaintId> insert(const Complaint& c);
   Result<std::optional<Complaint>> find(ComplaintId id) const;
   Result<std::optional<Complaint>> find_by_tracking_code(const std::string& code) const;
@@ -61,7 +71,7 @@ class ComplaintRepo {
   Result<std::optional<std::string>> follow_up_code(ComplaintId original) const;
 
  private:
-  enum class Page { newest, with_due, without_due };
+  enum class Page { newest, with_due, without_due, search };
   Result<std::vector<Complaint>> list_page(const ComplaintFilter& filter, Page page) const;
   SqlSession& s_;
 };
@@ -93,8 +103,9 @@ class ErasureRepo {
   Result<std::int64_t> customer(CustomerId id, Instant at);
   // The complaint's free texts; `access_token_hash` replaces the portal token's
   // hash (a value no token hashes to, so the customer's link stops working).
+  // The complaint's search index row is rebuilt from what remains.
   Result<std::int64_t> complaint_texts(ComplaintId id, const std::string& access_token_hash);
-  // Message bodies and feedback texts.
+  // Message bodies (and their terms in the search index) and feedback texts.
   Result<std::int64_t> messages(ComplaintId id);
   Result<std::int64_t> feedback(ComplaintId id);
   // Attachment file names and storage keys; returns the storage keys they had.
@@ -128,6 +139,8 @@ class CaseRecordRepo {
   Result<std::int64_t> add_task(const Task& t);
   Status update_task(const Task& t);
   Result<std::vector<Task>> tasks(ComplaintId id) const;
+  // Adds the message and, for the kinds people write, its terms to the
+  // complaint's search index (store/search_index.h).
   Result<std::int64_t> add_message(const Message& m);
   Result<std::vector<Message>> messages(ComplaintId id) const;
   Result<std::int64_t> add_attachment(const Attachment& a);

@@ -47,6 +47,10 @@ enum class TxLock : std::int64_t {
   event_chain = 0x5245445245535301,
 };
 
+// The SQL dialect behind a session, for the few statements that cannot be
+// written once (full-text search: FTS5 against tsvector).
+enum class SqlDialect { sqlite, postgresql };
+
 // A connection inside a transaction. Not thread-safe: one session is used by
 // one thread at a time (the store guarantees that). Errors: unique or
 // foreign-key violations are ErrorCode::conflict; a lost connection, a
@@ -76,6 +80,8 @@ class SqlSession {
   // then lock what it takes and skip what others hold: FOR UPDATE SKIP LOCKED.
   // False for an embedded store whose single writer excludes all others (SQLite).
   virtual bool has_concurrent_writers() const { return false; }
+  // Which SQL the session speaks. SQLite unless overridden.
+  virtual SqlDialect dialect() const { return SqlDialect::sqlite; }
 };
 
 // A connection the store drives itself: it also knows whether a transaction

@@ -16,6 +16,7 @@
 #include "store/mail_repo.h"
 #include "store/report_repo.h"
 #include "store/repositories.h"
+#include "store/search_index.h"
 #include "store/sla_repo.h"
 #include "store/triage_repo.h"
 
@@ -43,7 +44,8 @@ struct Repositories {
         duplicates(s),
         webhooks(s),
         channels(s),
-        templates(s) {}
+        templates(s),
+        search(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -64,6 +66,7 @@ struct Repositories {
   WebhookRepo webhooks;
   ChannelRepo channels;
   TemplateRepo templates;
+  SearchIndexRepo search;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -118,6 +121,7 @@ class WriteTx : public ReadTx {
   WebhookRepo& webhooks() { return r_.webhooks; }
   ChannelRepo& channels() { return r_.channels; }
   TemplateRepo& templates() { return r_.templates; }
+  SearchIndexRepo& search() { return r_.search; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

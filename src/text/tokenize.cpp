@@ -6,7 +6,10 @@
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 
@@ -58,9 +61,7 @@ icu::BreakIterator& word_iterator() {
   return *it;
 }
 
-icu::UnicodeString normal_form(std::string_view utf8, TokenizeOptions options) {
-  const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+icu::UnicodeString normal_form(const icu::UnicodeString& source, TokenizeOptions options) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString folded = nfkc_casefold().normalize(source, status);
   if (U_FAILURE(status)) return source;
@@ -97,6 +98,12 @@ icu::UnicodeString normal_form(std::string_view utf8, TokenizeOptions options) {
   return composed;
 }
 
+icu::UnicodeString normal_form(std::string_view utf8, TokenizeOptions options) {
+  return normal_form(icu::UnicodeString::fromUTF8(
+                         icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size()))),
+                     options);
+}
+
 // Scripts written without spaces between words, tokenized as bigrams.
 bool is_cjk(UChar32 c) {
   if (c == 0x30FC || c == 0x3005) return true;  // ー prolonged sound mark, 々 iteration mark
@@ -106,41 +113,34 @@ bool is_cjk(UChar32 c) {
          script == USCRIPT_HANGUL;
 }
 
-void append_utf8(const icu::UnicodeString& text, int32_t start, int32_t end,
-                 std::vector<std::string>& out) {
+std::string utf8_of(const icu::UnicodeString& text, int32_t start, int32_t end) {
   std::string term;
   text.tempSubStringBetween(start, end).toUTF8String(term);
-  out.push_back(std::move(term));
+  return term;
 }
 
 // Emits the bigrams of the CJK run [start, end) of `text` (UTF-16 offsets).
-void emit_cjk_run(const icu::UnicodeString& text, int32_t start, int32_t end,
-                  std::vector<std::string>& out) {
+template <typename Emit>
+void emit_cjk_run(const icu::UnicodeString& text, int32_t start, int32_t end, Emit& emit) {
   if (start >= end) return;
   int32_t first = start;
   int32_t second = text.moveIndex32(first, 1);
   if (second >= end) {
-    append_utf8(text, first, end, out);
+    emit(first, end);
     return;
   }
   while (second < end) {
     const int32_t after = text.moveIndex32(second, 1);
-    append_utf8(text, first, after, out);
+    emit(first, after);
     first = second;
     second = after;
   }
 }
 
-}  // namespace
-
-std::string normalize(std::string_view utf8, TokenizeOptions options) {
-  std::string out;
-  normal_form(utf8, options).toUTF8String(out);
-  return out;
-}
-
-void tokenize_into(std::string_view utf8, std::vector<std::string>& out, TokenizeOptions options) {
-  const icu::UnicodeString text = normal_form(utf8, options);
+// Calls emit(start, end) with the UTF-16 range of every term of the
+// normalised `text`, in text order (steps 3 and 4 of tokenize.h).
+template <typename Emit>
+void walk_terms(const icu::UnicodeString& text, Emit emit) {
   icu::BreakIterator& words = word_iterator();
   words.setText(text);
 
@@ -149,7 +149,7 @@ void tokenize_into(std::string_view utf8, std::vector<std::string>& out, Tokeniz
   int32_t run_start = -1;
   int32_t run_end = -1;
   auto close_run = [&] {
-    if (run_start >= 0) emit_cjk_run(text, run_start, run_end, out);
+    if (run_start >= 0) emit_cjk_run(text, run_start, run_end, emit);
     run_start = -1;
   };
 
@@ -169,7 +169,7 @@ void tokenize_into(std::string_view utf8, std::vector<std::string>& out, Tokeniz
       if (is_cjk(c)) {
         if (piece_start < i) {
           close_run();
-          append_utf8(text, piece_start, i, out);
+          emit(piece_start, i);
         }
         if (run_start < 0) run_start = i;
         run_end = next;
@@ -179,10 +179,80 @@ void tokenize_into(std::string_view utf8, std::vector<std::string>& out, Tokeniz
     }
     if (piece_start < end) {
       close_run();
-      append_utf8(text, piece_start, end, out);
+      emit(piece_start, end);
     }
   }
   close_run();
+}
+
+}  // namespace
+
+std::string normalize(std::string_view utf8, TokenizeOptions options) {
+  std::string out;
+  normal_form(utf8, options).toUTF8String(out);
+  return out;
+}
+
+void tokenize_into(std::string_view utf8, std::vector<std::string>& out, TokenizeOptions options) {
+  const icu::UnicodeString text = normal_form(utf8, options);
+  walk_terms(text, [&](int32_t start, int32_t end) { out.push_back(utf8_of(text, start, end)); });
+}
+
+std::vector<TermSpan> tokenize_spans(std::string_view utf8, TokenizeOptions options) {
+  // Normalise chunk by chunk, cutting before every code point that has a
+  // normalisation boundary before it whatever follows (so the chunks
+  // normalise as the whole would), and remember where each chunk came from.
+  struct Chunk {
+    int32_t normal_start;    // UTF-16 offset in `text`
+    std::size_t begin, end;  // byte range in `utf8`
+  };
+  std::vector<Chunk> chunks;
+  icu::UnicodeString text;
+  icu::UnicodeString piece;
+  const icu::Normalizer2& casefold = nfkc_casefold();
+  const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+  const auto length = static_cast<int32_t>(utf8.size());
+  int32_t chunk_begin = 0;
+  auto flush = [&](int32_t chunk_end) {
+    if (piece.isEmpty()) return;
+    chunks.push_back(Chunk{text.length(), static_cast<std::size_t>(chunk_begin),
+                           static_cast<std::size_t>(chunk_end)});
+    const UChar only = piece.length() == 1 ? piece.charAt(0) : 0;
+    if (only != 0 && only < 0x80) {
+      // ASCII fast path: folding is lower-casing, accents do not apply.
+      text.append(static_cast<UChar>(only >= u'A' && only <= u'Z' ? only + 32 : only));
+    } else {
+      text.append(normal_form(piece, options));
+    }
+    piece.remove();
+    chunk_begin = chunk_end;
+  };
+  for (int32_t i = 0; i < length;) {
+    const int32_t at = i;
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) c = 0xFFFD;
+    if (casefold.hasBoundaryBefore(c)) flush(at);
+    piece.append(c);
+  }
+  flush(length);
+
+  std::vector<TermSpan> out;
+  auto chunk_of = [&](int32_t normal_offset) {
+    auto it =
+        std::upper_bound(chunks.begin(), chunks.end(), normal_offset,
+                         [](int32_t offset, const Chunk& c) { return offset < c.normal_start; });
+    return std::prev(it);  // chunks[0].normal_start is 0 and offset >= 0
+  };
+  walk_terms(text, [&](int32_t start, int32_t end) {
+    out.push_back(
+        TermSpan{utf8_of(text, start, end), chunk_of(start)->begin, chunk_of(end - 1)->end});
+  });
+  return out;
+}
+
+std::string fold_accents(std::string_view term) {
+  return normalize(term, TokenizeOptions{.accents = Accents::fold});
 }
 
 std::vector<std::string> tokenize(std::string_view utf8, TokenizeOptions options) {

@@ -25,6 +25,7 @@
 // call allocates no iterator. Invalid UTF-8 is replaced by U+FFFD, which is
 // then skipped as a non-word; the functions never fail.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,26 @@ std::vector<std::string> tokenize(std::string_view utf8, TokenizeOptions options
 // (a training set, an indexer) can reuse one vector's capacity.
 void tokenize_into(std::string_view utf8, std::vector<std::string>& out,
                    TokenizeOptions options = {});
+
+// A term and where it came from: the byte range [begin, end) of the input
+// whose normal form it is (for highlighting; a CJK bigram's ranges overlap
+// its neighbours').
+struct TermSpan {
+  std::string term;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+// The terms of `utf8` with their source ranges. Normalisation runs chunk by
+// chunk (cut where Unicode guarantees a normalisation boundary), so the terms
+// equal tokenize()'s for the text a person types; full-text search uses this
+// function for the index, the query and the highlighting alike, so the three
+// always agree. Invalid UTF-8 bytes become U+FFFD, a non-word.
+std::vector<TermSpan> tokenize_spans(std::string_view utf8, TokenizeOptions options = {});
+
+// `term` (already a term of tokenize()) with its accents folded: "tiền" →
+// "tien". Returns the term unchanged when it has none.
+std::string fold_accents(std::string_view term);
 
 // The normalised text before word breaking (steps 1 and 2 above), in UTF-8.
 // For callers that need character n-grams over the same normal form as the

@@ -420,6 +420,24 @@ await test('the queue lists overdue complaints first with a badge', async () => 
   await page.context().close()
 })
 
+await test('the queue search finds a Chinese complaint and marks the match', async () => {
+  const portal = await newPage()
+  const zh = await submitOnPortal(portal, { subject: '快递破损', description: '包裹到的时候已经破损，我要求退款。' })
+  await portal.context().close()
+  const page = await signIn('agent')
+  await page.fill('input[name=q]', '退款')
+  await page.click('.filter-buttons button[type=submit]')
+  await page.waitForURL(/q=/)
+  await page.waitForSelector('[data-testid=queue]')
+  const row = page.locator('[data-testid=queue] tbody tr', { hasText: zh.code })
+  check((await row.count()) === 1, 'the complaint is among the hits')
+  const marks = await row.locator('.snippet mark').allTextContents()
+  check(marks.length > 0 && marks.every((m) => m === '退款'), 'marked: ' + marks.join(' | '))
+  check(await page.isDisabled('select[name=sort]'), 'the order is relevance while searching')
+  await shot(page, 'queue-search-zh')
+  await page.context().close()
+})
+
 await test('the portal fits a phone screen', async () => {
   const page = await newPage({ width: 390, height: 844 })
   await page.goto(tracked.link)

@@ -88,6 +88,14 @@ export interface User {
 
 export interface Remedy { id?: number; type: string; description: string; amount?: number | null; currency?: string | null }
 
+// A search hit's extract: plain text parts, `match` on the query's terms
+// (rendered as <mark> by text interpolation, never as HTML).
+export interface Snippet {
+  field: 'subject' | 'description' | 'message'
+  message_id?: number
+  parts: { text: string; match: boolean }[]
+}
+
 export interface Complaint {
   id: number
   tracking_code: string
@@ -136,6 +144,7 @@ export interface Complaint {
   follow_up_of?: number | null
   held_from?: string | null
   allowed_actions: string[]
+  snippet?: Snippet
 }
 
 export interface Transition {

@@ -84,6 +84,7 @@ class PgConnection final : public SqlConnection {
   // SELECT pg_advisory_xact_lock(key): held until the transaction ends.
   Status lock_until_commit(TxLock lock) override;
   bool has_concurrent_writers() const override { return true; }
+  SqlDialect dialect() const override { return SqlDialect::postgresql; }
   // True in an open transaction, including an aborted one awaiting ROLLBACK.
   bool in_transaction() const override;
 

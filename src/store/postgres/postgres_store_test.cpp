@@ -10,6 +10,7 @@
 
 #include "store/group_writer.h"
 #include "store/postgres/test_util.h"
+#include "store/search_index_checks.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -106,6 +107,15 @@ TEST_F(PostgresStoreTest, RoundTripsThroughTheSharedRepositories) {
       [&](const ReadTx& tx) { return tx.complaints().list(f); });
   ASSERT_TRUE(listed) << listed.error().message;
   EXPECT_EQ(listed->size(), 1u);
+}
+
+TEST_F(PostgresStoreTest, SearchIndexIndexesSearchesAndForgets) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  search_checks::check_search_index(*store, [&](const std::string& sql) {
+    auto done = connect()->exec_script(sql);
+    ASSERT_TRUE(done) << done.error().message;
+  });
 }
 
 TEST_F(PostgresStoreTest, EventsAreAppendOnly) {

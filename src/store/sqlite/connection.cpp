@@ -91,7 +91,66 @@ SqlValue read_cell(sqlite3_stmt* stmt, int i) {
   }
 }
 
+// ---- the FTS5 tokenizer redress_terms (store/search_index.h) -----------------
+// The application tokenizes (src/text); this tokenizer only splits what it
+// wrote: terms at spaces, and an accent-folded variant after U+001F is
+// emitted at the same position as its term (FTS5_TOKEN_COLOCATED), so "tien"
+// finds "tiền" while phrases keep their positions. Queries arrive as single
+// terms or space-separated phrases from SearchIndexRepo::match_expression.
+int terms_create(void* /*context*/, const char** /*args*/, int /*n_args*/, Fts5Tokenizer** out) {
+  static int instance = 0;  // stateless: any non-null handle will do
+  *out = reinterpret_cast<Fts5Tokenizer*>(&instance);
+  return SQLITE_OK;
+}
+
+void terms_delete(Fts5Tokenizer* /*tokenizer*/) {}
+
+int terms_tokenize(Fts5Tokenizer* /*tokenizer*/, void* context, int /*flags*/, const char* text,
+                   int length, int (*token)(void*, int, const char*, int, int, int)) {
+  int i = 0;
+  while (i < length) {
+    while (i < length && text[i] == ' ') ++i;
+    const int start = i;
+    while (i < length && text[i] != ' ') ++i;
+    if (start == i) break;
+    // [start, i) is "term" or "term\x1Fvariant"
+    int piece = start;
+    bool first = true;
+    for (int k = start; k <= i; ++k) {
+      if (k < i && text[k] != '\x1F') continue;
+      if (k > piece) {
+        const int rc =
+            token(context, first ? 0 : FTS5_TOKEN_COLOCATED, text + piece, k - piece, start, i);
+        if (rc != SQLITE_OK) return rc;
+        first = false;
+      }
+      piece = k + 1;
+    }
+  }
+  return SQLITE_OK;
+}
+
 }  // namespace
+
+Status register_fts5_tokenizer(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK) {
+    return fail(
+        Error::internal("SQLite: FTS5 is not available: " + std::string(sqlite3_errmsg(db))));
+  }
+  sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+  sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (api == nullptr || api->iVersion < 2) {
+    return fail(Error::internal("SQLite: no FTS5 API (version 2 or later needed)"));
+  }
+  fts5_tokenizer tokenizer{terms_create, terms_delete, terms_tokenize};
+  if (api->xCreateTokenizer(api, "redress_terms", nullptr, &tokenizer, nullptr) != SQLITE_OK) {
+    return fail(Error::internal("SQLite: cannot register the FTS5 tokenizer redress_terms"));
+  }
+  return {};
+}
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path,
                                                                  OpenMode mode,
@@ -127,6 +186,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
       new SqliteConnection(db, path, mode, options.statement_cache_size));
 
   sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+  // Before any statement: the search index's table names this tokenizer.
+  REDRESS_CHECK(register_fts5_tokenizer(db));
   if (mode == OpenMode::read_write_create) {
     REDRESS_TRY(auto rows, conn->query("PRAGMA journal_mode=WAL", {}));
     const std::string journal = rows.empty() ? std::string() : rows.front().text(0);

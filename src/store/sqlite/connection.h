@@ -43,6 +43,13 @@ struct ConnectionOptions {
   int cache_size_kib = 32 * 1024;
 };
 
+// Registers the FTS5 tokenizer `redress_terms` that the search index table
+// (migration 0009, store/search_index.h) is declared with. open() calls it on
+// every connection; a connection without it fails every statement touching
+// complaint_search ("no such tokenizer"), which is also why the sqlite3 shell
+// cannot query that one table. Fails (internal) when FTS5 is missing.
+Status register_fts5_tokenizer(sqlite3* db);
+
 // An open SQLite database connection implementing SqlSession.
 //
 // Placeholders are `$1`, `$2`…; they are bound by name, so `$2` may come

@@ -1,0 +1,196 @@
+#include "store/search_index.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace redress::store {
+namespace {
+
+// The SQLite form: "term term\x1Fvariant …" (see search_index.h).
+std::string fts5_terms(std::string_view text) {
+  std::string out;
+  for (const text::IndexTerm& t : text::index_terms(text)) {
+    if (!out.empty()) out += ' ';
+    out += t.exact;
+    if (!t.folded.empty()) {
+      out += '\x1F';
+      out += t.folded;
+    }
+  }
+  return out;
+}
+
+void append_tsvector_lexeme(std::string& out, std::string_view lexeme) {
+  out += '\'';
+  for (char c : lexeme) {
+    if (c == '\'' || c == '\\') out += c;  // '' and \\ are the literal's escapes
+    out += c;
+  }
+  out += '\'';
+}
+
+// A tsvector literal of the texts in order, positions counting on from one
+// text to the next; weight 'A' marks subject terms (others keep the default D).
+struct WeightedText {
+  std::string_view text;
+  char weight;  // 'A' or 0
+};
+std::string tsvector_literal(const std::vector<WeightedText>& texts) {
+  constexpr int kMaxPosition = 16383;  // PostgreSQL's limit; it clamps larger ones
+  std::string out;
+  int position = 0;
+  for (const WeightedText& w : texts) {
+    for (const text::IndexTerm& t : text::index_terms(w.text)) {
+      position = std::min(position + 1, kMaxPosition);
+      std::string pos = ":" + std::to_string(position);
+      if (w.weight != 0) pos += w.weight;
+      for (const std::string* lexeme : {&t.exact, &t.folded}) {
+        if (lexeme->empty()) continue;
+        if (!out.empty()) out += ' ';
+        append_tsvector_lexeme(out, *lexeme);
+        out += pos;
+      }
+    }
+  }
+  return out;
+}
+
+std::string fts5_phrase(const std::vector<std::string>& terms) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (i > 0) out += ' ';
+    for (char c : terms[i]) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string tsquery_phrase(const std::vector<std::string>& terms) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (i > 0) out += " <-> ";
+    append_tsvector_lexeme(out, terms[i]);
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+bool SearchIndexRepo::indexes_message_kind(std::string_view kind) {
+  return kind != "acknowledgement" && kind != "survey";
+}
+
+std::string SearchIndexRepo::match_expression(SqlDialect dialect, const text::SearchQuery& query) {
+  std::string positive;
+  std::string negative;
+  for (const text::QueryClause& c : query.clauses) {
+    if (dialect == SqlDialect::sqlite) {
+      if (c.exclude) {
+        negative += " NOT " + fts5_phrase(c.terms);
+      } else {
+        positive += (positive.empty() ? "" : " AND ") + fts5_phrase(c.terms);
+      }
+    } else {
+      if (c.exclude) {
+        negative += " & !" + tsquery_phrase(c.terms);
+      } else {
+        positive += (positive.empty() ? "" : " & ") + tsquery_phrase(c.terms);
+      }
+    }
+  }
+  if (dialect == SqlDialect::sqlite) return "(" + positive + ")" + negative;
+  return "(" + positive + ")" + negative;
+}
+
+Status SearchIndexRepo::add_complaint(ComplaintId id, std::string_view subject,
+                                      std::string_view description) {
+  if (s_.dialect() == SqlDialect::sqlite) {
+    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search (rowid, subject_terms, body_terms) "
+                                "VALUES ($1, $2, $3)",
+                                params(id.value, fts5_terms(subject), fts5_terms(description))));
+    (void)n;
+    return {};
+  }
+  REDRESS_TRY(auto n,
+              s_.exec("INSERT INTO complaint_search (complaint_id, doc) VALUES ($1, $2::tsvector)",
+                      params(id.value, tsvector_literal({{subject, 'A'}, {description, 0}}))));
+  (void)n;
+  return {};
+}
+
+Status SearchIndexRepo::add_message(ComplaintId id, std::string_view kind, std::string_view body) {
+  if (!indexes_message_kind(kind)) return {};
+  if (s_.dialect() == SqlDialect::sqlite) {
+    const std::string terms = fts5_terms(body);
+    if (terms.empty()) return {};
+    REDRESS_TRY(auto n, s_.exec("UPDATE complaint_search SET body_terms = body_terms || ' ' || $1 "
+                                "WHERE rowid = $2",
+                                params(terms, id.value)));
+    (void)n;
+    return {};
+  }
+  const std::string doc = tsvector_literal({{body, 0}});
+  if (doc.empty()) return {};
+  // tsvector || tsvector shifts the right side's positions past the left's.
+  REDRESS_TRY(
+      auto n,
+      s_.exec("UPDATE complaint_search SET doc = doc || $1::tsvector WHERE complaint_id = $2",
+              params(doc, id.value)));
+  (void)n;
+  return {};
+}
+
+Status SearchIndexRepo::rebuild(ComplaintId id) {
+  REDRESS_TRY(auto rows, s_.query("SELECT subject, description FROM complaints WHERE id = $1",
+                                  params(id.value)));
+  if (rows.empty()) return fail(Error::not_found("complaint " + std::to_string(id.value)));
+  const std::string subject = rows[0].text(0);
+  const std::string description = rows[0].text(1);
+  REDRESS_TRY(auto messages, s_.query("SELECT kind, body FROM messages WHERE complaint_id = $1 "
+                                      "ORDER BY id",
+                                      params(id.value)));
+  std::vector<std::string> bodies;
+  for (const SqlRow& m : messages) {
+    if (indexes_message_kind(m.text(0))) bodies.push_back(m.text(1));
+  }
+  if (s_.dialect() == SqlDialect::sqlite) {
+    std::string body = fts5_terms(description);
+    for (const std::string& b : bodies) {
+      const std::string terms = fts5_terms(b);
+      if (terms.empty()) continue;
+      if (!body.empty()) body += ' ';
+      body += terms;
+    }
+    REDRESS_TRY(auto gone,
+                s_.exec("DELETE FROM complaint_search WHERE rowid = $1", params(id.value)));
+    (void)gone;
+    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search (rowid, subject_terms, body_terms) "
+                                "VALUES ($1, $2, $3)",
+                                params(id.value, fts5_terms(subject), body)));
+    (void)n;
+    return {};
+  }
+  std::vector<WeightedText> texts{{subject, 'A'}, {description, 0}};
+  for (const std::string& b : bodies) texts.push_back({b, 0});
+  REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search (complaint_id, doc) "
+                              "VALUES ($1, $2::tsvector) ON CONFLICT (complaint_id) "
+                              "DO UPDATE SET doc = EXCLUDED.doc",
+                              params(id.value, tsvector_literal(texts))));
+  (void)n;
+  return {};
+}
+
+Result<std::int64_t> SearchIndexRepo::index_missing(int limit) {
+  const char* sql = s_.dialect() == SqlDialect::sqlite
+                        ? "SELECT id FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM "
+                          "complaint_search s WHERE s.rowid = c.id) ORDER BY id LIMIT $1"
+                        : "SELECT id FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM "
+                          "complaint_search s WHERE s.complaint_id = c.id) ORDER BY id LIMIT $1";
+  REDRESS_TRY(auto rows, s_.query(sql, params(static_cast<std::int64_t>(limit))));
+  for (const SqlRow& r : rows) REDRESS_CHECK(rebuild(ComplaintId{r.i64(0)}));
+  return static_cast<std::int64_t>(rows.size());
+}
+
+}  // namespace redress::store

@@ -1,0 +1,53 @@
+// The full-text search index of complaints, kept by the repositories in the
+// transaction that writes the text (see docs/search.md).
+//
+// One index row per complaint: the subject (ranked higher) and a body made of
+// the description and the messages people wrote (customer-visible replies and
+// internal notes alike: only staff search, and staff read both). Generated
+// acknowledgements and surveys are left out: the same template text on every
+// complaint would match everything. Terms come from text::index_terms().
+//
+// SQLite: the FTS5 table complaint_search (rowid = complaint id) over
+// pre-tokenised text — terms separated by spaces, an accent-folded variant
+// joined to its term by U+001F — split by the tokenizer `redress_terms`
+// (register_fts5_tokenizer in store/sqlite/connection.h), which emits the
+// variant at the same position. PostgreSQL: complaint_search(complaint_id,
+// doc tsvector) with a GIN index; the tsvector is built here with positions
+// (variants share them) and weight A for the subject.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/records.h"
+#include "store/sql.h"
+#include "text/search.h"
+
+namespace redress::store {
+
+class SearchIndexRepo {
+ public:
+  explicit SearchIndexRepo(SqlSession& s) : s_(s) {}
+  // Indexes a new complaint's subject and description.
+  Status add_complaint(ComplaintId id, std::string_view subject, std::string_view description);
+  // Appends a message body to the complaint's index row when messages of
+  // `kind` are indexed (see indexes_message_kind).
+  Status add_message(ComplaintId id, std::string_view kind, std::string_view body);
+  // Rewrites the complaint's index row from what is stored now (after an
+  // erasure, the erased text is gone from the index too).
+  Status rebuild(ComplaintId id);
+  // Indexes up to `limit` complaints that have no index row yet (databases
+  // written before search existed), lowest ids first; returns how many.
+  Result<std::int64_t> index_missing(int limit);
+
+  // Whether message bodies of `kind` go into the index.
+  static bool indexes_message_kind(std::string_view kind);
+  // The search condition's parameter for `dialect`: an FTS5 MATCH expression
+  // or the text of a tsquery.
+  static std::string match_expression(SqlDialect dialect, const text::SearchQuery& query);
+
+ private:
+  SqlSession& s_;
+};
+
+}  // namespace redress::store
