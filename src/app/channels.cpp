@@ -118,7 +118,7 @@ Result<store::InboundChannel> Channels::authenticate(const store::ReadTx& tx,
 }
 
 Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::InboundChannel& channel,
-                                        const InboundMessage& m) {
+                                        const ChannelMessage& m) {
   const Instant now = clock_.now();
   std::vector<FieldError> errors;
   if (m.message_id.empty() || m.message_id.size() > 200) {

@@ -17,7 +17,7 @@
 namespace redress::app {
 
 // What a bridge sends.
-struct InboundMessage {
+struct ChannelMessage {
   std::string message_id;  // the bridge's id: the same id twice is one message
   std::optional<std::string> conversation_id;
   std::optional<std::string> tracking_code;
@@ -68,7 +68,7 @@ class Channels {
   // alone does not let one customer write into another's complaint);
   // precondition when the complaint is closed to messages (terminal).
   Result<InboundResult> receive(store::WriteTx& tx, const store::InboundChannel& channel,
-                                const InboundMessage& m);
+                                const ChannelMessage& m);
 
  private:
   const Clock& clock_;

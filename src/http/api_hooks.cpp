@@ -48,8 +48,8 @@ Json channel_json(const store::InboundChannel& c) {
           {"created_at", format_iso8601(c.created_at)}};
 }
 
-app::InboundMessage read_inbound(FieldReader& f, std::vector<FieldError>& errors) {
-  app::InboundMessage m;
+app::ChannelMessage read_inbound(FieldReader& f, std::vector<FieldError>& errors) {
+  app::ChannelMessage m;
   m.message_id = f.str("message_id", 200).value_or("");
   m.conversation_id = f.str("conversation_id", 200);
   m.tracking_code = f.str("tracking_code", 64);
@@ -370,7 +370,7 @@ void Api::register_hooks(Router& router) {
         if (!body) co_return body_problem(body.error());
         std::vector<FieldError> errors;
         FieldReader f(*body, errors);
-        app::InboundMessage m = read_inbound(f, errors);
+        app::ChannelMessage m = read_inbound(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         const std::string scope = "channel:" + std::to_string(channel->id);
         const std::string request_hash = app::sha256_hex(r.body);

@@ -263,8 +263,11 @@ const std::vector<std::string>& template_variables(const std::string& kind) {
       "clock",         "clock_id", "clock_label", "complaint_id",  "complaint_link",
       "due_at",        "holder",   "level",       "reason",        "recipient_name",
       "sla_policy_id", "state",    "target",      "tracking_code", "tracking_link"};
+  static const std::vector<std::string> merged{"customer_name", "original_tracking_code",
+                                               "tracking_code", "tracking_link"};
   static const std::vector<std::string> none;
   if (kind == "acknowledgement" || kind == "survey") return customer;
+  if (kind == "merged") return merged;
   if (kind == "question" || kind == "proposal" || kind == "rejection" || kind == "reply") {
     return customer_text;
   }

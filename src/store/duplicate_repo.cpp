@@ -1,5 +1,7 @@
 #include "store/duplicate_repo.h"
 
+#include "store/search_index.h"
+
 namespace redress::store {
 
 namespace {
@@ -136,27 +138,36 @@ Status DuplicateRepo::erase(ComplaintId id) {
   return {};
 }
 
-Result<std::vector<std::int64_t>> DuplicateRepo::move_messages(ComplaintId from, ComplaintId to) {
-  REDRESS_TRY(auto rows, s_.query("SELECT id FROM messages WHERE complaint_id = $1 ORDER BY id",
-                                  params(from.value)));
+namespace {
+
+// Moves every row of `table` (a constant of this file: messages, attachments) from one
+// complaint to another; returns the moved ids, oldest first.
+Result<std::vector<std::int64_t>> move_rows(SqlSession& s, const std::string& table,
+                                            ComplaintId from, ComplaintId to) {
+  REDRESS_TRY(auto rows, s.query("SELECT id FROM " + table + " WHERE complaint_id = $1 ORDER BY id",
+                                 params(from.value)));
   std::vector<std::int64_t> ids;
   for (const SqlRow& r : rows) ids.push_back(r.i64(0));
-  REDRESS_TRY(auto n, s_.exec("UPDATE messages SET complaint_id = $1 WHERE complaint_id = $2",
-                              params(to.value, from.value)));
+  REDRESS_TRY(auto n, s.exec("UPDATE " + table + " SET complaint_id = $1 WHERE complaint_id = $2",
+                             params(to.value, from.value)));
   (void)n;
+  return ids;
+}
+
+}  // namespace
+
+Result<std::vector<std::int64_t>> DuplicateRepo::move_messages(ComplaintId from, ComplaintId to) {
+  REDRESS_TRY(auto ids, move_rows(s_, "messages", from, to));
+  // The search index holds message bodies per complaint: the moved text is now found
+  // on the original, and no longer on the duplicate.
+  REDRESS_CHECK(SearchIndexRepo(s_).rebuild(from));
+  REDRESS_CHECK(SearchIndexRepo(s_).rebuild(to));
   return ids;
 }
 
 Result<std::vector<std::int64_t>> DuplicateRepo::move_attachments(ComplaintId from,
                                                                   ComplaintId to) {
-  REDRESS_TRY(auto rows, s_.query("SELECT id FROM attachments WHERE complaint_id = $1 ORDER BY id",
-                                  params(from.value)));
-  std::vector<std::int64_t> ids;
-  for (const SqlRow& r : rows) ids.push_back(r.i64(0));
-  REDRESS_TRY(auto n, s_.exec("UPDATE attachments SET complaint_id = $1 WHERE complaint_id = $2",
-                              params(to.value, from.value)));
-  (void)n;
-  return ids;
+  return move_rows(s_, "attachments", from, to);
 }
 
 }  // namespace redress::store

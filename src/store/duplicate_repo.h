@@ -58,7 +58,8 @@ class DuplicateRepo {
   // it is never matched again; its flags stay (they hold no personal data).
   Status erase(ComplaintId id);
   // Merge: moves every message / attachment row of `from` to `to`; returns
-  // the ids moved, oldest first.
+  // the ids moved, oldest first. Moving messages rebuilds both complaints'
+  // search index rows (message text is indexed per complaint).
   Result<std::vector<std::int64_t>> move_messages(ComplaintId from, ComplaintId to);
   Result<std::vector<std::int64_t>> move_attachments(ComplaintId from, ComplaintId to);
 

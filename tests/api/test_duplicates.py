@@ -4,6 +4,7 @@ link; an agent merges the duplicate into the original, which takes its messages 
 attachments; refused merges answer problem+json and change nothing."""
 
 import os
+import random
 import sys
 import uuid
 
@@ -109,9 +110,13 @@ class Duplicates(ApiTestCase):
         self.assertEqual([d["complaint_id"] for d in b["likely_duplicates"]], [a["id"]])
         self.act(self.agent, a["id"], "take", "assessing")
         # the duplicate has its own case file: a note, a photo
+        marker = "sealphoto" + "".join(random.choice("abcdefghij") for _ in range(10))
         r = self.agent.post(f"/api/v1/complaints/{b['id']}/messages",
-                            {"text": "Customer sent a photo of the seal", "kind": "note"})
+                            {"text": f"Customer sent a photo of the seal ({marker})",
+                             "kind": "note"})
         self.assertEqual(r.status, 201, r)
+        found = self.agent.get(f"/api/v1/complaints?q={marker}").body["items"]
+        self.assertEqual([c["id"] for c in found], [b["id"]], "the note is searchable")
         r = self.agent.upload(f"/api/v1/complaints/{b['id']}/attachments",
                               [("seal.txt", "text/plain", b"photo of the seal")])
         self.assertEqual(r.status, 201, r)
@@ -130,6 +135,9 @@ class Duplicates(ApiTestCase):
         self.assertIn(attachment, [f["id"] for f in a_files])
         r = self.agent.get(f"/api/v1/complaints/{a['id']}/attachments/{attachment}")
         self.assertEqual(r.status, 200, r)
+        # the search index follows the moved note: found on the original only
+        found = self.agent.get(f"/api/v1/complaints?q={marker}").body["items"]
+        self.assertEqual([c["id"] for c in found], [a["id"]], "search after the merge")
         # the duplicate keeps only the notice to its customer
         left = self.agent.get(f"/api/v1/complaints/{b['id']}/messages").body["items"]
         self.assertEqual([m["kind"] for m in left], ["merged"], left)

@@ -131,7 +131,12 @@ class Integrations(MailTestCase):
     def test_template_override_changes_the_next_mail_and_delete_reverts(self):
         listed = self.admin.get("/api/v1/templates")
         self.assertEqual(listed.status, 200, listed)
-        self.assertEqual(len(listed.body["items"]), 9 * 6)
+        # every kind of mail in each of the six languages
+        kinds = {t["kind"] for t in listed.body["items"]}
+        self.assertLessEqual({"acknowledgement", "question", "proposal", "rejection", "reply",
+                              "survey", "sla_warning", "escalation", "assignment", "merged"},
+                             kinds)
+        self.assertEqual(len(listed.body["items"]), len(kinds) * 6)
         one = self.admin.get("/api/v1/templates/acknowledgement/en")
         self.assertEqual(one.status, 200, one)
         self.assertFalse(one.body["overridden"])
