@@ -64,15 +64,19 @@ Result<std::vector<StoredSignature>> DuplicateRepo::candidates(
   }
   values.emplace_back(limit);
   const std::string limit_p = "$" + std::to_string(values.size());
-  REDRESS_TRY(auto rows,
-              s_.query("SELECT s.complaint_id, s.received_at, s.customer_key, s.object_key, "
-                       "s.signature FROM duplicate_signatures s JOIN complaints c ON c.id = "
-                       "s.complaint_id WHERE s.complaint_id IN (SELECT complaint_id FROM "
-                       "duplicate_bands WHERE band_key IN (" +
-                           keys + ")) AND s.received_at >= " + since_p + " AND s.complaint_id <> " +
-                           self_p + " AND c.state <> 'duplicate' AND (" + same +
-                           ") ORDER BY s.complaint_id LIMIT " + limit_p,
-                       values));
+  // Driven by the customer and object indexes (few rows), then one band probe per
+  // candidate: starting from shared bands would read every complaint with a similar
+  // text, which grows with the table.
+  REDRESS_TRY(
+      auto rows,
+      s_.query("SELECT s.complaint_id, s.received_at, s.customer_key, s.object_key, "
+               "s.signature FROM duplicate_signatures s JOIN complaints c ON c.id = "
+               "s.complaint_id WHERE (" +
+                   same + ") AND s.received_at >= " + since_p + " AND s.complaint_id <> " + self_p +
+                   " AND c.state <> 'duplicate' AND EXISTS (SELECT 1 FROM duplicate_bands "
+                   "b WHERE b.complaint_id = s.complaint_id AND b.band_key IN (" +
+                   keys + ")) ORDER BY s.complaint_id LIMIT " + limit_p,
+               values));
   out.reserve(rows.size());
   for (const SqlRow& r : rows) {
     out.push_back(StoredSignature{.complaint = ComplaintId{r.i64(0)},

@@ -6,12 +6,17 @@ CREATE TABLE duplicate_signatures (
   object_key TEXT NOT NULL,    -- normalised object type and reference; '' when none
   signature TEXT NOT NULL      -- hex of the min-hashes (triage/near_duplicates.h)
 );
+-- The lookup starts from the complaints of the same customer or object (few), not from
+-- shared bands: near-identical texts are common (every "my parcel is late"), and a band
+-- probe would then return a large part of the table.
+CREATE INDEX duplicate_signatures_customer ON duplicate_signatures(customer_key, received_at);
+CREATE INDEX duplicate_signatures_object ON duplicate_signatures(object_key, received_at);
 
--- One row per band of a signature: a lookup is one index probe per band.
+-- One row per band of a signature: a candidate must share at least one band.
 CREATE TABLE duplicate_bands (
   band_key BIGINT NOT NULL,
   complaint_id BIGINT NOT NULL REFERENCES complaints(id),
-  PRIMARY KEY (band_key, complaint_id)
+  PRIMARY KEY (complaint_id, band_key)
 );
 
 CREATE TABLE duplicate_flags (
