@@ -18,8 +18,11 @@ packages=(
   libicu-dev liblinear-dev libfasttext-dev
   # the PostgreSQL store (libpq) and, for its tests, the server and psql
   libpq-dev postgresql postgresql-client
-  # SLA clocks (IANA zones from the system tzdata), e-mail out (SMTP, MIME, templates)
-  libhowardhinnant-date-dev tzdata libcurl4-openssl-dev libgmime-3.0-dev libkainjow-mustache-dev
+  # SLA clocks (IANA zones from the system tzdata), e-mail out (SMTP, MIME, templates).
+  # libcurl in its GnuTLS build, not the OpenSSL one STACK.md names: libetpan-dev (IMAP,
+  # below) depends on libcurl4-gnutls-dev, and Debian 12 lets only one of the two -dev
+  # packages be installed (docs/architecture.md, "Dependencies that deviate").
+  libhowardhinnant-date-dev tzdata libcurl4-gnutls-dev libgmime-3.0-dev libkainjow-mustache-dev
   # HTTPS served by `redress serve --tls-certificate` (Asio's SSL streams on OpenSSL); the
   # openssl tool makes the throw-away certificates of the TLS tests
   libssl-dev openssl
