@@ -28,6 +28,9 @@ packages=(
   libssl-dev openssl
   # e-mail in: IMAP client (libcurl's IMAP cannot fetch without setting \Seen)
   libetpan-dev
+  # reports: PDF drawn with Cairo + Pango (Noto fonts shape CJK and Vietnamese), XLSX with
+  # libxlsxwriter; poppler-utils' pdftotext/pdffonts/pdftoppm check the PDFs in the tests
+  libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-noto-core fonts-noto-cjk poppler-utils
   # tests: scenario tests are Python (stdlib only) against the real server
   python3 sqlite3 curl
   # the benchmark suite's load generator (bench/run; bench.smoke runs it in the tests)
