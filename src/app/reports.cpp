@@ -1,8 +1,16 @@
 #include "app/reports.h"
 
+#include <algorithm>
+#include <map>
+
 #include "core/lifecycle.h"
 
 namespace redress::app {
+
+std::optional<double> SlaCompliance::rate() const {
+  if (met + breached == 0) return std::nullopt;
+  return static_cast<double>(met) / static_cast<double>(met + breached);
+}
 
 Result<Dashboard> Reports::dashboard(const store::ReadTx& tx, const Actor& actor,
                                      std::optional<Instant> from, std::optional<Instant> to) const {
@@ -21,14 +29,30 @@ Result<Dashboard> Reports::dashboard(const store::ReadTx& tx, const Actor& actor
   d.from = from;
   d.to = to;
   const auto& reports = tx.reports();
-  REDRESS_TRY(d.by_state, reports.count_by(store::GroupColumn::state, scope));
-  REDRESS_TRY(d.by_urgency, reports.count_by(store::GroupColumn::urgency, scope));
-  REDRESS_TRY(d.by_department, reports.count_by(store::GroupColumn::department, scope));
-  REDRESS_TRY(d.by_category, reports.count_by(store::GroupColumn::category, scope));
-  REDRESS_TRY(d.by_channel, reports.count_by(store::GroupColumn::channel, scope));
-  REDRESS_TRY(d.received_per_day, reports.received_per_day(scope));
-  REDRESS_TRY(d.resolved_per_day, reports.resolved_per_day(scope));
-  REDRESS_TRY(d.satisfaction, reports.satisfaction_scores(scope));
+  REDRESS_TRY(const auto tallies, reports.tallies(scope));
+  REDRESS_TRY(d.received_per_day, reports.per_day(scope, store::DaySeries::received));
+  REDRESS_TRY(d.resolved_per_day, reports.per_day(scope, store::DaySeries::resolved));
+  // Sums per value of one dimension over departments, largest first.
+  std::map<std::string, std::map<std::string, std::int64_t>> sums;
+  for (const store::Tally& t : tallies) {
+    const std::string key = t.dimension == "received"
+                                ? (t.department == 0 ? "" : std::to_string(t.department))
+                                : t.value;
+    sums[t.dimension][key] += t.n;
+  }
+  auto counts = [&](const std::string& dimension) {
+    std::vector<store::Count> out;
+    for (const auto& [key, n] : sums[dimension]) out.push_back({key, n});
+    std::ranges::stable_sort(
+        out, [](const store::Count& a, const store::Count& b) { return a.count > b.count; });
+    return out;
+  };
+  d.by_state = counts("state");
+  d.by_urgency = counts("urgency");
+  d.by_department = counts("received");
+  d.by_category = counts("category");
+  d.by_channel = counts("channel");
+  d.satisfaction = counts("satisfaction");
   for (const auto& c : d.by_state) {
     d.total += c.count;
     const auto state = parse<State>(c.key);
@@ -40,6 +64,15 @@ Result<Dashboard> Reports::dashboard(const store::ReadTx& tx, const Actor& actor
     sum += std::stoll(c.key) * c.count;
   }
   if (ratings > 0) d.satisfaction_average = static_cast<double>(sum) / static_cast<double>(ratings);
+  auto compliance = [&](const std::string& dimension) {
+    SlaCompliance out;
+    out.met = sums[dimension]["met"];
+    out.breached = sums[dimension]["breached"];
+    out.running = sums[dimension]["running"];
+    return out;
+  };
+  d.first_response = compliance("sla_first_response");
+  d.resolution = compliance("sla_resolution");
   return d;
 }
 

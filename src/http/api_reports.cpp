@@ -26,12 +26,21 @@ Json days_json(const std::vector<store::DayCount>& days) {
   return out;
 }
 
+Json compliance_json(const app::SlaCompliance& c) {
+  const auto rate = c.rate();
+  return {{"met", c.met},
+          {"breached", c.breached},
+          {"running", c.running},
+          {"rate", rate ? Json(*rate) : Json(nullptr)}};
+}
+
 }  // namespace
 
 void Api::register_reports(Router& router) {
   add(router, "GET", "/api/v1/reports/dashboard", "reports",
-      "Counts by state, urgency, department, category and channel; intake and resolution per "
-      "day; satisfaction — for complaints received in [from, to).",
+      "Counts by state, urgency, department, category and channel; intake per day; SLA "
+      "compliance; satisfaction — for complaints received in [from, to); resolutions per day "
+      "within [from, to).",
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
@@ -71,7 +80,9 @@ void Api::register_reports(Router& router) {
                        {{"scores", counts_json(d->satisfaction)},
                         {"average", d->satisfaction_average ? Json(*d->satisfaction_average)
                                                             : Json(nullptr)}}},
-                      {"sla_compliance", nullptr}});
+                      {"sla_compliance",
+                       {{"first_response", compliance_json(d->first_response)},
+                        {"resolution", compliance_json(d->resolution)}}}});
       });
 }
 

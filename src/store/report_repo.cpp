@@ -1,8 +1,78 @@
 #include "store/report_repo.h"
 
+#include <chrono>
+#include <map>
+#include <tuple>
+
 namespace redress::store {
 
 namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return -floor_div(-a, b);
+}
+
+// Months since 1970-01 of a day since 1970-01-01, and back to the month's first day.
+std::int64_t month_of_day(std::int64_t day) {
+  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  return (static_cast<int>(ymd.year()) - 1970) * 12 + static_cast<unsigned>(ymd.month()) - 1;
+}
+
+std::int64_t first_day_of_month(std::int64_t month) {
+  const auto year = std::chrono::year{static_cast<int>(1970 + floor_div(month, 12))};
+  const auto in_year =
+      std::chrono::month{static_cast<unsigned>(month - floor_div(month, 12) * 12 + 1)};
+  return std::chrono::sys_days{year / in_year / 1}.time_since_epoch().count();
+}
+
+// Binds values as $N parameters of one statement.
+struct Binder {
+  std::vector<SqlValue> params;
+  std::string operator()(SqlValue v) {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  }
+};
+
+// " AND <the caller's department scope>" on `column`; `unrouted` is the SQL
+// condition that matches unrouted rows ("department_id IS NULL" on complaints,
+// "department_id = 0" on report_counts).
+std::string department_condition(const ReportScope& scope, const std::string& column,
+                                 const std::string& unrouted, Binder& bind) {
+  if (!scope.departments) return "";
+  std::string in;
+  for (DepartmentId d : *scope.departments) in += (in.empty() ? "" : ", ") + bind(d.value);
+  std::string cond = in.empty() ? "0 = 1" : column + " IN (" + in + ")";
+  if (scope.include_unrouted) cond = "(" + cond + " OR " + unrouted + ")";
+  return " AND " + cond;
+}
+
+// " AND column >= from AND column < to" for the bounds present.
+std::string range_condition(const PeriodRange& range, const std::string& column, Binder& bind) {
+  std::string sql;
+  if (range.from) sql += " AND " + column + " >= " + bind(*range.from);
+  if (range.to) sql += " AND " + column + " < " + bind(*range.to);
+  return sql;
+}
+
+bool empty(const PeriodRange& r) {
+  return r.from && r.to && *r.from >= *r.to;
+}
+
+// The dimensions counted by received time (all but "resolved").
+constexpr const char* kReceivedDimensions =
+    "('received', 'state', 'urgency', 'category', 'channel', 'satisfaction', "
+    "'sla_first_response', 'sla_resolution')";
+
+constexpr const char* kClockStatus =
+    "CASE WHEN c.breached_at IS NOT NULL THEN 'breached' "
+    "WHEN c.stopped_at IS NOT NULL THEN 'met' ELSE 'running' END";
 
 // Appends the scope's conditions to `sql`, binding values into `p`.
 void where_scope(std::string& sql, std::vector<SqlValue>& p, const ReportScope& scope) {
@@ -42,7 +112,8 @@ const char* column_name(GroupColumn c) {
   return "state";
 }
 
-Result<std::vector<DayCount>> per_day(SqlSession& s, const char* column, const ReportScope& scope) {
+Result<std::vector<DayCount>> scan_per_day(SqlSession& s, const char* column,
+                                           const ReportScope& scope) {
   // Integer division of epoch milliseconds gives the UTC day on both dialects.
   std::string sql =
       std::string("SELECT ") + column + " / 86400000 AS day, COUNT(*) FROM complaints";
@@ -56,6 +127,136 @@ Result<std::vector<DayCount>> per_day(SqlSession& s, const char* column, const R
 }
 
 }  // namespace
+
+RangePieces split_received_range(std::optional<Instant> from, std::optional<Instant> to) {
+  RangePieces p;
+  p.whole_days = {0, 0};
+  const std::optional<std::int64_t> lo = from ? std::optional(to_epoch_ms(*from)) : std::nullopt;
+  const std::optional<std::int64_t> hi = to ? std::optional(to_epoch_ms(*to)) : std::nullopt;
+  if (lo && hi && *lo >= *hi) return p;
+  const std::optional<std::int64_t> d0 = lo ? std::optional(ceil_div(*lo, kDayMs)) : std::nullopt;
+  const std::optional<std::int64_t> d1 = hi ? std::optional(floor_div(*hi, kDayMs)) : std::nullopt;
+  if (d0 && d1 && *d0 > *d1) {  // within one day
+    p.partial.push_back({lo, hi});
+    return p;
+  }
+  if (lo && *lo < *d0 * kDayMs) p.partial.push_back({lo, *d0 * kDayMs});
+  if (hi && *d1 * kDayMs < *hi) p.partial.push_back({*d1 * kDayMs, hi});
+  if (d0 && d1 && *d0 == *d1) return p;
+  p.whole_days = {d0, d1};
+  // The months wholly inside [d0, d1): from the first one starting on or after d0
+  // up to the one holding d1.
+  std::optional<std::int64_t> m0, m1;
+  if (d0) m0 = month_of_day(*d0) + (first_day_of_month(month_of_day(*d0)) == *d0 ? 0 : 1);
+  if (d1) m1 = month_of_day(*d1);
+  if (!m0 || !m1 || *m0 < *m1) {
+    p.months = PeriodRange{m0, m1};
+    if (d0 && first_day_of_month(*m0) > *d0) p.days.push_back({d0, first_day_of_month(*m0)});
+    if (d1 && first_day_of_month(*m1) < *d1) p.days.push_back({first_day_of_month(*m1), d1});
+  } else {
+    p.days.push_back({d0, d1});
+  }
+  return p;
+}
+
+Status ReportRepo::add_counted(const ReportScope& scope, const char* grain,
+                               const PeriodRange& periods, std::vector<Tally>& out) const {
+  Binder bind;
+  std::string sql =
+      "SELECT dimension, value, department_id, CAST(SUM(n) AS BIGINT) FROM report_counts WHERE "
+      "grain = " +
+      bind(std::string(grain)) + " AND dimension IN " + kReceivedDimensions;
+  sql += range_condition(periods, "period", bind);
+  sql += department_condition(scope, "department_id", "department_id = 0", bind);
+  sql += " GROUP BY dimension, value, department_id";
+  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+  for (const auto& r : rows) out.push_back({r.text(0), r.text(1), r.i64(2), r.i64(3)});
+  return {};
+}
+
+Status ReportRepo::add_direct(const ReportScope& scope, const PeriodRange& ms,
+                              std::vector<Tally>& out) const {
+  {
+    Binder bind;
+    std::string sql =
+        "SELECT state, COALESCE(urgency, ''), COALESCE(category, ''), channel, "
+        "COALESCE(department_id, 0), satisfaction_score, COUNT(*) FROM complaints WHERE 1 = 1";
+    sql += range_condition(ms, "received_at", bind);
+    sql += department_condition(scope, "department_id", "department_id IS NULL", bind);
+    sql += " GROUP BY 1, 2, 3, 4, 5, 6";
+    REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+    for (const auto& r : rows) {
+      const std::int64_t dep = r.i64(4), n = r.i64(6);
+      out.push_back({"received", "", dep, n});
+      out.push_back({"state", r.text(0), dep, n});
+      out.push_back({"urgency", r.text(1), dep, n});
+      out.push_back({"category", r.text(2), dep, n});
+      out.push_back({"channel", r.text(3), dep, n});
+      if (!r.is_null(5)) out.push_back({"satisfaction", std::to_string(r.i64(5)), dep, n});
+    }
+  }
+  Binder bind;
+  std::string sql = std::string("SELECT 'sla_' || c.kind, ") + kClockStatus +
+                    ", COALESCE(x.department_id, 0), COUNT(*) FROM sla_clocks AS c "
+                    "JOIN complaints AS x ON x.id = c.complaint_id "
+                    "WHERE c.kind IN ('first_response', 'resolution')";
+  sql += range_condition(ms, "x.received_at", bind);
+  sql += department_condition(scope, "x.department_id", "x.department_id IS NULL", bind);
+  sql += " GROUP BY 1, 2, 3";
+  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+  for (const auto& r : rows) out.push_back({r.text(0), r.text(1), r.i64(2), r.i64(3)});
+  return {};
+}
+
+Result<std::vector<Tally>> ReportRepo::tallies(const ReportScope& scope) const {
+  const RangePieces pieces = split_received_range(scope.from, scope.to);
+  std::vector<Tally> parts;
+  if (pieces.months) REDRESS_CHECK(add_counted(scope, "m", *pieces.months, parts));
+  for (const PeriodRange& days : pieces.days) REDRESS_CHECK(add_counted(scope, "d", days, parts));
+  for (const PeriodRange& ms : pieces.partial) REDRESS_CHECK(add_direct(scope, ms, parts));
+  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> sums;
+  for (Tally& t : parts) sums[{std::move(t.dimension), std::move(t.value), t.department}] += t.n;
+  std::vector<Tally> out;
+  for (auto& [key, n] : sums) {
+    if (n != 0) out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  }
+  return out;
+}
+
+Result<std::vector<DayCount>> ReportRepo::per_day(const ReportScope& scope,
+                                                  DaySeries series) const {
+  const RangePieces pieces = split_received_range(scope.from, scope.to);
+  const std::string dimension = series == DaySeries::received ? "received" : "resolved";
+  const std::string column = series == DaySeries::received ? "received_at" : "resolved_at";
+  std::map<std::int64_t, std::int64_t> days;
+  if (!empty(pieces.whole_days)) {
+    Binder bind;
+    std::string sql =
+        "SELECT period, CAST(SUM(n) AS BIGINT) FROM report_counts WHERE grain = 'd' AND dimension "
+        "= " +
+        bind(dimension);
+    sql += range_condition(pieces.whole_days, "period", bind);
+    sql += department_condition(scope, "department_id", "department_id = 0", bind);
+    sql += " GROUP BY period";
+    REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+    for (const auto& r : rows) days[r.i64(0)] += r.i64(1);
+  }
+  for (const PeriodRange& ms : pieces.partial) {
+    Binder bind;
+    std::string sql = "SELECT " + column + " / 86400000, COUNT(*) FROM complaints WHERE " + column +
+                      " IS NOT NULL";
+    sql += range_condition(ms, column, bind);
+    sql += department_condition(scope, "department_id", "department_id IS NULL", bind);
+    sql += " GROUP BY 1";
+    REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+    for (const auto& r : rows) days[r.i64(0)] += r.i64(1);
+  }
+  std::vector<DayCount> out;
+  for (const auto& [day, n] : days) {
+    if (n != 0) out.push_back({day, n});
+  }
+  return out;
+}
 
 Result<std::vector<Count>> ReportRepo::grouped(const std::string& expression,
                                                const ReportScope& scope,
@@ -82,11 +283,11 @@ Result<std::vector<Count>> ReportRepo::count_by(GroupColumn column,
 }
 
 Result<std::vector<DayCount>> ReportRepo::received_per_day(const ReportScope& scope) const {
-  return per_day(s_, "received_at", scope);
+  return scan_per_day(s_, "received_at", scope);
 }
 
 Result<std::vector<DayCount>> ReportRepo::resolved_per_day(const ReportScope& scope) const {
-  return per_day(s_, "resolved_at", scope);
+  return scan_per_day(s_, "resolved_at", scope);
 }
 
 Result<std::vector<Count>> ReportRepo::satisfaction_scores(const ReportScope& scope) const {

@@ -36,6 +36,43 @@ struct DayCount {
   std::int64_t count = 0;
 };
 
+// How many complaints in a scope have `value` for `dimension`, per department
+// (0: unrouted). Dimensions, as kept in the report_counts table (migration 0011):
+// "received" (value ""), "state", "urgency", "category", "channel" (value "" for
+// NULL), "satisfaction" (the score; rated complaints only), "sla_first_response" and
+// "sla_resolution" (value met | breached | running, one per clock).
+struct Tally {
+  std::string dimension;
+  std::string value;
+  std::int64_t department = 0;
+  std::int64_t n = 0;
+};
+
+// A half-open range of periods (UTC days or months); a missing bound is open.
+struct PeriodRange {
+  std::optional<std::int64_t> from, to;
+  bool operator==(const PeriodRange&) const = default;
+};
+
+// A received-time range cut into the parts the report counts can answer:
+// whole months, whole days around them, and the partial days at either end
+// that only the complaints themselves can answer.
+struct RangePieces {
+  std::optional<PeriodRange> months;  // months since 1970-01
+  std::vector<PeriodRange> days;      // days since 1970-01-01; at most two
+  std::vector<PeriodRange> partial;   // epoch milliseconds; at most two, each within a day
+  PeriodRange whole_days;             // every whole day of the range (for per-day series);
+                                      // empty (from == to) when there is none
+  bool operator==(const RangePieces&) const = default;
+};
+
+// Cuts [from, to) so that every instant of it falls in exactly one piece.
+// Pure; UTC days and months.
+RangePieces split_received_range(std::optional<Instant> from, std::optional<Instant> to);
+
+// The series per_day can return.
+enum class DaySeries { received, resolved };
+
 class ReportRepo {
  public:
   explicit ReportRepo(SqlSession& s) : s_(s) {}
@@ -47,7 +84,21 @@ class ReportRepo {
   // Number of satisfaction ratings per score (1–5).
   Result<std::vector<Count>> satisfaction_scores(const ReportScope& scope) const;
 
+  // Every Tally of the complaints received within the scope, from the maintained
+  // report counts (whole months and days) plus the complaints of partial days;
+  // the cost grows with the number of months, days and departments, not with the
+  // number of complaints. Rows of the same dimension, value and department are
+  // summed; zero counts are left out.
+  Result<std::vector<Tally>> tallies(const ReportScope& scope) const;
+  // Complaints received (or resolved) per UTC day within [scope.from, scope.to),
+  // from the report counts; resolved counts the complaints whose resolved_at falls
+  // in the range, whenever they were received. Days without any are left out.
+  Result<std::vector<DayCount>> per_day(const ReportScope& scope, DaySeries series) const;
+
  private:
+  Status add_counted(const ReportScope& scope, const char* grain, const PeriodRange& periods,
+                     std::vector<Tally>& out) const;
+  Status add_direct(const ReportScope& scope, const PeriodRange& ms, std::vector<Tally>& out) const;
   Result<std::vector<Count>> grouped(const std::string& expression, const ReportScope& scope,
                                      const std::string& extra_condition) const;
   SqlSession& s_;

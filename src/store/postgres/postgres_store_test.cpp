@@ -10,6 +10,7 @@
 
 #include "store/group_writer.h"
 #include "store/postgres/test_util.h"
+#include "store/report_counts_checks.h"
 #include "store/search_index_checks.h"
 
 namespace redress::store::postgres {
@@ -107,6 +108,12 @@ TEST_F(PostgresStoreTest, RoundTripsThroughTheSharedRepositories) {
       [&](const ReadTx& tx) { return tx.complaints().list(f); });
   ASSERT_TRUE(listed) << listed.error().message;
   EXPECT_EQ(listed->size(), 1u);
+}
+
+TEST_F(PostgresStoreTest, ReportCountTriggersKeepTheCountsOfEveryWrite) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  report_checks::check_report_counts(*store);
 }
 
 TEST_F(PostgresStoreTest, SearchIndexIndexesSearchesAndForgets) {
