@@ -155,7 +155,11 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
 
   Json doc;
   doc["report"] = "management_review";
-  doc["period"] = {{"from", format_iso8601(req.from)}, {"to", format_iso8601(req.to)}};
+  // last_day: the last day the period covers (to is exclusive), for titles.
+  doc["period"] = {
+      {"from", format_iso8601(req.from)},
+      {"to", format_iso8601(req.to)},
+      {"last_day", format_iso8601(req.to - std::chrono::milliseconds(1)).substr(0, 10)}};
   doc["language"] = req.language;
   doc["generated_at"] = format_iso8601(clock_.now());
 

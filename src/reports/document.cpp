@@ -88,7 +88,6 @@ struct PdfDocument::Impl {
   cairo_t* cr = nullptr;
   double y = kMargin;
   int page = 1;
-  bool title_page = false;
 
   static cairo_status_t write(void* closure, const unsigned char* data, unsigned int length) {
     static_cast<Impl*>(closure)->bytes.append(reinterpret_cast<const char*>(data), length);
@@ -146,7 +145,6 @@ struct PdfDocument::Impl {
   }
 
   void footer() {
-    if (title_page) return;
     set(cr, kLine);
     cairo_set_line_width(cr, 0.5);
     cairo_move_to(cr, kMargin, kPageHeight - kMargin + 2);
@@ -162,7 +160,6 @@ struct PdfDocument::Impl {
     footer();
     cairo_show_page(cr);
     ++page;
-    title_page = false;
     y = kMargin;
   }
 
@@ -184,7 +181,10 @@ struct PdfDocument::Impl {
       g_object_unref(l);
     }
     double used = 12;
+    // At most ~24 labels: with more, every k-th (the bars keep their places).
+    const std::size_t every = std::max<std::size_t>(1, (labels.size() + 23) / 24);
     for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (i % every != 0) continue;
       const double cx = left + slot * (static_cast<double>(i) + 0.5);
       if (!rotate) {
         PangoLayout* l = layout(labels[i], 7, -1);
@@ -247,18 +247,17 @@ PdfDocument::~PdfDocument() {
 void PdfDocument::title_page(const std::string& title, const std::vector<std::string>& lines) {
   Impl& d = *impl_;
   cairo_t* cr = d.cr;
-  d.title_page = true;
   set(cr, kAccent);
-  cairo_rectangle(cr, 0, 0, kPageWidth, 300);
+  cairo_rectangle(cr, 0, 0, kPageWidth, 190);
   cairo_fill(cr);
   set(cr, kOrange);
-  cairo_rectangle(cr, 0, 300, kPageWidth, 6);
+  cairo_rectangle(cr, 0, 190, kPageWidth, 5);
   cairo_fill(cr);
-  d.text("Redress", kMargin, 70, 14, kContentWidth, {0.85, 0.9, 0.96}, true);
-  d.text(title, kMargin, 170, 30, kContentWidth, {1, 1, 1}, true);
-  double yy = 350;
-  for (const auto& line : lines) yy += d.text(line, kMargin, yy, 13, kContentWidth, kInk) + 8;
-  d.y = kPageHeight;  // the next content starts on a new page
+  d.text("Redress", kMargin, 45, 12, kContentWidth, {0.85, 0.9, 0.96}, true);
+  d.text(title, kMargin, 100, 28, kContentWidth, {1, 1, 1}, true);
+  double yy = 215;
+  for (const auto& line : lines) yy += d.text(line, kMargin, yy, 11, kContentWidth, kInk) + 5;
+  d.y = yy + 10;  // the first section follows on the same page
 }
 
 void PdfDocument::heading(const std::string& text, int level, double keep_with_next) {
@@ -380,9 +379,10 @@ void PdfDocument::bar_chart(const BarChart& c) {
   const double slot = n ? (right - left) / static_cast<double>(n) : 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double h = c.values[i] / axis_max * plot_h;
+    const double bar = std::min(slot * 0.7, 56.0);  // few bars stay bars, not blocks
     set(d.cr, kAccent);
-    cairo_rectangle(d.cr, left + slot * static_cast<double>(i) + slot * 0.15, top + plot_h - h,
-                    slot * 0.7, h);
+    cairo_rectangle(d.cr, left + slot * (static_cast<double>(i) + 0.5) - bar / 2, top + plot_h - h,
+                    bar, h);
     cairo_fill(d.cr);
   }
   if (!c.cumulative.empty() && n) {

@@ -75,7 +75,8 @@ class PdfDocument {
   PdfDocument(const PdfDocument&) = delete;
   PdfDocument& operator=(const PdfDocument&) = delete;
 
-  // A cover page: a coloured band with the title, then subtitle lines.
+  // The cover: a coloured band with the title, then subtitle lines; the
+  // first section follows on the same page.
   void title_page(const std::string& title, const std::vector<std::string>& lines);
   // A section heading (level 1) or sub-heading (level 2); starts a new page
   // when fewer than `keep_with_next` points would remain below it.

@@ -65,14 +65,13 @@ std::string management_review_pdf(const Json& r) {
   const std::string lang = r.value("language", "en");
   auto L = [&](const char* key) { return label(lang, key); };
   const std::string from = r["period"]["from"].get<std::string>().substr(0, 10);
-  const std::string to = r["period"]["to"].get<std::string>().substr(0, 10);
+  const std::string to = r["period"]["last_day"].get<std::string>();
   const std::string period = from + " – " + to;
 
   PdfDocument doc({font_family_for(lang), lang, L("title") + " " + period,
                    "Redress · " + L("title") + " · " + period, L("page")});
-  doc.title_page(L("title"),
-                 {L("subtitle"), L("period") + ": " + period + " (UTC, " + to + " excl.)",
-                  L("generated") + ": " + r.value("generated_at", "").substr(0, 10)});
+  doc.title_page(L("title"), {L("subtitle"), L("period") + ": " + period + " (UTC)",
+                              L("generated") + ": " + r.value("generated_at", "").substr(0, 10)});
 
   // Headline figures.
   const Json& totals = r["totals"];
@@ -95,8 +94,8 @@ std::string management_review_pdf(const Json& r) {
        {L("influential"), count(r["influential"]["count"])}});
 
   // Volume by month.
-  doc.heading(L("volume"));
-  BarChart volume{L("volume"), {}, {}, {}, 180};
+  doc.heading(L("volume"), 1, 280);  // kept with its chart
+  BarChart volume{"", {}, {}, {}, 180};
   Table vt{{{L("month"), 2}, {L("count"), 1, true}}, {}};
   for (const Json& m : r["volume_by_month"]) {
     volume.labels.push_back(str(m["month"]));
@@ -108,7 +107,7 @@ std::string management_review_pdf(const Json& r) {
     doc.paragraph(L("trend") + ": " +
                   format_number(r["volume_trend"]["slope_per_month"].get<double>(), 1));
   }
-  doc.table(vt);
+  if (vt.rows.size() <= 24) doc.table(vt);  // longer series: the chart and the XLSX
 
   // Categories, departments, channels.
   doc.heading(L("categories"));
