@@ -213,13 +213,15 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   std::map<std::string, std::int64_t> top_counts;
   for (const auto& c : by_category) top_counts[c.key.empty() ? "" : top_of(c.key)] += c.count;
   std::vector<store::Count> top_list;
+  top_list.reserve(top_counts.size());
   for (const auto& [k, n] : top_counts) top_list.push_back({k, n});
   doc["categories"] = labelled_counts(top_list, category_names, total);
   Json leaves = labelled_counts(by_category, category_names, total);
   for (Json& leaf : leaves) {
     if (!leaf["key"].is_string()) continue;
-    const std::string top = top_of(leaf["key"]);
-    leaf["parent"] = top == leaf["key"] ? Json(nullptr) : Json(category_names[top]);
+    const auto code = leaf["key"].get<std::string>();
+    const std::string top = top_of(code);
+    leaf["parent"] = top == code ? Json(nullptr) : Json(category_names[top]);
   }
   doc["subcategories"] = leaves;
   doc["departments"] = labelled_counts(by_department, department_names, total);
@@ -293,6 +295,7 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
     }
   }
   std::vector<store::Count> outcome_counts;
+  outcome_counts.reserve(outcomes.size());
   for (const auto& [k, n] : outcomes) outcome_counts.push_back({k, n});
   doc["imported"] = {{"records", imported.size()},
                      {"timely",
