@@ -40,12 +40,14 @@ test: build
 # (api_pg.*: the same C++ above the store adapter, which the pg.* tests and crash_pg
 # exercise under the sanitizers), the web app's tests (web.*: JavaScript and a browser),
 # the lint/docs checks (they do not execute our code) and the soak and benchmark smoke
-# tests (they judge time and memory, which the sanitizers change).
+# tests (they judge time and memory, which the sanitizers change). tests/lsan.supp
+# silences the font libraries' process-lifetime caches (the PDF reports), nothing of ours.
 ASAN_EXCLUDE ?= ^(api_pg|web|lint|docs|bench|soak)\.
 test-asan: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j2 -E '$(ASAN_EXCLUDE)'
 

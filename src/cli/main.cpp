@@ -20,6 +20,7 @@
 #include "cli/backup.h"
 #include "cli/context.h"
 #include "cli/import.h"
+#include "cli/report.h"
 #include "cli/triage.h"
 #include "core/lifecycle.h"
 #include "http/api.h"
@@ -327,6 +328,27 @@ int main(int argc, char** argv) {
                      "write rejected rows with their reasons to this CSV");
   import->add_option("--batch", import_options.batch_size, "rows per transaction");
 
+  auto* report_cmd = cli.add_subcommand("report", "Write a report to a file");
+  report_cmd->require_subcommand(1);
+  cli::ReportOptions report_options;
+  auto add_report = [&](const char* name, const char* summary, const char* formats) {
+    auto* sub = report_cmd->add_subcommand(name, summary);
+    sub->add_option("--from", report_options.from,
+                    "ISO 8601 date, inclusive (default: six full months before this one)");
+    sub->add_option("--to", report_options.to,
+                    "ISO 8601 date, exclusive (default: this month's "
+                    "first day)");
+    sub->add_option("--lang", report_options.language, "en, es, fr, zh-Hans, zh-Hant or vi");
+    sub->add_option("--format", report_options.format, formats);
+    sub->add_option("-o,--output", report_options.output, "file to write (default: stdout)");
+    sub->callback([&report_options, name] { report_options.kind = name; });
+    return sub;
+  };
+  add_report("management-review", "The management review of a period (SPEC §6)",
+             "json (default), pdf or xlsx");
+  add_report("training-needs", "People-family causes and service-attitude complaints",
+             "csv (default) or json");
+
   auto* docs = cli.add_subcommand("docs", "Print generated documentation");
   docs->require_subcommand(1);
   docs->fallthrough();
@@ -585,6 +607,11 @@ int main(int argc, char** argv) {
     std::cout << "imported " << summary->created << " complaints from " << summary->rows
               << " rows (" << summary->skipped << " already imported, " << summary->rejected
               << " rejected) in " << summary->seconds << " s\n";
+    return 0;
+  }
+  if (report_cmd->parsed()) {
+    auto written = cli::run_report(store, clock, report_options);
+    if (!written) return report(written.error());
     return 0;
   }
   if (demo->parsed()) {

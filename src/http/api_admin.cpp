@@ -341,6 +341,42 @@ std::vector<Json> complaint_list_parameters() {
   };
 }
 
+// The query parameters and answers of the management review and the
+// training needs (read by read_review_params in api_reports.cpp; docs/reports.md).
+void document_review_route(const std::string& pattern, Json& parameters, Json& op) {
+  const bool review = pattern == "/api/v1/reports/management-review";
+  auto param = [](const char* name, const char* description) {
+    return Json{{"name", name},
+                {"in", "query"},
+                {"required", false},
+                {"schema", {{"type", "string"}}},
+                {"description", description}};
+  };
+  parameters.push_back(param("from",
+                             "ISO 8601 date or date-time, inclusive (received time). "
+                             "Default: the first day of the sixth month before this one."));
+  parameters.push_back(param("to",
+                             "ISO 8601 date or date-time, exclusive. Default: the first "
+                             "day of this month (UTC)."));
+  parameters.push_back(param("lang",
+                             "en, es, fr, zh-Hans, zh-Hant or vi (default: the caller's "
+                             "language). Names the language of the PDF and XLSX."));
+  parameters.push_back(
+      param("format", review ? "json (default), pdf or xlsx" : "csv (default) or json"));
+  Json content = Json::object();
+  if (review) {
+    content["application/json"] = Json::object();
+    content["application/pdf"] = Json::object();
+    content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = Json::object();
+  } else {
+    content["text/csv"] = Json::object();
+    content["application/json"] = Json::object();
+  }
+  op["responses"]["200"] = {{"description", review ? "The review (schema in docs/reports.md)"
+                                                   : "department,source,topic,count,repeated"},
+                            {"content", content}};
+}
+
 }  // namespace
 
 std::string Api::openapi_json() const {
@@ -370,6 +406,10 @@ std::string Api::openapi_json() const {
              {{"default", {{"description", "JSON, or application/problem+json on error"}}}}}};
     if (d.method == "GET" && d.pattern == "/api/v1/complaints") {
       for (Json& q : complaint_list_parameters()) parameters.push_back(std::move(q));
+    }
+    if (d.pattern == "/api/v1/reports/management-review" ||
+        d.pattern == "/api/v1/reports/training-needs") {
+      document_review_route(d.pattern, parameters, op);
     }
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;

@@ -16,6 +16,7 @@
 #include "store/mail_repo.h"
 #include "store/report_repo.h"
 #include "store/repositories.h"
+#include "store/review_repo.h"
 #include "store/search_index.h"
 #include "store/sla_repo.h"
 #include "store/triage_repo.h"
@@ -45,7 +46,8 @@ struct Repositories {
         webhooks(s),
         channels(s),
         templates(s),
-        search(s) {}
+        search(s),
+        review(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -67,6 +69,7 @@ struct Repositories {
   ChannelRepo channels;
   TemplateRepo templates;
   SearchIndexRepo search;
+  ReviewRepo review;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -84,6 +87,7 @@ class ReadTx {
   const OutboxRepo& outbox() const { return r_.outbox; }
   const ImportRepo& imports() const { return r_.imports; }
   const ReportRepo& reports() const { return r_.reports; }
+  const ReviewRepo& review() const { return r_.review; }
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }

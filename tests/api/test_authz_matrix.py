@@ -183,6 +183,11 @@ MATRIX = {
     ("DELETE", "/api/v1/templates/{kind}/{language}"): ADMIN_ONLY,
     # reports (scoped like the complaint list)
     ("GET", "/api/v1/reports/dashboard"): STAFF_READ,
+    # the management review and its training needs: organisation-wide figures for the
+    # directors (SPEC §1: they receive the review), QA (it leads the analysis of causes)
+    # and administrators
+    ("GET", "/api/v1/reports/management-review"): staff(403, qa=OK, director=OK, admin=OK),
+    ("GET", "/api/v1/reports/training-needs"): staff(403, qa=OK, director=OK, admin=OK),
     # the public portal
     ("POST", "/api/v1/public/complaints"): EVERYONE,
     ("GET", "/api/v1/public/complaints/{code}"): PORTAL_OWN,

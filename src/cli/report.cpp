@@ -1,0 +1,72 @@
+#include "cli/report.h"
+
+#include <fstream>
+#include <iostream>
+
+#include "app/review.h"
+#include "reports/management_review.h"
+
+namespace redress::cli {
+
+Status run_report(store::Store& store, const Clock& clock, const ReportOptions& options) {
+  const bool review = options.kind == "management-review";
+  const std::string format = options.format.empty() ? (review ? "json" : "csv") : options.format;
+  std::vector<FieldError> errors;
+  app::ManagementReviewRequest request;
+  auto [default_from, default_to] = app::ManagementReview::default_period(clock.now());
+  request.from = default_from;
+  request.to = default_to;
+  if (!options.from.empty()) {
+    if (auto t = parse_iso8601(options.from)) {
+      request.from = *t;
+    } else {
+      errors.push_back({"--from", "must be an ISO 8601 date or date-time"});
+    }
+  }
+  if (!options.to.empty()) {
+    if (auto t = parse_iso8601(options.to)) {
+      request.to = *t;
+    } else {
+      errors.push_back({"--to", "must be an ISO 8601 date or date-time"});
+    }
+  }
+  request.language = options.language;
+  const bool binary = format == "pdf" || format == "xlsx";
+  if (review ? (format != "json" && !binary) : (format != "csv" && format != "json")) {
+    errors.push_back({"--format", review ? "must be json, pdf or xlsx" : "must be csv or json"});
+  }
+  const bool to_stdout = options.output.empty() || options.output == "-";
+  if (binary && to_stdout) errors.push_back({"-o", "is required for pdf and xlsx"});
+  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
+
+  const Actor system{.kind = Actor::Kind::system};
+  app::ManagementReview builder(clock);
+  REDRESS_TRY(auto doc, store.read<nlohmann::json>([&](const store::ReadTx& tx) {
+    return builder.build(tx, system, request);
+  }));
+  if (format == "xlsx") return reports::management_review_xlsx(doc, options.output);
+  std::string body;
+  if (format == "pdf") {
+    body = reports::management_review_pdf(doc);
+  } else if (format == "csv") {
+    body = app::training_needs_csv(doc);
+  } else if (review) {
+    body = doc.dump(2) + "\n";
+  } else {
+    body =
+        nlohmann::json{{"period", doc["period"]}, {"training_needs", doc["training_needs"]}}.dump(
+            2) +
+        "\n";
+  }
+  if (to_stdout) {
+    std::cout << body;
+    return {};
+  }
+  std::ofstream out(options.output, std::ios::binary);
+  if (!out) return fail(Error::invalid("-o", "cannot write " + options.output));
+  out << body;
+  if (!out.flush()) return fail(Error::invalid("-o", "cannot write " + options.output));
+  return {};
+}
+
+}  // namespace redress::cli

@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include "reports/document.h"
+#include "reports/labels.h"
+
+namespace redress::reports {
+namespace {
+
+TEST(Labels, TranslateWithTheGlossaryTermsAndFallBack) {
+  EXPECT_EQ(label("zh-Hans", "title"), "管理评审报告");
+  EXPECT_EQ(label("vi", "training"), "Nhu cầu đào tạo");
+  EXPECT_EQ(term("fr", "family", "people"), "main-d'œuvre");
+  EXPECT_EQ(label("xx", "title"), "Management review");  // unknown language: English
+  EXPECT_EQ(term("en", "family", "unknown_code"), "unknown_code");
+}
+
+TEST(Numbers, GroupDigitsAndRound) {
+  EXPECT_EQ(format_number(1234567.891, 2), "1,234,567.89");
+  EXPECT_EQ(format_number(999, 0), "999");
+  EXPECT_EQ(format_number(-1000, 0), "-1,000");
+  EXPECT_EQ(format_percent(0.256), "25.6 %");
+}
+
+TEST(Fonts, PickTheCjkFamilyByScript) {
+  EXPECT_EQ(font_family_for("zh-Hans"), "Noto Sans CJK SC");
+  EXPECT_EQ(font_family_for("zh-Hant"), "Noto Sans CJK TC");
+  EXPECT_EQ(font_family_for("vi"), "Noto Sans");
+}
+
+TEST(PdfDocument, WritesAMultiPagePdf) {
+  PdfDocument doc({"Noto Sans", "en", "t", "footer", "Page"});
+  doc.title_page("Title", {"line"});
+  doc.heading("Section");
+  Table t{{{"a", 2}, {"b", 1, true}}, {}};
+  for (int i = 0; i < 120; ++i) t.rows.push_back({"row " + std::to_string(i), std::to_string(i)});
+  doc.table(t);
+  doc.bar_chart({"bars", {"x", "y"}, {3, 1}, {0.75, 1.0}});
+  doc.line_chart({"line", {"a", "b", "c"}, {1.0, std::nullopt, 4.0}, 1.0, 5.0});
+  const std::string pdf = doc.finish();
+  ASSERT_GT(pdf.size(), 1000u);
+  EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
+  // Title page plus a table of 120 rows that must break over several pages.
+  std::size_t pages = 0;
+  // Page objects are "/Type /Page" not followed by "s" (that is the page tree).
+  for (std::size_t at = pdf.find("/Type /Page"); at != std::string::npos;
+       at = pdf.find("/Type /Page", at + 1)) {
+    if (pdf.compare(at, 12, "/Type /Pages") != 0) ++pages;
+  }
+  EXPECT_GE(pages, 3u);
+}
+
+}  // namespace
+}  // namespace redress::reports
