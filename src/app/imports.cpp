@@ -69,6 +69,7 @@ Result<DepartmentId> Importer::department_by_code(store::WriteTx& tx, const std:
 
 Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, const ImportRecord& r,
                                     Instant now) {
+  if (!r.native) return fail(Error::internal("write_native without a native record"));
   Complaint c = *r.native;
   REDRESS_TRY(auto taken, tx.complaints().find_by_tracking_code(c.tracking_code));
   if (taken) return false;  // e.g. the export of this very installation

@@ -29,6 +29,15 @@ Json import_run_json(const store::ImportRun& run, Instant now) {
     seconds = static_cast<double>(to_epoch_ms(end) - to_epoch_ms(*run.started_at)) / 1000.0;
   }
   const double rate = seconds > 0 ? static_cast<double>(run.rows_read) / seconds : 0;
+  double progress = run.state == "done" ? 1.0 : 0.0;
+  if (run.state != "done" && run.bytes_total > 0) {
+    progress =
+        std::min(1.0, static_cast<double>(run.bytes_read) / static_cast<double>(run.bytes_total));
+  }
+  Json seconds_left = nullptr;
+  if (run.state == "running" && progress > 0 && seconds > 0) {
+    seconds_left = seconds / progress - seconds;
+  }
   auto iso = [](const std::optional<Instant>& t) { return t ? Json(format_iso8601(*t)) : Json(); };
   return Json{{"id", run.id},
               {"format", run.format},
@@ -39,7 +48,10 @@ Json import_run_json(const store::ImportRun& run, Instant now) {
               {"imported", run.imported},
               {"skipped", run.skipped},
               {"rejected", run.rejected},
+              {"bytes_read", run.bytes_read},
+              {"progress", progress},
               {"rows_per_second", rate},
+              {"seconds_left", seconds_left},
               {"error", run.error},
               {"created_at", format_iso8601(run.created_at)},
               {"started_at", iso(run.started_at)},

@@ -98,8 +98,8 @@ void ImportRunner::run_one(std::int64_t id) {
   options.skip_rows = run.rows_read;
   options.in_batch = [id](store::WriteTx& tx, const ImportBatch& b) -> Status {
     for (const auto& r : b.rejects) REDRESS_CHECK(tx.imports().add_reject(id, r));
-    return tx.imports().add_progress(id, b.total.rows, b.batch.created, b.batch.skipped,
-                                     b.batch.rejected);
+    return tx.imports().add_progress(id, b.total.rows, static_cast<std::int64_t>(b.bytes_read),
+                                     b.batch.created, b.batch.skipped, b.batch.rejected);
   };
   options.cancelled = [this] {
     std::lock_guard lock(mutex_);

@@ -63,6 +63,7 @@ Result<ImportCounts> import_stream(store::Store& store, const Clock& clock, std:
                                   [&](store::WriteTx& tx) -> Result<app::ImportBatchResult> {
                                     REDRESS_TRY(auto w, importer.write_batch(tx, system, records));
                                     ImportBatch b = current;
+                                    b.bytes_read = reader.bytes_read();
                                     b.batch.created = w.created;
                                     b.batch.skipped = w.skipped;
                                     b.total.created += w.created;

@@ -6,7 +6,7 @@ namespace {
 
 constexpr const char* kRunColumns =
     "id, format, filename, file_path, bytes_total, state, rows_read, imported, skipped, "
-    "rejected, error, created_by, created_at, started_at, finished_at";
+    "rejected, error, created_by, created_at, started_at, finished_at, bytes_read";
 
 ImportRun run_from_row(const SqlRow& r) {
   ImportRun run;
@@ -25,6 +25,7 @@ ImportRun run_from_row(const SqlRow& r) {
   run.created_at = from_epoch_ms(r.i64(12));
   if (!r.is_null(13)) run.started_at = from_epoch_ms(r.i64(13));
   if (!r.is_null(14)) run.finished_at = from_epoch_ms(r.i64(14));
+  run.bytes_read = r.i64(15);
   return run;
 }
 
@@ -90,12 +91,13 @@ Status ImportRepo::start_run(std::int64_t id, Instant now) {
               params(id, to_epoch_ms(now))));
 }
 
-Status ImportRepo::add_progress(std::int64_t id, std::int64_t rows_read, std::int64_t imported,
-                                std::int64_t skipped, std::int64_t rejected) {
+Status ImportRepo::add_progress(std::int64_t id, std::int64_t rows_read, std::int64_t bytes_read,
+                                std::int64_t imported, std::int64_t skipped,
+                                std::int64_t rejected) {
   return changed_one(
-      s_.exec("UPDATE import_runs SET rows_read = $2, imported = imported + $3, "
-              "skipped = skipped + $4, rejected = rejected + $5 WHERE id = $1",
-              params(id, rows_read, imported, skipped, rejected)));
+      s_.exec("UPDATE import_runs SET rows_read = $2, bytes_read = $3, imported = imported + $4, "
+              "skipped = skipped + $5, rejected = rejected + $6 WHERE id = $1",
+              params(id, rows_read, bytes_read, imported, skipped, rejected)));
 }
 
 Status ImportRepo::add_reject(std::int64_t id, const ImportReject& reject) {

@@ -22,6 +22,7 @@ struct ImportRun {
   std::string filename;   // as uploaded, for display
   std::string file_path;  // where the upload is stored
   std::int64_t bytes_total = 0;
+  std::int64_t bytes_read = 0;   // at the last committed batch (for the progress bar)
   std::string state = "queued";  // queued, running, done, failed
   std::int64_t rows_read = 0;
   std::int64_t imported = 0;
@@ -56,9 +57,9 @@ class ImportRepo {
   Result<std::vector<ImportRun>> unfinished_runs() const;
   // Marks the run running; started_at keeps the first start.
   Status start_run(std::int64_t id, Instant now);
-  // Adds one committed batch's counts; `rows_read` is the new total.
-  Status add_progress(std::int64_t id, std::int64_t rows_read, std::int64_t imported,
-                      std::int64_t skipped, std::int64_t rejected);
+  // Adds one committed batch's counts; `rows_read` and `bytes_read` are the new totals.
+  Status add_progress(std::int64_t id, std::int64_t rows_read, std::int64_t bytes_read,
+                      std::int64_t imported, std::int64_t skipped, std::int64_t rejected);
   Status add_reject(std::int64_t id, const ImportReject& reject);
   // Ends the run as done or failed (with `error`).
   Status finish_run(std::int64_t id, const std::string& state, const std::string& error,

@@ -73,6 +73,8 @@ class Imports(ApiTestCase):
         self.assertEqual((run["rows_read"], run["imported"], run["skipped"], run["rejected"]),
                          (total, good, 0, total - good), run)
         self.assertGreater(run["rows_per_second"], 0)
+        self.assertEqual((run["bytes_read"], run["progress"], run["seconds_left"]),
+                         (len(data), 1.0, None), run)
         self.assertTrue(run["started_at"] and run["finished_at"], run)
         self.assertEqual(len(self.cfpb_codes()), before + good)
 

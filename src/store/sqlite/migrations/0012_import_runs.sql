@@ -5,6 +5,7 @@ CREATE TABLE import_runs (
   filename TEXT NOT NULL DEFAULT '', -- as uploaded, for display
   file_path TEXT NOT NULL,           -- the stored upload the run reads
   bytes_total INTEGER NOT NULL,
+  bytes_read INTEGER NOT NULL DEFAULT 0,  -- of the file, at the last committed batch
   state TEXT NOT NULL,               -- queued, running, done, failed
   rows_read INTEGER NOT NULL DEFAULT 0,  -- data rows committed (the resume point)
   imported INTEGER NOT NULL DEFAULT 0,
