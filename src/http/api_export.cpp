@@ -57,6 +57,12 @@ std::string csv_piece(const std::vector<app::ExportRow>& rows, std::string prefi
   return out;
 }
 
+// What the pool builds an XLSX export from, shared with the task.
+struct XlsxJob {
+  app::ExportPager pager;
+  std::filesystem::path path;
+};
+
 // An XLSX export built into `path`; the file is removed again on failure.
 Result<bool> build_xlsx(store::Store& store, app::ExportPager& pager,
                         const std::filesystem::path& path) {
@@ -116,21 +122,28 @@ Api::Awaitable Api::export_complaints(Request& r) {
   }
 
   // XLSX: build the whole workbook off the io thread, then stream the file.
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("redress-export-" + app::random_code(12) + ".xlsx");
-  app::ExportPager pager(complaints_, who->actor, filter, kExportPageRows);
-  auto built =
-      co_await await_callback<Result<bool>>([&](std::move_only_function<void(Result<bool>)> done) {
-        boost::asio::post(export_pool_, [&, done = std::move(done)]() mutable {
-          auto result = build_xlsx(store_, pager, path);
+  // The pool's task owns what it uses (a server stopping mid-export may drop
+  // this coroutine while the task still runs; the Api joins the pool last).
+  auto job = std::make_shared<XlsxJob>(
+      XlsxJob{app::ExportPager(complaints_, who->actor, filter, kExportPageRows),
+              std::filesystem::temp_directory_path() /
+                  ("redress-export-" + app::random_code(12) + ".xlsx")});
+  // A named local, not a temporary of the co_await expression: g++ 12 destroys
+  // such temporaries twice, and this one owns a reference to the job.
+  std::move_only_function<void(std::move_only_function<void(Result<bool>)>)> start =
+      [this, job](std::move_only_function<void(Result<bool>)> done) {
+        boost::asio::post(export_pool_, [this, job, done = std::move(done)]() mutable {
+          auto result = build_xlsx(store_, job->pager, job->path);
           if (!result) {
             std::error_code ignored;
-            std::filesystem::remove(path, ignored);
+            std::filesystem::remove(job->path, ignored);
           }
           done(std::move(result));
         });
-      });
+      };
+  auto built = co_await await_callback<Result<bool>>(std::move(start));
   if (!built) co_return problem(built.error());
+  const std::filesystem::path path = job->path;
   auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
   std::error_code ignored;
   std::filesystem::remove(path, ignored);  // the open stream keeps it readable until closed
