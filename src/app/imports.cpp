@@ -44,7 +44,12 @@ Result<DepartmentId> Importer::department_for(store::WriteTx& tx, const ImportRe
   if (auto it = department_ids_.find(r.organisation); it != department_ids_.end()) {
     return it->second;
   }
-  const std::string code = "org." + slug(r.organisation, 56);
+  REDRESS_TRY(auto id, department_by_code(tx, "org." + slug(r.organisation, 56), r.organisation));
+  return department_ids_[r.organisation] = id;
+}
+
+Result<DepartmentId> Importer::department_by_code(store::WriteTx& tx, const std::string& code,
+                                                  const std::string& name) {
   if (!departments_loaded_) {
     // Once per importer, not once per new organisation: a CFPB file names
     // thousands of companies, and listing every department for each of them
@@ -54,12 +59,45 @@ Result<DepartmentId> Importer::department_for(store::WriteTx& tx, const ImportRe
     departments_loaded_ = true;
   }
   if (auto it = department_ids_by_code_.find(code); it != department_ids_by_code_.end()) {
-    return department_ids_[r.organisation] = it->second;
+    return it->second;
   }
-  REDRESS_TRY(auto id, tx.directory().add_department(
-                           Department{DepartmentId{}, code, r.organisation, {}, {}}));
+  REDRESS_TRY(auto id,
+              tx.directory().add_department(Department{DepartmentId{}, code, name, {}, {}}));
   department_ids_by_code_[code] = id;
-  return department_ids_[r.organisation] = id;
+  return id;
+}
+
+Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, const ImportRecord& r,
+                                    Instant now) {
+  if (!r.native) return fail(Error::internal("write_native without a native record"));
+  Complaint c = *r.native;
+  REDRESS_TRY(auto taken, tx.complaints().find_by_tracking_code(c.tracking_code));
+  if (taken) return false;  // e.g. the export of this very installation
+  Customer customer = r.native_customer.value_or(Customer{});
+  REDRESS_TRY(customer.id, tx.customers().insert(customer));
+  c.id = ComplaintId{};
+  c.customer = customer.id;
+  c.access_token_hash = sha256_hex(random_token(32));  // imported cases have no portal access
+  c.version = 1;
+  c.assignee.reset();
+  c.follow_up_of.reset();
+  c.due_at.reset();
+  if (c.category && !category_codes_.contains("=" + *c.category)) {
+    REDRESS_TRY(auto existing, tx.directory().category(*c.category));
+    if (!existing) REDRESS_CHECK(tx.directory().add_category({*c.category, *c.category, {}}));
+    category_codes_["=" + *c.category] = *c.category;
+  }
+  c.department.reset();
+  if (!r.department_code.empty()) {
+    REDRESS_TRY(c.department, department_by_code(tx, r.department_code, r.department_code));
+  }
+  REDRESS_TRY(c.id, tx.complaints().insert(c));
+  REDRESS_CHECK(tx.imports().link(r.source, r.external_id, c.id));
+  Json data{{"source", r.source}, {"external_id", r.external_id}, {"fields", r.source_fields}};
+  REDRESS_TRY(auto ev, append_event(tx, actor, now,
+                                    {c.id, "imported", std::nullopt, c.state, std::move(data)}));
+  (void)ev;
+  return true;
 }
 
 Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor& actor,
@@ -71,6 +109,11 @@ Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor&
     REDRESS_TRY(auto existing, tx.imports().find(r.source, r.external_id));
     if (existing) {
       ++result.skipped;
+      continue;
+    }
+    if (r.native) {
+      REDRESS_TRY(auto created, write_native(tx, actor, r, now));
+      ++(created ? result.created : result.skipped);
       continue;
     }
     Customer customer;

@@ -39,6 +39,15 @@ struct ImportRecord {
   std::optional<bool> timely;  // whether the source says the answer was on time
   bool disputed = false;       // the customer disputed the answer
   nlohmann::json source_fields = nlohmann::json::object();
+  // Set by Redress's own format (ingest/redress_csv.h): the complaint and its
+  // customer as another installation exported them, written as they are —
+  // state, assessment, texts and times — instead of the mapping above. Ids of
+  // the other installation are not kept: the department is found (or created)
+  // by `department_code`, the category by its code; the assignee, follow-up
+  // link and SLA clocks are not carried over.
+  std::optional<Complaint> native;
+  std::optional<Customer> native_customer;
+  std::string department_code;
 };
 
 struct ImportBatchResult {
@@ -61,6 +70,12 @@ class Importer {
  private:
   Result<std::string> category_for(store::WriteTx& tx, const ImportRecord& r);
   Result<DepartmentId> department_for(store::WriteTx& tx, const ImportRecord& r);
+  // The department with `code`, created with `name` when missing.
+  Result<DepartmentId> department_by_code(store::WriteTx& tx, const std::string& code,
+                                          const std::string& name);
+  // Writes a native record; false when its tracking code is already taken.
+  Result<bool> write_native(store::WriteTx& tx, const Actor& actor, const ImportRecord& r,
+                            Instant now);
   const Clock& clock_;
   std::map<std::string, std::string> category_codes_;           // name path → code
   std::map<std::string, DepartmentId> department_ids_;          // organisation → id

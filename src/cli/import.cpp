@@ -5,9 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "app/imports.h"
-#include "ingest/cfpb.h"
-#include "ingest/csv_reader.h"
+#include "ingest/import_stream.h"
 
 namespace redress::cli {
 
@@ -41,9 +39,6 @@ std::string csv_quote(const std::string& s) {
 
 Result<ImportSummary> run_import(store::Store& store, const Clock& clock,
                                  const ImportOptions& options) {
-  if (options.format != "cfpb") {
-    return fail(Error::invalid("--format", "only 'cfpb' is supported so far"));
-  }
   std::ifstream in(options.file, std::ios::binary);
   if (!in) return fail(Error::invalid("FILE", "cannot open " + options.file));
   std::error_code ec;
@@ -55,54 +50,36 @@ Result<ImportSummary> run_import(store::Store& store, const Clock& clock,
     rejects << "row,field,reason\n";
   }
 
-  ingest::CsvReader reader(in);
-  REDRESS_TRY(auto header, reader.next_row());
-  if (!header) return fail(Error::invalid("FILE", "is empty"));
-  REDRESS_TRY(auto mapper, ingest::CfpbMapper::from_header(*header));
-
-  app::Importer importer(clock);
-  const Actor system{.kind = Actor::Kind::system};
-  ImportSummary summary;
   const auto started = SteadyClock::now();
-  auto last_report = started;
-  std::vector<app::ImportRecord> batch;
-  batch.reserve(options.batch_size);
-
-  auto flush = [&]() -> Status {
-    if (batch.empty()) return {};
-    REDRESS_TRY(auto written, store.write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
-      return importer.write_batch(tx, system, batch);
-    }));
-    summary.created += written.created;
-    summary.skipped += written.skipped;
-    batch.clear();
-    return {};
-  };
-
-  while (true) {
-    REDRESS_TRY(auto row, reader.next_row());
-    if (!row) break;
-    ++summary.rows;
-    auto record = mapper.map(*row);
-    if (!record) {
-      ++summary.rejected;
-      if (rejects) {
-        const auto& e = record.error();
-        rejects << reader.row_number() << ","
-                << csv_quote(e.fields.empty() ? "" : e.fields[0].field) << ","
-                << csv_quote(e.fields.empty() ? e.message : e.fields[0].message) << "\n";
+  ingest::ImportStreamOptions stream;
+  stream.format = options.format;
+  stream.batch_size = options.batch_size;
+  stream.after_batch = [&](const ingest::ImportBatch& b) {
+    if (rejects) {
+      for (const auto& r : b.rejects) {
+        rejects << r.row << "," << csv_quote(r.field) << "," << csv_quote(r.reason) << "\n";
       }
-      continue;
     }
-    batch.push_back(std::move(*record));
-    if (batch.size() >= options.batch_size) REDRESS_CHECK(flush());
-    if (options.progress && SteadyClock::now() - last_report > std::chrono::milliseconds(250)) {
-      last_report = SteadyClock::now();
-      print_progress(reader.bytes_read(), total, summary.rows,
-                     std::chrono::duration<double>(last_report - started).count(), false);
+    if (options.progress) {
+      print_progress(b.bytes_read, total, b.total.rows,
+                     std::chrono::duration<double>(SteadyClock::now() - started).count(), false);
     }
+  };
+  auto counts = ingest::import_stream(store, clock, in, stream);
+  if (!counts) {
+    Error e = counts.error();
+    // The CLI names its own arguments.
+    for (auto& f : e.fields) {
+      if (f.field == "format") f.field = "--format";
+      if (f.field == "file") f.field = "FILE";
+    }
+    return fail(std::move(e));
   }
-  REDRESS_CHECK(flush());
+  ImportSummary summary;
+  summary.rows = counts->rows;
+  summary.created = counts->created;
+  summary.skipped = counts->skipped;
+  summary.rejected = counts->rejected;
   summary.seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
   if (options.progress) print_progress(total, total, summary.rows, summary.seconds, true);
   return summary;

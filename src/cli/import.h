@@ -11,7 +11,7 @@
 namespace redress::cli {
 
 struct ImportOptions {
-  std::string format;  // "cfpb"
+  std::string format;  // "cfpb" or "redress" (ingest::import_formats())
   std::string file;
   std::string rejects_file;  // where rejected rows and reasons go; empty: not written
   std::size_t batch_size = 2000;

@@ -19,6 +19,7 @@
 #include "app/triage.h"
 #include "cli/backup.h"
 #include "cli/context.h"
+#include "cli/export.h"
 #include "cli/import.h"
 #include "cli/report.h"
 #include "cli/triage.h"
@@ -27,6 +28,7 @@
 #include "http/security.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "ingest/import_runner.h"
 #include "jobs/handlers.h"
 #include "jobs/mail_poller.h"
 #include "jobs/runner.h"
@@ -321,7 +323,9 @@ int main(int argc, char** argv) {
 
   auto* import = cli.add_subcommand("import", "Import complaints from a file (resumable)");
   cli::ImportOptions import_options;
-  import->add_option("--format", import_options.format, "cfpb (current and legacy CFPB exports)")
+  import
+      ->add_option("--format", import_options.format,
+                   "cfpb (current and legacy CFPB exports) or redress (docs/import.md)")
       ->required();
   import->add_option("FILE", import_options.file)->required();
   import->add_option("--rejects", import_options.rejects_file,
@@ -348,6 +352,17 @@ int main(int argc, char** argv) {
              "json (default), pdf or xlsx");
   add_report("training-needs", "People-family causes and service-attitude complaints",
              "csv (default) or json");
+  auto* export_cmd = cli.add_subcommand(
+      "export", "Export complaints (all, or a filter) as CSV or XLSX (docs/export.md)");
+  cli::ExportOptions export_options;
+  export_cmd->add_option("--format", export_options.format, "csv (default) or xlsx");
+  export_cmd->add_option("-o,--output", export_options.output, "the file to write")->required();
+  export_cmd->add_option("--state", export_options.state, "only complaints in this state");
+  export_cmd->add_option("--category", export_options.category, "only this category code");
+  export_cmd->add_option("--department", export_options.department, "only this department (code)");
+  export_cmd->add_option("--received-from", export_options.received_from,
+                         "received at or after (ISO 8601)");
+  export_cmd->add_option("--received-to", export_options.received_to, "received before (ISO 8601)");
 
   auto* docs = cli.add_subcommand("docs", "Print generated documentation");
   docs->require_subcommand(1);
@@ -614,6 +629,12 @@ int main(int argc, char** argv) {
     if (!written) return report(written.error());
     return 0;
   }
+  if (export_cmd->parsed()) {
+    auto rows = cli::run_export(store, clock, export_options);
+    if (!rows) return report(rows.error());
+    std::cout << "exported " << *rows << " complaints to " << export_options.output << "\n";
+    return 0;
+  }
   if (demo->parsed()) {
     auto loaded = cli::load_demo(store, clock);
     if (!loaded) return report(loaded.error());
@@ -641,6 +662,10 @@ int main(int argc, char** argv) {
     // what it trains; a model trained by another process (`redress triage
     // train`) is picked up by the watcher below.
     auto triage_service = std::make_shared<app::TriageService>();
+    // Uploaded imports run on a thread of their own (not the job runner's), one
+    // at a time; their files wait beside the attachments.
+    ingest::ImportRunner import_runner(store, clock,
+                                       std::filesystem::path(attachments) / "imports");
     http::Api api(
         store, clock,
         http::ApiOptions{.attachment_dir = attachments,
@@ -653,7 +678,8 @@ int main(int argc, char** argv) {
                          .mail_from = mail_settings.from,
                          .imap_mailboxes = imap_displays,
                          .triage = triage_service,
-                         .duplicates = duplicate_options});
+                         .duplicates = duplicate_options,
+                         .imports = &import_runner});
     // The job runner: SLA timers always, e-mail delivery when SMTP is configured
     // (otherwise mail stays queued).
     app::Sla sla(clock);
@@ -721,6 +747,7 @@ int main(int argc, char** argv) {
     // SQLite: the lock file beside the database elects one runner among the
     // processes on it. PostgreSQL: every instance runs jobs; the database's row
     // leases (FOR UPDATE SKIP LOCKED) hand each job to exactly one of them.
+    if (auto started = import_runner.start(); !started) return report(started.error());
     runner.start(store::postgres::is_postgres_url(database)
                      ? std::nullopt
                      : std::optional<std::string>(database + ".jobs.lock"));
@@ -779,6 +806,7 @@ int main(int argc, char** argv) {
     stopping = true;
     model_watcher.join();
     if (poller) poller->stop();
+    import_runner.stop();
     runner.stop();
     trainer.stop();
     pthread_kill(signal_thread.native_handle(), SIGTERM);

@@ -8,6 +8,7 @@
 
 #include "app/audit.h"
 #include "app/crypto.h"
+#include "app/export.h"
 #include "http/api_helpers.h"
 #include "http/await.h"
 #include "http/json_io.h"
@@ -73,6 +74,7 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
 
 Api::~Api() {
   slow_pool_.join();
+  export_pool_.join();
   if (magic_) magic_close(static_cast<magic_t>(magic_));
 }
 
@@ -194,6 +196,7 @@ void Api::register_routes(Router& router) {
   register_public(router);
   register_reports(router);
   register_trust(router);
+  register_imports(router);
 }
 
 // ---- auth -------------------------------------------------------------------------
@@ -335,6 +338,12 @@ void Api::register_complaints(Router& router) {
         }
         co_return json_response(200, Json{{"items", items}, {"next_cursor", next}});
       });
+  add(router, "GET", "/api/v1/complaints/export", "complaints",
+      "Export the complaints of any list filter (the same query parameters and scope as GET "
+      "/api/v1/complaints; limit and cursor are ignored) as format=csv (default; RFC 4180, "
+      "UTF-8 with BOM, formula guard) or format=xlsx, streamed with no row cap. Columns: "
+      "docs/export.md.",
+      [this](Request& r) -> Awaitable { co_return co_await export_complaints(r); });
   add(router, "GET", "/api/v1/complaints/:id", "complaints",
       "One complaint, with the actions the caller may take (ETag: its version).",
       [this](Request& r) -> Awaitable {

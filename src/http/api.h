@@ -24,6 +24,10 @@
 #include "http/router.h"
 #include "http/server.h"
 
+namespace redress::ingest {
+class ImportRunner;
+}
+
 namespace redress::http {
 
 // Requests per client address (and per tracking code) the public portal
@@ -58,6 +62,11 @@ struct ApiOptions {
   std::shared_ptr<app::TriageService> triage;
   // Likely-duplicate detection at intake: window, threshold, flags kept.
   app::DuplicateOptions duplicates;
+  // Runs uploaded imports (POST /api/v1/imports); null: the route answers 503.
+  ingest::ImportRunner* imports = nullptr;
+  // The largest upload POST /api/v1/imports takes (the body is held in memory
+  // while it is stored).
+  std::size_t max_import_bytes = 256 * 1024 * 1024;
 };
 
 // What one documented route is, for the OpenAPI document.
@@ -118,6 +127,10 @@ class Api {
   // The per-address and per-tracking-code counters of a portal look-up.
   std::vector<RateKey> lookup_limits(const Request& r, const std::string& code) const;
   void register_triage(Router& router);  // suggestions and models (api_triage.cpp)
+  // POST /api/v1/imports and the runs' progress and rejects (api_imports.cpp).
+  void register_imports(Router& router);
+  // GET /api/v1/complaints/export (api_export.cpp).
+  Awaitable export_complaints(Request& r);
   // Webhooks, inbound channels and mail templates (api_hooks.cpp).
   void register_hooks(Router& router);
 
@@ -148,6 +161,9 @@ class Api {
   app::Channels channels_;
   std::shared_ptr<app::TriageService> triage_;
   boost::asio::thread_pool slow_pool_{2};  // Argon2id hashing
+  // Builds XLSX exports (a workbook must be complete before it is sent): one
+  // at a time, so a large export neither blocks an io thread nor logins.
+  boost::asio::thread_pool export_pool_{1};
   std::vector<RouteDoc> docs_;
   mutable std::mutex magic_mutex_;
   void* magic_ = nullptr;  // libmagic cookie, guarded by magic_mutex_

@@ -411,6 +411,24 @@ std::string Api::openapi_json() const {
         d.pattern == "/api/v1/reports/training-needs") {
       document_review_route(d.pattern, parameters, op);
     }
+    if (d.method == "GET" && d.pattern == "/api/v1/complaints/export") {
+      for (Json& q : complaint_list_parameters()) {
+        if (q["name"] != "limit" && q["name"] != "cursor") parameters.push_back(std::move(q));
+      }
+      parameters.push_back({{"name", "format"},
+                            {"in", "query"},
+                            {"required", false},
+                            {"schema", {{"type", "string"}, {"enum", {"csv", "xlsx"}}}},
+                            {"description", "csv (default) or xlsx."}});
+      op["responses"] = {
+          {"200",
+           {{"description", "The export, streamed (chunked); columns in docs/export.md."},
+            {"content",
+             {{"text/csv", Json::object()},
+              {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               Json::object()}}}}},
+          {"default", {{"description", "application/problem+json"}}}};
+    }
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;
   }

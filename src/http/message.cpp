@@ -88,6 +88,14 @@ Response Response::text(int status, std::string body, std::string content_type) 
   return response;
 }
 
+Response Response::stream(int status, std::string content_type, BodyProducer producer) {
+  Response response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", std::move(content_type));
+  response.producer = std::move(producer);
+  return response;
+}
+
 Response& Response::with_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
   return *this;

@@ -2,6 +2,7 @@
 // decoding helpers the server and router share. Plain data: no Boost, no I/O.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,19 +41,33 @@ struct Request {
   std::optional<std::string_view> path_param(std::string_view name) const;
 };
 
+// Produces a streamed body one piece at a time: each call returns the next piece (an empty
+// piece is skipped), or nullopt once the body is complete. A failure (or an exception) after
+// the head has gone out cannot become an error status any more: the server then cuts the
+// connection without the terminating chunk, so the client sees a truncated transfer rather
+// than a short file it could take for complete. Called on the connection's io thread, one
+// call at a time, only after the previous piece has been written — so memory stays at one
+// piece however long the body; it must not block for long (a short read transaction is fine).
+using BodyProducer = std::function<Result<std::optional<std::string>>()>;
+
 // A response a handler returns by value. The server adds Content-Length (and Connection)
 // itself; a Content-Length or Transfer-Encoding header set here is ignored. Header names
 // and values must not contain CR, LF or NUL — the server answers 500 instead of sending them.
+// With a `producer`, `body` is ignored and the body is streamed: chunked on HTTP/1.1, ended by
+// closing the connection on HTTP/1.0.
 struct Response {
   int status = 200;
   Fields headers;  // Content-Type among them
   std::string body;
+  BodyProducer producer;  // set: a streamed body (see BodyProducer)
 
   // A response with `body` (already serialised JSON) and Content-Type: application/json.
   static Response json(int status, std::string body);
   // A response with `body` and the given Content-Type.
   static Response text(int status, std::string body,
                        std::string content_type = "text/plain; charset=utf-8");
+  // A streamed response (see BodyProducer) with the given Content-Type.
+  static Response stream(int status, std::string content_type, BodyProducer producer);
   // Appends a header (duplicates allowed, e.g. Set-Cookie); returns *this for chaining.
   Response& with_header(std::string name, std::string value);
   // Value of the first header named `name` (case-insensitive), or nullopt.

@@ -21,6 +21,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -117,10 +118,10 @@ Result<Target> parse_target(std::string_view target) {
   return out;
 }
 
-// Fills `msg` from `response`; returns why it cannot be sent, if it cannot.
-std::optional<std::string> to_message(Response& response, unsigned version, bool keep_alive,
-                                      const Fields& defaults,
-                                      bhttp::response<bhttp::string_body>& msg) {
+// Fills the head of `msg` from `response`; returns why it cannot be sent, if it cannot.
+template <class Body>
+std::optional<std::string> to_head(const Response& response, unsigned version, bool keep_alive,
+                                   const Fields& defaults, bhttp::response<Body>& msg) {
   if (response.status < 200 || response.status > 599) {
     return "the handler returned the invalid status " + std::to_string(response.status);
   }
@@ -143,11 +144,32 @@ std::optional<std::string> to_message(Response& response, unsigned version, bool
     }
   }
   msg.keep_alive(keep_alive);
+  return std::nullopt;
+}
+
+// Fills `msg` from `response`; returns why it cannot be sent, if it cannot.
+std::optional<std::string> to_message(Response& response, unsigned version, bool keep_alive,
+                                      const Fields& defaults,
+                                      bhttp::response<bhttp::string_body>& msg) {
+  msg = {};
+  if (auto problem = to_head(response, version, keep_alive, defaults, msg)) return problem;
   if (response.status != 204 && response.status != 304) {  // these never carry a body
     msg.body() = std::move(response.body);
     msg.prepare_payload();
   }
   return std::nullopt;
+}
+
+// The next piece of a streamed body: a piece, nullopt at the end, or an error (the producer
+// failed or threw) that cuts the connection.
+Result<std::optional<std::string>> next_piece(const BodyProducer& producer) {
+  try {
+    return producer();
+  } catch (const std::exception& e) {
+    return fail(Error::internal(e.what()));
+  } catch (...) {
+    return fail(Error::internal("a non-standard exception"));
+  }
 }
 
 // A live connection, as the drain logic sees it. Owned by the session coroutine's frame.
@@ -368,6 +390,17 @@ struct Server::Impl {
       close = true;
     }
     close = close || w.stopping;
+    if (response.producer && response.status != 204 && response.status != 304) {
+      // HTTP/1.0 has no chunked encoding: the end of the connection ends the body.
+      if (version < 11) close = true;
+      bhttp::response<bhttp::buffer_body> head;
+      auto problem = to_head(response, version, !close, options.default_headers, head);
+      if (!problem) {
+        const bool keep = co_await stream_body(w, stream, head, response.producer, version, close);
+        co_return keep;
+      }
+      response = error_response(500, *problem, request);  // no body streamed: a plain 500
+    }
     bhttp::response<bhttp::string_body> msg;
     const Fields& defaults = options.default_headers;
     if (auto problem = to_message(response, version, !close, defaults, msg)) {
@@ -401,6 +434,50 @@ struct Server::Impl {
         total += n;
       }
     }
+    tcp.close();
+    co_return false;
+  }
+
+  // Writes the head in `msg`, then the pieces `producer` makes, one at a time (chunked on
+  // HTTP/1.1). Returns false when the connection is finished: after `close`, on a write
+  // error, or when the producer failed — then the connection is cut without the last chunk.
+  template <class Stream>
+  asio::awaitable<bool> stream_body(Worker& w, Stream& stream,
+                                    bhttp::response<bhttp::buffer_body>& msg,
+                                    const BodyProducer& producer, unsigned version, bool close) {
+    beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
+    if (version >= 11) msg.chunked(true);
+    msg.body().data = nullptr;
+    msg.body().more = true;
+    bhttp::response_serializer<bhttp::buffer_body> serializer(msg);
+    boost::system::error_code ec;
+    tcp.expires_after(options.idle_timeout);
+    co_await bhttp::async_write_header(stream, serializer,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    for (;;) {
+      auto piece = next_piece(producer);
+      if (!piece) {
+        tcp.close();  // no terminating chunk: the client knows the body is incomplete
+        co_return false;
+      }
+      if (*piece && (*piece)->empty()) continue;
+      msg.body().data = *piece ? (*piece)->data() : nullptr;
+      msg.body().size = *piece ? (*piece)->size() : 0;
+      msg.body().more = piece->has_value();
+      tcp.expires_after(options.idle_timeout);
+      co_await bhttp::async_write(stream, serializer,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) co_return false;
+      if (!*piece) break;
+    }
+    if (!close && !w.stopping) co_return true;
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      tcp.expires_after(kTlsShutdownTime);
+      co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    tcp.socket().shutdown(tcp::socket::shutdown_send, ec);
     tcp.close();
     co_return false;
   }

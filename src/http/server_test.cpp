@@ -5,6 +5,7 @@
 // clang-format on
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,6 +20,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -89,6 +91,28 @@ class Client {
     EXPECT_FALSE(
         send(std::move(method), std::move(target), std::move(body), std::move(headers), version));
     return read();
+  }
+
+  // Every byte until the server closes the connection (or 5 s pass: then "TIMEOUT" is
+  // appended), including what an earlier read() left in the buffer.
+  std::string read_until_close() {
+    std::string out(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    buffer_.consume(buffer_.size());
+    std::array<char, 4096> chunk;
+    stream_.expires_after(5s);
+    for (;;) {
+      std::size_t got = 0;
+      boost::system::error_code ec;
+      stream_.async_read_some(asio::buffer(chunk), [&](boost::system::error_code e, std::size_t n) {
+        ec = e;
+        got = n;
+      });
+      ioc_.restart();
+      ioc_.run();
+      out.append(chunk.data(), got);
+      if (ec == asio::error::eof || ec == asio::error::connection_reset) return out;
+      if (ec) return out + "TIMEOUT";
+    }
   }
 
   // True when the server closed the connection (end of file within a few seconds).
@@ -164,6 +188,22 @@ class ServerTest : public ::testing::TestWithParam<unsigned> {
       asio::steady_timer timer(co_await asio::this_coro::executor, 300ms);
       co_await timer.async_wait(asio::use_awaitable);
       co_return Response::text(200, "slow done");
+    });
+    // ?n=pieces, each "piece <i>\n"; ?fail=k fails instead of producing piece k.
+    router_.add("GET", "/stream", [](Request& r) -> asio::awaitable<Response> {
+      const int n = std::stoi(std::string(r.query_param("n").value_or("3")));
+      const int fail_at = std::stoi(std::string(r.query_param("fail").value_or("-1")));
+      auto next = std::make_shared<int>(0);
+      co_return Response::stream(
+          200, "text/csv",
+          [next, n, fail_at]() -> Result<std::optional<std::string>> {
+            const int i = (*next)++;
+            if (i == fail_at) return fail(Error::internal("the store went away"));
+            if (i >= n) return std::optional<std::string>();
+            if (i == 1) return std::optional<std::string>("");  // empty pieces are skipped
+            return std::optional<std::string>("piece " + std::to_string(i) + "\n");
+          })
+          .with_header("Content-Disposition", "attachment; filename=\"x.csv\"");
     });
     router_.add("DELETE", "/items/:id", [](Request&) -> asio::awaitable<Response> {
       co_return Response::text(204, "ignored body");
@@ -400,6 +440,47 @@ TEST_P(ServerTest, Http10AndConnectionCloseEndTheConnection) {
     EXPECT_EQ(client.request("POST", "/echo", "again", {{"Connection", "keep-alive"}}, 10).body(),
               "again");
   }
+}
+
+std::string expected_pieces(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    if (i != 1) out += "piece " + std::to_string(i) + "\n";
+  }
+  return out;
+}
+
+TEST_P(ServerTest, StreamedBodyIsChunkedAndTheConnectionStaysUsable) {
+  Client client(port_);
+  auto res = client.request("GET", "/stream?n=2000");
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_TRUE(res.chunked());
+  EXPECT_EQ(str(res[bhttp::field::content_length]), "");
+  EXPECT_EQ(str(res[bhttp::field::content_type]), "text/csv");
+  EXPECT_EQ(str(res[bhttp::field::content_disposition]), "attachment; filename=\"x.csv\"");
+  EXPECT_EQ(res.body(), expected_pieces(2000));
+  EXPECT_TRUE(res.keep_alive());
+  EXPECT_EQ(client.request("POST", "/echo", "next").body(), "next");
+}
+
+TEST_P(ServerTest, StreamedBodyOnHttp10EndsWithTheConnection) {
+  Client client(port_);
+  auto res = client.request("GET", "/stream?n=5", {}, {{"Connection", "keep-alive"}}, 10);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_FALSE(res.chunked());
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(res.body(), expected_pieces(5));
+}
+
+TEST_P(ServerTest, AFailingProducerCutsTheConnectionWithoutTheLastChunk) {
+  Client client(port_);
+  ASSERT_FALSE(client.send("GET", "/stream?n=10&fail=4"));
+  const std::string raw = client.read_until_close();
+  EXPECT_TRUE(raw.starts_with("HTTP/1.1 200 OK\r\n")) << raw;
+  EXPECT_NE(raw.find("Transfer-Encoding: chunked"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("piece 3\n"), std::string::npos) << raw;  // what was produced went out
+  EXPECT_FALSE(raw.ends_with("TIMEOUT")) << raw;               // and the server closed
+  EXPECT_FALSE(raw.ends_with("0\r\n\r\n")) << raw;             // without the last chunk
 }
 
 TEST_P(ServerTest, ManyConcurrentConnections) {

@@ -98,6 +98,8 @@ MATRIX = {
     # complaints
     ("POST", "/api/v1/complaints"): scoped_write("agent", "supervisor_own", "supervisor_other"),
     ("GET", "/api/v1/complaints"): STAFF_READ,
+    # export: any list filter, in the same scope as the list
+    ("GET", "/api/v1/complaints/export"): STAFF_READ,
     ("GET", "/api/v1/complaints/{id}"): SCOPED_READ,
     ("PATCH", "/api/v1/complaints/{id}"): scoped_write("agent", "handler_own", "supervisor_own"),
     # the `hold` action (agent, handler, supervisor in SPEC §2) from investigating
@@ -181,6 +183,10 @@ MATRIX = {
     ("GET", "/api/v1/templates/{kind}/{language}"): ADMIN_ONLY,
     ("PUT", "/api/v1/templates/{kind}/{language}"): ADMIN_ONLY,
     ("DELETE", "/api/v1/templates/{kind}/{language}"): ADMIN_ONLY,
+    # uploaded imports: configuration work, administrators only
+    ("POST", "/api/v1/imports"): ADMIN_ONLY,
+    ("GET", "/api/v1/imports/{id}"): ADMIN_ONLY,
+    ("GET", "/api/v1/imports/{id}/rejects"): ADMIN_ONLY,
     # reports (scoped like the complaint list)
     ("GET", "/api/v1/reports/dashboard"): STAFF_READ,
     # the management review and its training needs: organisation-wide figures for the
@@ -271,7 +277,21 @@ class AuthorizationMatrix(ApiTestCase):
         f["sla_policy"] = self.new_sla_policy()
         f["webhook"] = self.new_webhook()
         f["channel"], f["channel_name"] = self.new_channel()
+        r = admin.upload("/api/v1/imports", [("matrix.csv", "text/csv", self.cfpb_csv())])
+        self.assertEqual(r.status, 202, r)
+        f["import"] = r.body["id"]
         return f
+
+    @staticmethod
+    def cfpb_csv() -> bytes:
+        """A one-row CFPB export with a Complaint ID of its own."""
+        header = ("Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint narrative,"
+                  "Company public response,Company,State,ZIP code,Tags,Consumer consent provided?,"
+                  "Submitted via,Date sent to company,Company response to consumer,"
+                  "Timely response?,Consumer disputed?,Complaint ID")
+        row = (f"2024-01-02,Matrix product,,Issue,,Narrative,,Matrix Co,CA,,,,Web,2024-01-03,"
+               f"In progress,Yes,N/A,{800000000 + uuid.uuid4().int % 99999999}")
+        return (header + "\n" + row + "\n").encode()
 
     def new_channel(self) -> tuple:
         name = "matrix-" + uuid.uuid4().hex[:8]
@@ -361,6 +381,8 @@ class AuthorizationMatrix(ApiTestCase):
             ids["id"] = self.new_sla_policy() if method == "DELETE" else f["sla_policy"]
         elif path.startswith("/api/v1/webhooks/"):
             ids["id"] = self.new_webhook() if method == "DELETE" else f["webhook"]
+        elif path.startswith("/api/v1/imports/"):
+            ids["id"] = f["import"]
         elif path.startswith("/api/v1/channels/{id}"):
             ids["id"] = self.new_channel()[0] if method == "DELETE" else f["channel"]
 
@@ -375,6 +397,8 @@ class AuthorizationMatrix(ApiTestCase):
         elif key in (("POST", "/api/v1/auth/logout-everywhere"), ("POST", "/api/v1/auth/password")):
             body = {"current_password": DEMO_PASSWORD, "new_password": DEMO_PASSWORD}
             refresh = role in STAFF
+        elif key == ("POST", "/api/v1/imports"):
+            upload = [("matrix.csv", "text/csv", self.cfpb_csv())]
         elif key == ("POST", "/api/v1/triage/train"):
             body = {}
         elif key == ("POST", "/api/v1/customers/{id}/erase"):

@@ -105,6 +105,44 @@ class Import(unittest.TestCase):
             self.skipTest(f"shared data absent: {path}")
         self.check_counts(path, rejected_rows=0)
 
+    def test_redress_format_rejects_rows_with_their_numbers(self):
+        path = os.path.join(self.dir.name, "redress.csv")
+        rows = [
+            ["tracking_code", "received_at", "subject", "description", "state",
+             "satisfaction_score", "tags"],
+            ["RT-1", "2025-01-02T03:04:05.000Z", "Good one", "", "closed", "5", "a; b"],   # 2
+            ["", "2025-01-02", "No code", "", "new", "", ""],                              # 3
+            ["RT-3", "2025-01-02", "Bad state", "", "flying", "", ""],                     # 4
+            ["RT-4", "yesterday", "Bad time", "", "", "", ""],                             # 5
+            ["RT-5", "2025-01-02", "Bad score", "", "", "9", ""],                          # 6
+            ["RT-6", "2025-01-02", "", "", "", "", ""],                                    # 7
+            ["RT-7", "2025-01-02", "Short row"],                                           # 8
+            ["RT-8", "2025-01-03", "'=guarded", "multi\nline, \"quoted\"", "", "", ""],    # 9
+        ]
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+        rejects = os.path.join(self.dir.name, "rejects.csv")
+        r = run_cli_exact("import", "--database", self.db, "--format", "redress", path,
+                          "--rejects", rejects)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("imported 2 complaints from 8 rows (0 already imported, 6 rejected)",
+                      r.stdout)
+        with open(rejects, newline="") as f:
+            got = [(int(x["row"]), x["field"]) for x in csv.DictReader(f)]
+        self.assertEqual(got, [(3, "tracking_code"), (4, "state"), (5, "received_at"),
+                               (6, "satisfaction_score"), (7, "description"), (8, "row")])
+        db = sqlite3.connect(self.db)
+        found = dict(db.execute("select tracking_code, subject from complaints"))
+        self.assertEqual(found, {"RT-1": "Good one", "RT-8": "=guarded"})
+        self.assertEqual(db.execute("select state, satisfaction_score, tags from complaints "
+                                    "where tracking_code='RT-1'").fetchone(),
+                         ("closed", 5, '["a","b"]'))
+        db.close()
+        r = run_cli_exact("import", "--database", self.db, "--format", "redress",
+                          FIXTURE)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("not a Redress export", r.stderr)
+
     def test_not_a_cfpb_file(self):
         other = os.path.join(self.dir.name, "other.csv")
         with open(other, "w") as f:

@@ -58,6 +58,10 @@ class OpenApi(ApiTestCase):
             "channels": self.admin.post("/api/v1/channels", {"name": "openapi-probe"}).body["id"],
             # /api/v1/templates/{kind}/{language}: a kind, then a language
             "templates": "survey", "{kind}": "vi",
+            "imports": self.admin.request(
+                "POST", "/api/v1/imports?format=cfpb", content_type="text/csv",
+                raw=open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                      "fixtures", "cfpb-excerpt.csv"), "rb").read()).body["id"],
         }
 
         def fill(path):

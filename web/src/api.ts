@@ -27,6 +27,11 @@ export function setCsrfToken(token: string | null) {
   else localStorage.removeItem('redress.csrf')
 }
 
+/** The CSRF header for a write the caller sends itself (e.g. a multipart upload). */
+export function csrfHeader(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {}
+}
+
 export interface RequestOptions {
   body?: unknown
   headers?: Record<string, string>
