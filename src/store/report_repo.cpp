@@ -243,8 +243,10 @@ Result<std::vector<DayCount>> ReportRepo::per_day(const ReportScope& scope,
   }
   for (const PeriodRange& ms : pieces.partial) {
     Binder bind;
-    std::string sql = "SELECT " + column + " / 86400000, COUNT(*) FROM complaints WHERE " + column +
-                      " IS NOT NULL";
+    std::string sql = "SELECT " + column;
+    sql += " / 86400000, COUNT(*) FROM complaints WHERE ";
+    sql += column;
+    sql += " IS NOT NULL";
     sql += range_condition(ms, column, bind);
     sql += department_condition(scope, "department_id", "department_id IS NULL", bind);
     sql += " GROUP BY 1";
