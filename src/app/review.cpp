@@ -182,7 +182,7 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   doc["by_state"] = labelled_counts(by_state, {}, total);
 
   // Monthly volume and trend; months with no complaint count as zero.
-  REDRESS_TRY(auto per_day, reports.received_per_day(scope));
+  REDRESS_TRY(auto per_day, reports.per_day(scope, store::DaySeries::received));
   const std::int64_t first_day = to_epoch_ms(req.from) / kDayMs;
   const std::int64_t last_day = (to_epoch_ms(req.to) - 1) / kDayMs;
   const auto months = stats::months_between(first_day, last_day);

@@ -1,8 +1,9 @@
 #include "store/report_repo.h"
 
-#include <chrono>
 #include <map>
 #include <tuple>
+
+#include "core/stats.h"
 
 namespace redress::store {
 
@@ -18,17 +19,17 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
   return -floor_div(-a, b);
 }
 
-// Months since 1970-01 of a day since 1970-01-01, and back to the month's first day.
+// Months since 1970-01 of a day since 1970-01-01 (the report_counts month
+// periods), and back to the month's first day.
 std::int64_t month_of_day(std::int64_t day) {
-  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
-  return (static_cast<int>(ymd.year()) - 1970) * 12 + static_cast<unsigned>(ymd.month()) - 1;
+  const stats::Month m = stats::month_of_day(day);
+  return (m.year - 1970) * 12 + m.month - 1;
 }
 
 std::int64_t first_day_of_month(std::int64_t month) {
-  const auto year = std::chrono::year{static_cast<int>(1970 + floor_div(month, 12))};
-  const auto in_year =
-      std::chrono::month{static_cast<unsigned>(month - floor_div(month, 12) * 12 + 1)};
-  return std::chrono::sys_days{year / in_year / 1}.time_since_epoch().count();
+  const std::int64_t years = floor_div(month, 12);
+  return stats::first_day(
+      {static_cast<int>(1970 + years), static_cast<int>(month - years * 12 + 1)});
 }
 
 // Binds values as $N parameters of one statement.
@@ -74,24 +75,6 @@ constexpr const char* kClockStatus =
     "CASE WHEN c.breached_at IS NOT NULL THEN 'breached' "
     "WHEN c.stopped_at IS NOT NULL THEN 'met' ELSE 'running' END";
 
-// Appends the scope's conditions to `sql`, binding values into `p`.
-void where_scope(std::string& sql, std::vector<SqlValue>& p, const ReportScope& scope) {
-  auto bind = [&](SqlValue v) {
-    p.push_back(std::move(v));
-    return "$" + std::to_string(p.size());
-  };
-  sql += " WHERE 1 = 1";
-  if (scope.from) sql += " AND received_at >= " + bind(to_epoch_ms(*scope.from));
-  if (scope.to) sql += " AND received_at < " + bind(to_epoch_ms(*scope.to));
-  if (scope.departments) {
-    std::string in;
-    for (DepartmentId d : *scope.departments) in += (in.empty() ? "" : ", ") + bind(d.value);
-    std::string cond = in.empty() ? "0 = 1" : "department_id IN (" + in + ")";
-    if (scope.include_unrouted) cond = "(" + cond + " OR department_id IS NULL)";
-    sql += " AND " + cond;
-  }
-}
-
 const char* column_name(GroupColumn c) {
   switch (c) {
     case GroupColumn::state:
@@ -110,20 +93,6 @@ const char* column_name(GroupColumn c) {
       return "validity";
   }
   return "state";
-}
-
-Result<std::vector<DayCount>> scan_per_day(SqlSession& s, const char* column,
-                                           const ReportScope& scope) {
-  // Integer division of epoch milliseconds gives the UTC day on both dialects.
-  std::string sql =
-      std::string("SELECT ") + column + " / 86400000 AS day, COUNT(*) FROM complaints";
-  std::vector<SqlValue> p;
-  where_scope(sql, p, scope);
-  sql += std::string(" AND ") + column + " IS NOT NULL GROUP BY day ORDER BY day";
-  REDRESS_TRY(auto rows, s.query(sql, p));
-  std::vector<DayCount> out;
-  for (const auto& r : rows) out.push_back({r.i64(0), r.i64(1)});
-  return out;
 }
 
 }  // namespace
@@ -261,13 +230,15 @@ Result<std::vector<DayCount>> ReportRepo::per_day(const ReportScope& scope,
 }
 
 Result<std::vector<Count>> ReportRepo::grouped(const std::string& expression,
-                                               const ReportScope& scope,
-                                               const std::string& extra_condition) const {
-  std::string sql = "SELECT " + expression + " AS k, COUNT(*) FROM complaints";
-  std::vector<SqlValue> p;
-  where_scope(sql, p, scope);
-  sql += extra_condition + " GROUP BY k ORDER BY COUNT(*) DESC, k";
-  REDRESS_TRY(auto rows, s_.query(sql, p));
+                                               const ReportScope& scope) const {
+  Binder bind;
+  const PeriodRange received{scope.from ? std::optional(to_epoch_ms(*scope.from)) : std::nullopt,
+                             scope.to ? std::optional(to_epoch_ms(*scope.to)) : std::nullopt};
+  std::string sql = "SELECT " + expression + " AS k, COUNT(*) FROM complaints WHERE 1 = 1";
+  sql += range_condition(received, "received_at", bind);
+  sql += department_condition(scope, "department_id", "department_id IS NULL", bind);
+  sql += " GROUP BY k ORDER BY COUNT(*) DESC, k";
+  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
   std::vector<Count> out;
   for (const auto& r : rows) {
     std::string key;
@@ -281,19 +252,7 @@ Result<std::vector<Count>> ReportRepo::grouped(const std::string& expression,
 
 Result<std::vector<Count>> ReportRepo::count_by(GroupColumn column,
                                                 const ReportScope& scope) const {
-  return grouped(column_name(column), scope, "");
-}
-
-Result<std::vector<DayCount>> ReportRepo::received_per_day(const ReportScope& scope) const {
-  return scan_per_day(s_, "received_at", scope);
-}
-
-Result<std::vector<DayCount>> ReportRepo::resolved_per_day(const ReportScope& scope) const {
-  return scan_per_day(s_, "resolved_at", scope);
-}
-
-Result<std::vector<Count>> ReportRepo::satisfaction_scores(const ReportScope& scope) const {
-  return grouped("satisfaction_score", scope, " AND satisfaction_score IS NOT NULL");
+  return grouped(column_name(column), scope);
 }
 
 }  // namespace redress::store

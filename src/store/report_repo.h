@@ -77,12 +77,6 @@ class ReportRepo {
  public:
   explicit ReportRepo(SqlSession& s) : s_(s) {}
   Result<std::vector<Count>> count_by(GroupColumn column, const ReportScope& scope) const;
-  // Complaints received per day within the scope.
-  Result<std::vector<DayCount>> received_per_day(const ReportScope& scope) const;
-  // Complaints resolved per day (by resolved_at) among those in the scope.
-  Result<std::vector<DayCount>> resolved_per_day(const ReportScope& scope) const;
-  // Number of satisfaction ratings per score (1–5).
-  Result<std::vector<Count>> satisfaction_scores(const ReportScope& scope) const;
 
   // Every Tally of the complaints received within the scope, from the maintained
   // report counts (whole months and days) plus the complaints of partial days;
@@ -99,8 +93,7 @@ class ReportRepo {
   Status add_counted(const ReportScope& scope, const char* grain, const PeriodRange& periods,
                      std::vector<Tally>& out) const;
   Status add_direct(const ReportScope& scope, const PeriodRange& ms, std::vector<Tally>& out) const;
-  Result<std::vector<Count>> grouped(const std::string& expression, const ReportScope& scope,
-                                     const std::string& extra_condition) const;
+  Result<std::vector<Count>> grouped(const std::string& expression, const ReportScope& scope) const;
   SqlSession& s_;
 };
 
