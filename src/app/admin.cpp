@@ -1,5 +1,7 @@
 #include "app/admin.h"
 
+#include <algorithm>
+
 namespace redress::app {
 
 namespace {
@@ -205,6 +207,17 @@ Result<SanctionRule> Admin::add_sanction_rule(store::WriteTx& tx, const Actor& a
 Status Admin::delete_sanction_rule(store::WriteTx& tx, const Actor& actor, std::int64_t id) {
   REDRESS_CHECK(require_admin(actor));
   return tx.rules().delete_sanction_rule(id);
+}
+
+Result<std::vector<User>> active_directors(const store::ReadTx& tx) {
+  REDRESS_TRY(auto users, tx.directory().users());
+  std::vector<User> out;
+  for (User& u : users) {
+    if (u.active && std::ranges::find(u.roles, Role::director) != u.roles.end()) {
+      out.push_back(std::move(u));
+    }
+  }
+  return out;
 }
 
 }  // namespace redress::app

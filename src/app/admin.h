@@ -52,4 +52,8 @@ class Admin {
   const Clock& clock_;
 };
 
+// The active users holding the director role: who receives escalations past
+// the department supervisor and the scheduled management review.
+Result<std::vector<User>> active_directors(const store::ReadTx& tx);
+
 }  // namespace redress::app

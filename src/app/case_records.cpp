@@ -323,6 +323,7 @@ Result<ReviewRequest> CaseRecords::put_review(store::WriteTx& tx, const Actor& a
   Json before{{"lessons", c.lessons}};
   c.lessons = req.lessons;
   REDRESS_CHECK(tx.records().replace_improvement_actions(c.id, req.improvement_actions));
+  REDRESS_CHECK(tx.search().index_lessons(c.id, c.lessons));
   REDRESS_CHECK(record_event(tx, actor, c, now, "review_recorded",
                              Json{{"before", before},
                                   {"lessons", c.lessons},

@@ -300,10 +300,7 @@ Result<std::optional<SearchSnippet>> search_snippet(const store::ReadTx& tx, con
 
 Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, const Actor& actor,
                                                     store::ComplaintFilter filter) const {
-  const RoleSet wide = kOrganisationWideRoles;
-  bool sees_all = actor.wide_scope;
-  for (Role r : wide.members()) sees_all = sees_all || actor.has(r);
-  if (!sees_all) {
+  if (!sees_every_department(actor)) {
     filter.scope = actor.scope;
     filter.include_unrouted = actor.has(Role::supervisor);
   }
@@ -882,6 +879,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       if (in.lessons && !blank(*in.lessons)) {
         c.lessons = *in.lessons;
         data["lessons"] = *in.lessons;
+        REDRESS_CHECK(tx.search().index_lessons(c.id, c.lessons));
       }
       c.closed_at = now;
       break;

@@ -19,9 +19,7 @@ Result<Dashboard> Reports::dashboard(const store::ReadTx& tx, const Actor& actor
   }
   if (from && to && *from >= *to) return fail(Error::invalid("from", "must be before to"));
   store::ReportScope scope{from, to, std::nullopt, false};
-  bool sees_all = actor.wide_scope;
-  for (Role r : kOrganisationWideRoles.members()) sees_all = sees_all || actor.has(r);
-  if (!sees_all) {
+  if (!sees_every_department(actor)) {
     scope.departments = actor.scope;
     scope.include_unrouted = actor.has(Role::supervisor);
   }

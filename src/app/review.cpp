@@ -123,11 +123,11 @@ Status ManagementReview::require_reader(const Actor& actor) {
   return fail(Error::forbidden("the management review is for directors, QA and administrators"));
 }
 
-std::pair<Instant, Instant> ManagementReview::default_period(Instant now) {
+std::pair<Instant, Instant> ManagementReview::default_period(Instant now, int months) {
   const std::int64_t today = to_epoch_ms(now) / kDayMs - (to_epoch_ms(now) % kDayMs < 0 ? 1 : 0);
   stats::Month m = stats::month_of_day(today);
   const Instant to = from_epoch_ms(stats::first_day(m) * kDayMs);
-  for (int i = 0; i < 6; ++i)
+  for (int i = 0; i < months; ++i)
     m = m.month == 1 ? stats::Month{m.year - 1, 12} : stats::Month{m.year, m.month - 1};
   return {from_epoch_ms(stats::first_day(m) * kDayMs), to};
 }

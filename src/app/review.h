@@ -40,9 +40,9 @@ class ManagementReview {
   // when from is not before to or the language is not one of the six.
   Result<nlohmann::json> build(const store::ReadTx& tx, const Actor& actor,
                                const ManagementReviewRequest& request) const;
-  // The default period when none is asked for: the six full calendar months
-  // (UTC) before the month containing `now`.
-  static std::pair<Instant, Instant> default_period(Instant now);
+  // The default period when none is asked for: the six (`months`) full
+  // calendar months (UTC) before the month containing `now`.
+  static std::pair<Instant, Instant> default_period(Instant now, int months = 6);
 
  private:
   const Clock& clock_;

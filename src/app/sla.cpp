@@ -134,10 +134,6 @@ Status retarget(store::WriteTx& tx, const std::vector<store::SlaClock>& clocks, 
   return {};
 }
 
-bool is_active_director(const User& u) {
-  return u.active && std::find(u.roles.begin(), u.roles.end(), Role::director) != u.roles.end();
-}
-
 // Who holds the complaint: the assignee, else the department, else intake.
 struct Holder {
   std::string subject;
@@ -173,15 +169,6 @@ Status notify_user(store::WriteTx& tx, const User& u, const Complaint& c, const 
   REDRESS_TRY(auto id, tx.outbox().enqueue(m));
   (void)id;
   return {};
-}
-
-Result<std::vector<User>> directors(const store::ReadTx& tx) {
-  REDRESS_TRY(auto users, tx.directory().users());
-  std::vector<User> out;
-  for (User& u : users) {
-    if (is_active_director(u)) out.push_back(std::move(u));
-  }
-  return out;
 }
 
 std::string clock_label(const store::SlaClock& clock) {
@@ -364,7 +351,7 @@ Result<SlaCheckOutcome> Sla::check(store::WriteTx& tx, std::int64_t clock_id) {
       if (sup) recipients.push_back(std::move(*sup));
     }
     if (recipients.empty()) {
-      REDRESS_TRY(recipients, directors(tx));
+      REDRESS_TRY(recipients, active_directors(tx));
     }
     c.escalation_level = std::max(c.escalation_level, 1);
     Json esc = base;
@@ -400,7 +387,7 @@ Result<SlaCheckOutcome> Sla::check(store::WriteTx& tx, std::int64_t clock_id) {
   if (clock.breached_at && !clock.director_notified_at && now >= clock.director_at) {
     clock.director_notified_at = now;
     out.director_notified = true;
-    REDRESS_TRY(auto recipients, directors(tx));
+    REDRESS_TRY(auto recipients, active_directors(tx));
     c.escalation_level = std::max(c.escalation_level, 2);
     Json esc = base;
     esc["reason"] = "sla_breach";

@@ -16,12 +16,14 @@
 #include "app/audit.h"
 #include "app/crypto.h"
 #include "app/privacy.h"
+#include "app/review_mailing.h"
 #include "app/triage.h"
 #include "cli/backup.h"
 #include "cli/context.h"
 #include "cli/export.h"
 #include "cli/import.h"
 #include "cli/report.h"
+#include "cli/review_mail.h"
 #include "cli/triage.h"
 #include "core/lifecycle.h"
 #include "http/api.h"
@@ -191,6 +193,13 @@ int main(int argc, char** argv) {
   serve->add_option("--imap-poll-ms", imap_poll_ms, "How often the mailboxes are polled")
       ->envname("REDRESS_IMAP_POLL_MS")
       ->check(CLI::Range(100L, 86'400'000L));
+  int review_every_months = 6;
+  serve
+      ->add_option("--review-every-months", review_every_months,
+                   "Mail the management review of the last N months to the directors every N "
+                   "months (0: never)")
+      ->envname("REDRESS_REVIEW_EVERY_MONTHS")
+      ->check(CLI::Range(0, 12));
   serve->add_option("--job-attempts", job_attempts, "Attempts before a job is dead")
       ->envname("REDRESS_JOB_ATTEMPTS");
   serve->add_option("--job-backoff-ms", job_backoff_ms, "First retry delay (doubles each time)")
@@ -599,7 +608,16 @@ int main(int argc, char** argv) {
       if (*done == 0) break;
       total += *done;
     }
-    std::cout << "search index: " << total << " complaints indexed\n";
+    std::int64_t lessons = 0;
+    for (;;) {
+      auto done = store.write_sync<std::int64_t>(
+          [](store::WriteTx& tx) { return tx.search().index_missing_lessons(1000); });
+      if (!done) return report(done.error());
+      if (*done == 0) break;
+      lessons += *done;
+    }
+    std::cout << "search index: " << total << " complaints indexed, " << lessons
+              << " lessons indexed\n";
     return 0;
   }
   if (triage_train->parsed()) {
@@ -688,6 +706,8 @@ int main(int argc, char** argv) {
                                              .poll_interval = Millis{job_poll_ms}};
     jobs::Runner runner(store, clock, runner_options);
     runner.add_handler(app::kSlaCheckJob, std::make_unique<jobs::SlaCheckHandler>(sla));
+    runner.add_handler(app::kReviewMailJob, std::make_unique<jobs::ReviewMailHandler>(clock));
+    mail_settings.attachments = cli::review_attachment_maker(store, clock);
     if (mail_settings.smtp.configured()) {
       runner.add_handler(jobs::kMailDeliverJob,
                          std::make_unique<jobs::MailDeliveryHandler>(store, clock, mail_settings));
@@ -704,6 +724,7 @@ int main(int argc, char** argv) {
                        std::make_unique<jobs::WebhookDeliveryHandler>(store, clock));
     if (auto scheduled = store.write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
           REDRESS_CHECK(app::ensure_nightly_training(tx, clock.now()));
+          REDRESS_CHECK(app::ensure_review_schedule(tx, clock.now(), review_every_months));
           return true;
         });
         !scheduled) {

@@ -31,6 +31,12 @@ RoleSet effective_roles(const Actor& actor, ComplaintId complaint,
   return out;
 }
 
+bool sees_every_department(const Actor& actor) {
+  if (actor.wide_scope) return true;
+  return std::ranges::any_of(kOrganisationWideRoles.members(),
+                             [&](Role r) { return actor.has(r); });
+}
+
 bool can_see(const Actor& actor, ComplaintId complaint, std::optional<DepartmentId> department) {
   if (actor.kind == Actor::Kind::system) return true;
   return !effective_roles(actor, complaint, department).empty();

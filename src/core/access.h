@@ -27,6 +27,11 @@ struct Actor {
 // Roles that see every complaint regardless of department.
 inline constexpr RoleSet kOrganisationWideRoles{Role::agent, Role::qa, Role::director, Role::admin};
 
+// Whether `actor` reads the complaints of every department (an
+// organisation-wide role or a granted wide scope); other staff read their
+// department scope only, in lists and reports alike.
+bool sees_every_department(const Actor& actor);
+
 // Whether `actor` may read a complaint routed to `department` (nullopt: not
 // routed yet). Handlers see only routed complaints of their scope; supervisors
 // also see unrouted ones, since appeals and escalations reach them first.

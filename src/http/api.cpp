@@ -197,6 +197,7 @@ void Api::register_routes(Router& router) {
   register_reports(router);
   register_trust(router);
   register_imports(router);
+  register_lessons(router);
 }
 
 // ---- auth -------------------------------------------------------------------------

@@ -133,6 +133,8 @@ class Api {
   Awaitable export_complaints(Request& r);
   // Webhooks, inbound channels and mail templates (api_hooks.cpp).
   void register_hooks(Router& router);
+  // The lessons-learned library and improvement actions (api_lessons.cpp).
+  void register_lessons(Router& router);
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;

@@ -429,6 +429,7 @@ std::string Api::openapi_json() const {
                Json::object()}}}}},
           {"default", {{"description", "application/problem+json"}}}};
     }
+    document_lesson_route(d.method, d.pattern, parameters);
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "app/complaints.h"
@@ -18,6 +19,11 @@ Response json_response(int status, const Json& body);
 // The answer for a body that could not be read: 400 when the body itself is
 // not a JSON object, else the error's own problem.
 Response body_problem(const Error& e);
+
+// Appends the query parameters of the lessons-library routes (GET
+// /api/v1/lessons and /api/v1/improvement-actions, api_lessons.cpp) to an
+// OpenAPI operation's `parameters`; nothing for other routes.
+void document_lesson_route(const std::string& method, const std::string& pattern, Json& parameters);
 
 // The positive integer path parameter `name`; nullopt when absent or not a number.
 std::optional<std::int64_t> number_param(const Request& r, std::string_view name);

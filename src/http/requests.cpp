@@ -588,4 +588,162 @@ SatisfactionRequest read_satisfaction(FieldReader& f, std::vector<FieldError>& e
   return req;
 }
 
+// ---- the lessons-learned library -----------------------------------------------------------
+
+namespace {
+
+// status, owner_id and overdue of the library and action lists.
+store::ActionConditions read_action_conditions(const Request& r, Instant now,
+                                               std::vector<FieldError>& errors) {
+  store::ActionConditions k;
+  if (auto v = r.query_param("status")) {
+    k.status = std::string(*v);
+    if (!app::is_improvement_status(*k.status)) {
+      errors.push_back({"status", "must be planned, in_progress or done"});
+    }
+  }
+  if (auto v = r.query_param("owner_id")) {
+    if (auto n = digits(*v)) {
+      k.owner = UserId{*n};
+    } else {
+      errors.push_back({"owner_id", "must be a positive integer"});
+    }
+  }
+  if (auto v = r.query_param("overdue")) {
+    if (*v == "true") {
+      k.overdue_at = now;
+    } else if (*v != "false") {
+      errors.push_back({"overdue", "must be true or false"});
+    }
+  }
+  return k;
+}
+
+std::optional<DepartmentId> read_department_param(const Request& r,
+                                                  std::vector<FieldError>& errors) {
+  auto v = r.query_param("department_id");
+  if (!v) return std::nullopt;
+  if (auto n = digits(*v)) return DepartmentId{*n};
+  errors.push_back({"department_id", "must be a positive integer"});
+  return std::nullopt;
+}
+
+int read_page_limit(const Request& r, std::vector<FieldError>& errors) {
+  auto v = r.query_param("limit");
+  if (!v) return 50;
+  auto n = digits(*v);
+  if (!n || *n < 1 || *n > 200) {
+    errors.push_back({"limit", "must be between 1 and 200"});
+    return 50;
+  }
+  return static_cast<int>(*n);
+}
+
+}  // namespace
+
+Result<store::LessonFilter> read_lesson_filter(const Request& r, Instant now) {
+  store::LessonFilter filter;
+  std::vector<FieldError> errors;
+  if (auto v = r.query_param("q")) {
+    if (auto q = text::parse_search_query(*v)) {
+      filter.search = std::move(*q);
+    } else {
+      errors.push_back({"q", q.error().message});
+    }
+  }
+  filter.department = read_department_param(r, errors);
+  if (auto v = r.query_param("category")) filter.category = std::string(*v);
+  for (const char* name : {"received_from", "received_to"}) {
+    if (auto v = r.query_param(name)) {
+      auto t = parse_iso8601(*v);
+      if (!t) errors.push_back({name, "must be an ISO 8601 date or date-time"});
+      (std::string_view(name) == "received_from" ? filter.received_from : filter.received_to) = t;
+    }
+  }
+  filter.actions = read_action_conditions(r, now, errors);
+  filter.limit = read_page_limit(r, errors);
+  if (auto v = r.query_param("cursor")) {
+    if (auto id = parse_cursor(*v)) {
+      filter.before_id = *id;
+    } else {
+      errors.push_back(id.error().fields.front());
+    }
+  }
+  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
+  return filter;
+}
+
+std::string improvement_action_cursor(const ImprovementAction& last) {
+  if (last.due_at) {
+    return "d" + std::to_string(to_epoch_ms(*last.due_at)) + "_" + std::to_string(last.id);
+  }
+  return "n" + std::to_string(last.id);
+}
+
+Result<store::ActionFilter> read_action_filter(const Request& r, Instant now) {
+  store::ActionFilter filter;
+  std::vector<FieldError> errors;
+  filter.conditions = read_action_conditions(r, now, errors);
+  filter.department = read_department_param(r, errors);
+  filter.limit = read_page_limit(r, errors);
+  if (auto v = r.query_param("cursor")) {
+    const FieldError bad{"cursor", "is not a cursor this server issued"};
+    const std::string_view c = *v;
+    const std::size_t sep = c.find('_');
+    if (c.starts_with('n')) {
+      if (auto id = digits(c.substr(1))) {
+        filter.after_id = *id;
+      } else {
+        errors.push_back(bad);
+      }
+    } else if (c.starts_with('d') && sep != std::string_view::npos) {
+      auto due = digits(c.substr(1, sep - 1));
+      auto id = digits(c.substr(sep + 1));
+      if (due && id) {
+        filter.after_due = from_epoch_ms(*due);
+        filter.after_id = *id;
+      } else {
+        errors.push_back(bad);
+      }
+    } else {
+      errors.push_back(bad);
+    }
+  }
+  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
+  return filter;
+}
+
+app::ImprovementActionPatch read_improvement_action_patch(const Json& body,
+                                                          std::vector<FieldError>& errors) {
+  FieldReader f(body, errors);
+  app::ImprovementActionPatch p;
+  p.title = f.str("title", 500);
+  p.status = f.str("status", 32);
+  p.resources = f.str("resources", 2000);
+  // null clears the owner or the deadline; absent leaves them.
+  if (body.contains("owner_id")) {
+    if (body["owner_id"].is_null()) {
+      p.owner = std::optional<UserId>{};
+    } else if (auto owner = f.integer("owner_id")) {
+      p.owner = std::optional<UserId>(UserId{*owner});
+    }
+  }
+  if (body.contains("due_at")) {
+    if (body["due_at"].is_null()) {
+      p.due_at = std::optional<Instant>{};
+    } else if (auto due = f.instant("due_at")) {
+      p.due_at = std::optional<Instant>(*due);
+    }
+  }
+  static constexpr std::string_view kKnown[] = {"title", "status", "owner_id", "due_at",
+                                                "resources"};
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+      errors.push_back(
+          {key.empty() ? std::string("\"\"") : key, "is not a field of an improvement action"});
+    }
+  }
+  return p;
+}
+
 }  // namespace redress::http

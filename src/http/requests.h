@@ -19,6 +19,7 @@
 #include "app/admin.h"
 #include "app/case_records.h"
 #include "app/complaints.h"
+#include "app/lessons.h"
 #include "app/portal.h"
 #include "core/calendar.h"
 #include "core/records.h"
@@ -67,6 +68,22 @@ struct OutboxQuery {
 Result<OutboxQuery> read_outbox_query(const Request& r);
 // outcome (into `state`), limit and cursor of GET /api/v1/inbound-mail.
 Result<OutboxQuery> read_inbound_mail_query(const Request& r);
+// GET /api/v1/lessons: q (search over lessons and action titles),
+// department_id, category, received_from/received_to, the action conditions
+// status, owner_id and overdue=true (due before `now`, not done), limit (1–200)
+// and cursor (list_cursor of the last complaint listed). Every bad parameter
+// is named.
+Result<store::LessonFilter> read_lesson_filter(const Request& r, Instant now);
+// GET /api/v1/improvement-actions: status, owner_id, overdue=true,
+// department_id, limit (1–200) and cursor (improvement_action_cursor).
+Result<store::ActionFilter> read_action_filter(const Request& r, Instant now);
+// The cursor of an action page that ended with `last`: "d<due ms>_<id>" for
+// an action with a deadline, "n<id>" for one without.
+std::string improvement_action_cursor(const ImprovementAction& last);
+// PATCH /api/v1/improvement-actions/:id: title, status, owner_id (null: none),
+// due_at (null: none), resources; any other key is an error naming it.
+app::ImprovementActionPatch read_improvement_action_patch(const Json& body,
+                                                          std::vector<FieldError>& errors);
 
 // ---- JSON bodies ---------------------------------------------------------------------------
 

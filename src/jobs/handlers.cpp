@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "app/review.h"
+#include "app/review_mailing.h"
 #include "app/webhooks.h"
 #include "mail/message.h"
 #include "mail/templates.h"
@@ -58,6 +60,23 @@ Result<Commit> TriageTrainHandler::run(const store::Job& job) {
     const Instant now = clock_.now();
     REDRESS_TRY(auto id, tx.jobs().enqueue(app::kTriageTrainJob, R"({"nightly":true})",
                                            app::next_nightly_training(now), now));
+    (void)id;
+    return {};
+  });
+}
+
+Result<Commit> ReviewMailHandler::run(const store::Job& job) {
+  const Json payload = Json::parse(job.payload, nullptr, false);
+  const int every = payload.is_object() ? payload.value("every_months", 6) : 6;
+  const auto [from, to] =
+      app::ManagementReview::default_period(job.due_at, std::clamp(every, 1, 12));
+  return Commit([this, every, from, to](store::WriteTx& tx) -> Status {
+    const Instant now = clock_.now();
+    REDRESS_TRY(auto queued, app::queue_review_mail(tx, from, to, now));
+    (void)queued;
+    REDRESS_TRY(auto id,
+                tx.jobs().enqueue(app::kReviewMailJob, Json{{"every_months", every}}.dump(),
+                                  app::next_review_mailing(now, every), now));
     (void)id;
     return {};
   });
@@ -139,6 +158,15 @@ Result<Commit> MailDeliveryHandler::run(const store::Job& job) {
   if (!base.empty() && d.complaint) {
     data["complaint_link"] = base + "/complaints/" + std::to_string(d.complaint->value);
   }
+  if (!base.empty() && d.row.kind == app::kReviewMailKind) {
+    data["review_link"] =
+        base + "/api/v1/reports/management-review?from=" + data.value("period_from", "") +
+        "&to=" + data.value("period_to", "") + "&format=pdf&lang=" + d.language;
+  }
+  std::vector<mail::MailAttachment> files;
+  if (settings_.attachments) {
+    REDRESS_TRY(files, settings_.attachments(d.row));
+  }
   const auto& overrides = d.overrides;
   REDRESS_TRY(
       auto rendered,
@@ -170,7 +198,8 @@ Result<Commit> MailDeliveryHandler::run(const store::Job& job) {
                                         data["tracking_code"].get<std::string>());
   }
   envelope.extra_headers.emplace_back("X-Redress-Kind", d.row.kind);
-  REDRESS_TRY(std::string message, mail::build_message(envelope, rendered.subject, rendered.body));
+  REDRESS_TRY(std::string message,
+              mail::build_message(envelope, rendered.subject, rendered.body, files));
   REDRESS_CHECK(mail::send(settings_.smtp, from_address, d.address, message));
 
   Json kept = Json::parse(d.row.payload, nullptr, false);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "app/triage.h"
 #include "jobs/runner.h"
 #include "mail/http_post.h"
+#include "mail/message.h"
 #include "mail/smtp.h"
 
 namespace redress::jobs {
@@ -58,10 +60,31 @@ RunnerOptions training_runner_options(const RunnerOptions& main);
 // runner's is DATABASE.jobs.lock): one trainer among the processes on it.
 inline constexpr const char* kTrainingLockSuffix = ".training.lock";
 
+// Runs `review.mail` jobs (app/review_mailing.h): queues the management
+// review of the N full months before the job's due time to every active
+// director, and the next mailing, in the transaction that completes the job.
+// The period follows the due time, not the clock, so a server that was down
+// on the day still sends the period that was due.
+class ReviewMailHandler final : public JobHandler {
+ public:
+  explicit ReviewMailHandler(const Clock& clock) : clock_(clock) {}
+  Result<Commit> run(const store::Job& job) override;
+
+ private:
+  const Clock& clock_;
+};
+
+// Files to attach to an outbox row's mail, made at delivery (each retry makes
+// them again): e.g. the management review's PDF. Empty for rows without any.
+// Called on the runner's thread, outside any transaction.
+using AttachmentMaker =
+    std::function<Result<std::vector<mail::MailAttachment>>(const store::OutboxMessage& row)>;
+
 struct MailSettings {
   mail::SmtpConfig smtp;
-  std::string from;      // REDRESS_MAIL_FROM, e.g. "Redress <complaints@example.org>"
-  std::string base_url;  // REDRESS_BASE_URL, for tracking and complaint links
+  std::string from;             // REDRESS_MAIL_FROM, e.g. "Redress <complaints@example.org>"
+  std::string base_url;         // REDRESS_BASE_URL, for tracking and complaint links
+  AttachmentMaker attachments;  // unset: no mail carries files
 };
 
 // Splits "Name <addr@host>" or "addr@host" into {name, address}.

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "mail/inbound.h"
 #include "mail/message.h"
 #include "mail/templates.h"
 
@@ -103,6 +104,34 @@ TEST(Message, HeadersAreEncodedAndIdentified) {
   EXPECT_EQ(text->find("\n", text->find("\r\n") + 2) - 1,
             text->find("\r\n", text->find("\r\n") + 2));
   EXPECT_FALSE(build_message(Envelope{}, "s", "b").has_value());
+}
+
+TEST(Message, AttachmentsRoundTripThroughTheParser) {
+  Envelope e;
+  e.from = "redress@example.org";
+  e.to = "director@example.org";
+  e.message_id = "outbox-9.abc@example.org";
+  e.date = from_epoch_ms(1'790'000'000'000);
+  std::string pdf = "%PDF-1.5\n";
+  for (int i = 0; i < 4000; ++i) pdf += static_cast<char>(i % 256);  // NULs and high bytes
+  const std::vector<MailAttachment> files{{"báo-cáo-2026H1.pdf", "application/pdf", pdf},
+                                          {"notes.txt", "text/plain", "a\r\nb"}};
+  auto text = build_message(e, "Báo cáo xem xét", "Kính gửi,\n", files);
+  ASSERT_TRUE(text.has_value()) << text.error().message;
+  EXPECT_NE(text->find("multipart/mixed"), std::string::npos);
+  auto parsed = parse_inbound(*text);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(parsed->body.substr(0, parsed->body.find_last_not_of('\n') + 1), "Kính gửi,");
+  ASSERT_EQ(parsed->attachments.size(), 2U);
+  EXPECT_EQ(parsed->attachments[0].filename, "báo-cáo-2026H1.pdf");
+  EXPECT_EQ(parsed->attachments[0].content_type, "application/pdf");
+  EXPECT_EQ(parsed->attachments[0].data, pdf);
+  EXPECT_EQ(parsed->attachments[1].data, "a\r\nb");
+
+  const std::vector<MailAttachment> bad{{"x", "pdf", "x"}};
+  auto refused = build_message(e, "s", "b", bad);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().fields.at(0).field, "attachment");
 }
 
 }  // namespace

@@ -217,6 +217,29 @@ constexpr Template kTemplates[] = {
     {"assignment", "vi", "Phân công cho anh/chị: khiếu nại {{tracking_code}}",
      "{{recipient_name}},\n\nAnh/chị là người phụ trách khiếu nại {{tracking_code}}.\n"
      "{{#complaint_link}}{{complaint_link}}\n{{/complaint_link}}"},
+    // ---- management_review (staff: the directors, every six months)
+    {"management_review", "en", "Management review {{period_from}} – {{period_to}}",
+     "{{recipient_name}},\n\nThe management review of the complaints received from "
+     "{{period_from}} to {{period_to}} is attached as a PDF.\n{{#review_link}}The same report "
+     "online: {{review_link}}\n{{/review_link}}"},
+    {"management_review", "es", "Revisión por la dirección {{period_from}} – {{period_to}}",
+     "{{recipient_name}}:\n\nSe adjunta en PDF la revisión por la dirección de las quejas "
+     "recibidas del {{period_from}} al {{period_to}}.\n{{#review_link}}El mismo informe en "
+     "línea: {{review_link}}\n{{/review_link}}"},
+    {"management_review", "fr", "Revue de direction {{period_from}} – {{period_to}}",
+     "{{recipient_name}},\n\nVous trouverez en pièce jointe (PDF) la revue de direction des "
+     "réclamations reçues du {{period_from}} au {{period_to}}.\n{{#review_link}}Le même "
+     "rapport en ligne : {{review_link}}\n{{/review_link}}"},
+    {"management_review", "zh-Hans", "管理评审报告 {{period_from}} – {{period_to}}",
+     "{{recipient_name}}：\n\n附件（PDF）为 {{period_from}} 至 {{period_to}} "
+     "期间受理投诉的管理评审报告。\n{{#review_link}}在线查看：{{review_link}}\n{{/review_link}}"},
+    {"management_review", "zh-Hant", "管理評審報告 {{period_from}} – {{period_to}}",
+     "{{recipient_name}}：\n\n附件（PDF）為 {{period_from}} 至 {{period_to}} "
+     "期間受理投訴的管理評審報告。\n{{#review_link}}線上查看：{{review_link}}\n{{/review_link}}"},
+    {"management_review", "vi", "Báo cáo xem xét của lãnh đạo {{period_from}} – {{period_to}}",
+     "{{recipient_name}},\n\nĐính kèm (PDF) là báo cáo xem xét của lãnh đạo về các khiếu nại "
+     "nhận từ {{period_from}} đến {{period_to}}.\n{{#review_link}}Xem trực tuyến: "
+     "{{review_link}}\n{{/review_link}}"},
 };
 
 Result<std::string> render_one(const std::string& text, const kainjow::mustache::data& data) {
@@ -230,8 +253,9 @@ Result<std::string> render_one(const std::string& text, const kainjow::mustache:
 
 const std::vector<std::string>& template_kinds() {
   static const std::vector<std::string> kinds{
-      "acknowledgement", "question",    "proposal",   "rejection",  "reply",
-      "survey",          "sla_warning", "escalation", "assignment", "merged"};
+      "acknowledgement", "question", "proposal",         "rejection",
+      "reply",           "survey",   "sla_warning",      "escalation",
+      "assignment",      "merged",   "management_review"};
   return kinds;
 }
 
@@ -265,6 +289,8 @@ const std::vector<std::string>& template_variables(const std::string& kind) {
       "sla_policy_id", "state",    "target",      "tracking_code", "tracking_link"};
   static const std::vector<std::string> merged{"customer_name", "original_tracking_code",
                                                "tracking_code", "tracking_link"};
+  static const std::vector<std::string> review{"period_from", "period_to", "recipient_name",
+                                               "review_link"};
   static const std::vector<std::string> none;
   if (kind == "acknowledgement" || kind == "survey") return customer;
   if (kind == "merged") return merged;
@@ -274,6 +300,7 @@ const std::vector<std::string>& template_variables(const std::string& kind) {
   if (kind == "assignment") return staff;
   if (kind == "sla_warning") return warning;
   if (kind == "escalation") return escalation;
+  if (kind == "management_review") return review;
   return none;
 }
 

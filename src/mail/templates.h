@@ -21,7 +21,7 @@ struct RenderedMail {
 };
 
 // The kinds with a template: acknowledgement, question, proposal, rejection,
-// reply, survey, sla_warning, escalation, assignment.
+// reply, survey, sla_warning, escalation, assignment, merged, management_review.
 const std::vector<std::string>& template_kinds();
 
 // The languages templates ship in: en, es, fr, zh-Hans, zh-Hant, vi.

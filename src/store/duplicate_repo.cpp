@@ -152,8 +152,13 @@ Result<std::vector<std::int64_t>> move_rows(SqlSession& s, const std::string& ta
                                  params(from.value)));
   std::vector<std::int64_t> ids;
   for (const SqlRow& r : rows) ids.push_back(r.i64(0));
-  REDRESS_TRY(auto n, s.exec("UPDATE " + table + " SET complaint_id = $1 WHERE complaint_id = $2",
-                             params(to.value, from.value)));
+  // The origin stays the complaint the row was first written on (erasure finds
+  // it there, store/repositories.cpp ErasureRepo), however many merges move it.
+  REDRESS_TRY(auto n,
+              s.exec("UPDATE " + table +
+                         " SET complaint_id = $1, origin_complaint_id = "
+                         "COALESCE(origin_complaint_id, complaint_id) WHERE complaint_id = $2",
+                     params(to.value, from.value)));
   (void)n;
   return ids;
 }

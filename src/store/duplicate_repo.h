@@ -57,7 +57,9 @@ class DuplicateRepo {
   // removed (they are derived from the person's contact data and texts), so
   // it is never matched again; its flags stay (they hold no personal data).
   Status erase(ComplaintId id);
-  // Merge: moves every message / attachment row of `from` to `to`; returns
+  // Merge: moves every message / attachment row of `from` to `to`, each
+  // remembering the complaint it was first written on (origin_complaint_id,
+  // for erasure); returns
   // the ids moved, oldest first. Moving messages rebuilds both complaints'
   // search index rows (message text is indexed per complaint).
   Result<std::vector<std::int64_t>> move_messages(ComplaintId from, ComplaintId to);

@@ -440,10 +440,21 @@ Result<std::int64_t> ErasureRepo::complaint_texts(ComplaintId cid,
   return changed;
 }
 
+// The rows written on complaint $1: still on it (and not moved there from
+// another complaint by a merge), or moved elsewhere by a merge.
+constexpr const char* kWrittenOn =
+    "((complaint_id = $1 AND origin_complaint_id IS NULL) OR origin_complaint_id = $1)";
+
 Result<std::int64_t> ErasureRepo::messages(ComplaintId cid) {
-  REDRESS_TRY(auto changed, s_.exec("UPDATE messages SET body = '[erased]' WHERE complaint_id = $1",
-                                    params(cid.value)));
+  REDRESS_TRY(auto holders, s_.query(std::string("SELECT DISTINCT complaint_id FROM messages "
+                                                 "WHERE origin_complaint_id = $1"),
+                                     params(cid.value)));
+  REDRESS_TRY(auto changed,
+              s_.exec(std::string("UPDATE messages SET body = '[erased]' WHERE ") + kWrittenOn,
+                      params(cid.value)));
   REDRESS_CHECK(SearchIndexRepo(s_).rebuild(cid));
+  // A merge took some of them to another complaint: its index forgets them too.
+  for (const SqlRow& h : holders) REDRESS_CHECK(SearchIndexRepo(s_).rebuild(ComplaintId{h.i64(0)}));
   return changed;
 }
 
@@ -452,13 +463,14 @@ Result<std::int64_t> ErasureRepo::feedback(ComplaintId cid) {
 }
 
 Result<std::vector<std::string>> ErasureRepo::attachments(ComplaintId cid) {
-  REDRESS_TRY(auto rows, s_.query("SELECT storage_key FROM attachments WHERE complaint_id = $1 "
-                                  "AND storage_key <> ''",
+  REDRESS_TRY(auto rows, s_.query(std::string("SELECT storage_key FROM attachments WHERE ") +
+                                      kWrittenOn + " AND storage_key <> ''",
                                   params(cid.value)));
   std::vector<std::string> keys;
   for (const auto& r : rows) keys.push_back(r.text(0));
-  REDRESS_TRY(auto changed, s_.exec("UPDATE attachments SET filename = '[erased]', "
-                                    "storage_key = '' WHERE complaint_id = $1",
+  REDRESS_TRY(auto changed, s_.exec(std::string("UPDATE attachments SET filename = '[erased]', "
+                                                "storage_key = '' WHERE ") +
+                                        kWrittenOn,
                                     params(cid.value)));
   (void)changed;
   return keys;

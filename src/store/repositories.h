@@ -106,6 +106,9 @@ class ErasureRepo {
   // The complaint's search index row is rebuilt from what remains.
   Result<std::int64_t> complaint_texts(ComplaintId id, const std::string& access_token_hash);
   // Message bodies (and their terms in the search index) and feedback texts.
+  // Messages and attachments are those written on the complaint, including
+  // the ones a merge moved to another complaint, and not those a merge moved
+  // onto it from someone else's complaint.
   Result<std::int64_t> messages(ComplaintId id);
   Result<std::int64_t> feedback(ComplaintId id);
   // Attachment file names and storage keys; returns the storage keys they had.

@@ -193,4 +193,59 @@ Result<std::int64_t> SearchIndexRepo::index_missing(int limit) {
   return static_cast<std::int64_t>(rows.size());
 }
 
+Status SearchIndexRepo::index_lessons(ComplaintId id, std::string_view lessons) {
+  REDRESS_TRY(auto actions, s_.query("SELECT title, resources FROM improvement_actions WHERE "
+                                     "complaint_id = $1 ORDER BY id",
+                                     params(id.value)));
+  const bool sqlite = s_.dialect() == SqlDialect::sqlite;
+  REDRESS_TRY(auto gone, s_.exec(sqlite ? "DELETE FROM lesson_search WHERE rowid = $1"
+                                        : "DELETE FROM lesson_search WHERE complaint_id = $1",
+                                 params(id.value)));
+  (void)gone;
+  if (lessons.empty()) return {};
+  std::vector<std::string> texts{std::string(lessons)};
+  for (const SqlRow& a : actions) {
+    texts.push_back(a.text(0));
+    texts.push_back(a.text(1));
+  }
+  if (sqlite) {
+    std::string terms;
+    for (const std::string& t : texts) {
+      const std::string more = fts5_terms(t);
+      if (more.empty()) continue;
+      if (!terms.empty()) terms += ' ';
+      terms += more;
+    }
+    REDRESS_TRY(auto n, s_.exec("INSERT INTO lesson_search (rowid, terms) VALUES ($1, $2)",
+                                params(id.value, terms)));
+    (void)n;
+    return {};
+  }
+  std::vector<WeightedText> weighted;
+  weighted.reserve(texts.size());
+  for (const std::string& t : texts) weighted.push_back({t, 0});
+  REDRESS_TRY(auto n,
+              s_.exec("INSERT INTO lesson_search (complaint_id, doc) VALUES ($1, $2::tsvector)",
+                      params(id.value, tsvector_literal(weighted))));
+  (void)n;
+  return {};
+}
+
+Result<std::int64_t> SearchIndexRepo::index_missing_lessons(int limit) {
+  const char* sql = s_.dialect() == SqlDialect::sqlite
+                        ? "SELECT id, lessons FROM complaints c WHERE lessons <> '' AND NOT EXISTS "
+                          "(SELECT 1 FROM lesson_search s WHERE s.rowid = c.id) ORDER BY id "
+                          "LIMIT $1"
+                        : "SELECT id, lessons FROM complaints c WHERE lessons <> '' AND NOT EXISTS "
+                          "(SELECT 1 FROM lesson_search s WHERE s.complaint_id = c.id) ORDER BY "
+                          "id LIMIT $1";
+  REDRESS_TRY(auto rows, s_.query(sql, params(static_cast<std::int64_t>(limit))));
+  std::int64_t indexed = 0;
+  for (const SqlRow& r : rows) {
+    REDRESS_CHECK(index_lessons(ComplaintId{r.i64(0)}, r.text(1)));
+    ++indexed;
+  }
+  return indexed;
+}
+
 }  // namespace redress::store

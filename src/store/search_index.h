@@ -40,6 +40,16 @@ class SearchIndexRepo {
   // written before search existed), lowest ids first; returns how many.
   Result<std::int64_t> index_missing(int limit);
 
+  // The lessons-learned index (lesson_search, migration 0015): rewrites the
+  // complaint's row from `lessons` and the titles and resources of its stored
+  // improvement actions, so callers that replace the actions do so first.
+  // One row per complaint whose lessons are not empty, like the library's
+  // members (a row may hold no terms); empty lessons leave none.
+  Status index_lessons(ComplaintId id, std::string_view lessons);
+  // Indexes up to `limit` complaints with lessons but no lessons-index row
+  // (lessons written before migration 0015), lowest ids first; returns how many.
+  Result<std::int64_t> index_missing_lessons(int limit);
+
   // Whether message bodies of `kind` go into the index.
   static bool indexes_message_kind(std::string_view kind);
   // The search condition's parameter for `dialect`: an FTS5 MATCH expression

@@ -13,6 +13,7 @@
 #include "store/hook_repo.h"
 #include "store/import_repo.h"
 #include "store/job_repo.h"
+#include "store/lesson_repo.h"
 #include "store/mail_repo.h"
 #include "store/report_repo.h"
 #include "store/repositories.h"
@@ -47,7 +48,8 @@ struct Repositories {
         channels(s),
         templates(s),
         search(s),
-        review(s) {}
+        review(s),
+        lessons(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -70,6 +72,7 @@ struct Repositories {
   TemplateRepo templates;
   SearchIndexRepo search;
   ReviewRepo review;
+  LessonRepo lessons;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -88,6 +91,7 @@ class ReadTx {
   const ImportRepo& imports() const { return r_.imports; }
   const ReportRepo& reports() const { return r_.reports; }
   const ReviewRepo& review() const { return r_.review; }
+  const LessonRepo& lessons() const { return r_.lessons; }
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }
@@ -126,6 +130,7 @@ class WriteTx : public ReadTx {
   ChannelRepo& channels() { return r_.channels; }
   TemplateRepo& templates() { return r_.templates; }
   SearchIndexRepo& search() { return r_.search; }
+  LessonRepo& lessons() { return r_.lessons; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

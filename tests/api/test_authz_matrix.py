@@ -194,6 +194,13 @@ MATRIX = {
     # and administrators
     ("GET", "/api/v1/reports/management-review"): staff(403, qa=OK, director=OK, admin=OK),
     ("GET", "/api/v1/reports/training-needs"): staff(403, qa=OK, director=OK, admin=OK),
+    # the lessons-learned library: every member of staff learns from it, within the scope
+    # of the complaint list; an action is kept current by whoever may record the review
+    # (the fixture action's owner is handler.st, of the complaint's own department)
+    ("GET", "/api/v1/lessons"): STAFF_READ,
+    ("GET", "/api/v1/improvement-actions"): STAFF_READ,
+    ("PATCH", "/api/v1/improvement-actions/{id}"):
+        scoped_write("agent", "handler_own", "qa", "supervisor_own", "director"),
     # the public portal
     ("POST", "/api/v1/public/complaints"): EVERYONE,
     ("GET", "/api/v1/public/complaints/{code}"): PORTAL_OWN,
@@ -263,6 +270,14 @@ class AuthorizationMatrix(ApiTestCase):
         resolved = self.intake()
         self.advance(resolved["id"], "resolved")
         f["resolved"] = resolved["id"]
+        r = self.agent.put(f"/api/v1/complaints/{resolved['id']}/review",
+                           {"lessons": "Matrix lessons",
+                            "improvement_actions": [{"title": "Matrix action",
+                                                     "owner_id": h.user_id}]})
+        self.assertEqual(r.status, 200, r)
+        r = self.agent.get(f"/api/v1/complaints/{resolved['id']}/review")
+        self.assertEqual(r.status, 200, r)
+        f["action"] = r.body["improvement_actions"][0]["id"]
         other = self.intake()
         self.callers["customer_own"] = self.customer(case, "customer_own")
         self.callers["customer_other"] = self.customer(other, "customer_other")
@@ -383,6 +398,8 @@ class AuthorizationMatrix(ApiTestCase):
             ids["id"] = self.new_webhook() if method == "DELETE" else f["webhook"]
         elif path.startswith("/api/v1/imports/"):
             ids["id"] = f["import"]
+        elif path.startswith("/api/v1/improvement-actions/"):
+            ids["id"] = f["action"]
         elif path.startswith("/api/v1/channels/{id}"):
             ids["id"] = self.new_channel()[0] if method == "DELETE" else f["channel"]
 
@@ -433,6 +450,8 @@ class AuthorizationMatrix(ApiTestCase):
             body = {"sanction": "Verbal warning " + tag}
         elif key == ("PUT", "/api/v1/complaints/{id}/review"):
             body = {"lessons": "Check stacking " + tag, "improvement_actions": []}
+        elif key == ("PATCH", "/api/v1/improvement-actions/{id}"):
+            body = {"status": "in_progress", "resources": "Matrix " + tag}
         elif key == ("POST", "/api/v1/complaints/{id}/satisfaction"):
             ids["id"] = f["resolved"]
             body = {"score": 4, "comment": "Fine " + tag}

@@ -170,6 +170,45 @@ class Duplicates(ApiTestCase):
         c = self.staff_intake(customer, EN_A, subject="Leaking washing machine")
         self.assertEqual([d["complaint_id"] for d in c["likely_duplicates"]], [a["id"]])
 
+    def test_erasing_the_duplicates_customer_reaches_what_the_merge_moved(self):
+        customer = person()
+        a = self.staff_intake(customer, EN_A, subject="Leaking washing machine")
+        b = self.staff_intake(customer, EN_B, subject="Leaking washing machine")
+        # each intake has its customer record: erasing b's must still reach b's texts on a
+        self.assertNotEqual(a["customer"]["id"], b["customer"]["id"])
+        gone = "erasable" + "".join(random.choice("abcdefghij") for _ in range(10))
+        kept = "keepable" + "".join(random.choice("abcdefghij") for _ in range(10))
+        for cid, word in ((b["id"], gone), (a["id"], kept)):
+            r = self.agent.post(f"/api/v1/complaints/{cid}/messages",
+                                {"text": f"Customer said {word}", "kind": "inbound"})
+            self.assertEqual(r.status, 201, r)
+        r = self.agent.upload(f"/api/v1/complaints/{b['id']}/attachments",
+                              [(f"{gone}.txt", "text/plain", f"receipt {gone}".encode())])
+        self.assertEqual(r.status, 201, r)
+        attachment = r.body["items"][0]["id"]
+        self.act(self.agent, b["id"], "merge", "duplicate", duplicate_of=a["id"])
+        self.assertEqual([c["id"] for c in self.agent.get(
+            f"/api/v1/complaints?q={gone}").body["items"]], [a["id"]])
+
+        r = self.admin.post(f"/api/v1/customers/{b['customer']['id']}/erase",
+                            {"reason": "Erasure request"})
+        self.assertEqual(r.status, 200, r)
+        bodies = [m["body"] for m in self.agent.get(
+            f"/api/v1/complaints/{a['id']}/messages").body["items"]]
+        self.assertFalse([t for t in bodies if gone in t], bodies)
+        self.assertIn("[erased]", bodies)
+        self.assertTrue([t for t in bodies if kept in t], "a's own messages stay")
+        files = {f["id"]: f for f in self.agent.get(
+            f"/api/v1/complaints/{a['id']}/attachments").body["items"]}
+        self.assertNotIn(gone, files[attachment]["filename"])
+        self.assertNotEqual(self.agent.get(
+            f"/api/v1/complaints/{a['id']}/attachments/{attachment}").status, 200)
+        self.assertEqual(self.agent.get(f"/api/v1/complaints?q={gone}").body["items"], [])
+        self.assertEqual([c["id"] for c in self.agent.get(
+            f"/api/v1/complaints?q={kept}").body["items"]], [a["id"]])
+        r = run_cli("audit", "verify", "--database", self.server.db)
+        self.assertEqual(r.returncode, 0, f"{r.stdout}\n{r.stderr}")
+
     def test_refused_merges_answer_problems_and_change_nothing(self):
         customer = person()
         a = self.staff_intake(customer, EN_A, subject="Leaking washing machine")
