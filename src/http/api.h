@@ -133,6 +133,8 @@ class Api {
   Awaitable export_complaints(Request& r);
   // Webhooks, inbound channels and mail templates (api_hooks.cpp).
   void register_hooks(Router& router);
+  // Saved views: a user's named queue filters (api_views.cpp).
+  void register_saved_views(Router& router);
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;

@@ -17,6 +17,7 @@
 #include "store/report_repo.h"
 #include "store/repositories.h"
 #include "store/review_repo.h"
+#include "store/saved_view_repo.h"
 #include "store/search_index.h"
 #include "store/sla_repo.h"
 #include "store/triage_repo.h"
@@ -47,7 +48,8 @@ struct Repositories {
         channels(s),
         templates(s),
         search(s),
-        review(s) {}
+        review(s),
+        saved_views(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -70,6 +72,7 @@ struct Repositories {
   TemplateRepo templates;
   SearchIndexRepo search;
   ReviewRepo review;
+  SavedViewRepo saved_views;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -96,6 +99,7 @@ class ReadTx {
   const WebhookRepo& webhooks() const { return r_.webhooks; }
   const ChannelRepo& channels() const { return r_.channels; }
   const TemplateRepo& templates() const { return r_.templates; }
+  const SavedViewRepo& saved_views() const { return r_.saved_views; }
 
  protected:
   Repositories& r_;
@@ -126,6 +130,7 @@ class WriteTx : public ReadTx {
   ChannelRepo& channels() { return r_.channels; }
   TemplateRepo& templates() { return r_.templates; }
   SearchIndexRepo& search() { return r_.search; }
+  SavedViewRepo& saved_views() { return r_.saved_views; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll
