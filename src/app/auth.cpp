@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/complaints.h"
 #include "app/crypto.h"
 
 namespace redress::app {
@@ -144,6 +145,18 @@ Result<std::int64_t> Auth::revoke_sessions(store::WriteTx& tx, const Actor& acto
   REDRESS_TRY(auto found, tx.directory().user(user));
   if (!found) return fail(Error::not_found("user " + std::to_string(user.value)));
   return tx.auth().delete_sessions_of(user);
+}
+
+Result<User> Auth::set_language(store::WriteTx& tx, UserId user_id,
+                                const std::string& language) const {
+  if (!is_supported_language(language)) {
+    return fail(Error::invalid("language", "must be one of en, es, fr, zh-Hans, zh-Hant, vi"));
+  }
+  REDRESS_TRY(auto user, tx.directory().user(user_id));
+  if (!user) return fail(Error::not_found("user " + std::to_string(user_id.value)));
+  user->language = language;
+  REDRESS_CHECK(tx.directory().update_user(*user));
+  return std::move(*user);
 }
 
 Status Auth::change_password(UserId user_id, const std::string& current, const std::string& next) {

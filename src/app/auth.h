@@ -71,6 +71,10 @@ class Auth {
   // Argon2id twice; worker thread) and ends all of their sessions.
   // unauthenticated when `current` is wrong, invalid_argument for a weak one.
   Status change_password(UserId user, const std::string& current, const std::string& next);
+  // Stores the interface language of `user` (one of the six: en, es, fr,
+  // zh-Hans, zh-Hant, vi; invalid_argument naming `language` otherwise) and
+  // returns the updated account. Users change only their own language here.
+  Result<User> set_language(store::WriteTx& tx, UserId user, const std::string& language) const;
   // Creates a bearer token for the caller; the token is shown once.
   Result<std::string> create_api_token(store::WriteTx& tx, const Actor& actor,
                                        const std::string& name);

@@ -198,6 +198,7 @@ void Api::register_routes(Router& router) {
   register_trust(router);
   register_imports(router);
   register_lessons(router);
+  register_saved_views(router);
 }
 
 // ---- auth -------------------------------------------------------------------------
@@ -251,7 +252,35 @@ void Api::register_auth(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
-        co_return json_response(200, Json{{"user", user_json(who->user)}});
+        Json me{{"user", user_json(who->user)}};
+        // A cookie session's CSRF token, so the app need not keep it in
+        // localStorage across reloads (a cross-site page cannot read this answer).
+        if (who->via_cookie) me["csrf_token"] = who->csrf_token;
+        co_return json_response(200, me);
+      });
+  add(router, "PATCH", "/api/v1/auth/me", "auth",
+      "Change the caller's own settings: {language} among en, es, fr, zh-Hans, zh-Hant, vi "
+      "(the web app's and the notifications' language).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, true);
+        if (!who) co_return problem(who.error());
+        auto body = parse_json_object(r.body);
+        if (!body) co_return body_problem(body.error());
+        std::vector<FieldError> errors;
+        FieldReader f(*body, errors);
+        const std::string language = f.str("language", 16).value_or("");
+        if (!body->contains("language") && errors.empty()) {
+          errors.push_back({"language", "is required"});
+        }
+        for (const auto& [key, value] : body->items()) {
+          if (key != "language") errors.push_back({key, "cannot be changed here"});
+        }
+        if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+        const UserId user = who->user.id;
+        auto updated = co_await write<User>(
+            [&](store::WriteTx& tx) { return auth_.set_language(tx, user, language); });
+        if (!updated) co_return problem(updated.error());
+        co_return json_response(200, Json{{"user", user_json(*updated)}});
       });
   add(router, "POST", "/api/v1/auth/tokens", "auth",
       "Create a bearer API token for integrations (shown once).", [this](Request& r) -> Awaitable {

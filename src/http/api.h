@@ -135,6 +135,8 @@ class Api {
   void register_hooks(Router& router);
   // The lessons-learned library and improvement actions (api_lessons.cpp).
   void register_lessons(Router& router);
+  // Saved views: a user's named queue filters (api_views.cpp).
+  void register_saved_views(Router& router);
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;

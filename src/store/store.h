@@ -18,6 +18,7 @@
 #include "store/report_repo.h"
 #include "store/repositories.h"
 #include "store/review_repo.h"
+#include "store/saved_view_repo.h"
 #include "store/search_index.h"
 #include "store/sla_repo.h"
 #include "store/triage_repo.h"
@@ -49,7 +50,8 @@ struct Repositories {
         templates(s),
         search(s),
         review(s),
-        lessons(s) {}
+        lessons(s),
+        saved_views(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -73,6 +75,7 @@ struct Repositories {
   SearchIndexRepo search;
   ReviewRepo review;
   LessonRepo lessons;
+  SavedViewRepo saved_views;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -100,6 +103,7 @@ class ReadTx {
   const WebhookRepo& webhooks() const { return r_.webhooks; }
   const ChannelRepo& channels() const { return r_.channels; }
   const TemplateRepo& templates() const { return r_.templates; }
+  const SavedViewRepo& saved_views() const { return r_.saved_views; }
 
  protected:
   Repositories& r_;
@@ -131,6 +135,7 @@ class WriteTx : public ReadTx {
   TemplateRepo& templates() { return r_.templates; }
   SearchIndexRepo& search() { return r_.search; }
   LessonRepo& lessons() { return r_.lessons; }
+  SavedViewRepo& saved_views() { return r_.saved_views; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

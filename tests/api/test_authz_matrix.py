@@ -87,6 +87,12 @@ MATRIX = {
     # both end every session of the caller (the matrix logs the role in again after)
     ("POST", "/api/v1/auth/logout-everywhere"): STAFF_READ,
     ("POST", "/api/v1/auth/password"): STAFF_READ,
+    # the caller's own language
+    ("PATCH", "/api/v1/auth/me"): STAFF_READ,
+    # saved views: every staff user keeps their own (each deletes a view of their own)
+    ("GET", "/api/v1/saved-views"): STAFF_READ,
+    ("POST", "/api/v1/saved-views"): STAFF_READ,
+    ("DELETE", "/api/v1/saved-views/{id}"): STAFF_READ,
     # triage: suggestions follow the complaint's visibility; retraining is configuration
     ("GET", "/api/v1/complaints/{id}/suggestions"): SCOPED_READ,
     ("GET", "/api/v1/complaints/{id}/duplicates"): SCOPED_READ,
@@ -314,6 +320,13 @@ class AuthorizationMatrix(ApiTestCase):
         self.assertEqual(r.status, 201, r)
         return r.body["id"], name
 
+    def new_saved_view(self, username: str) -> int:
+        r = self.client(username).post("/api/v1/saved-views",
+                                       {"name": "matrix " + uuid.uuid4().hex[:8],
+                                        "filter": {"urgency": "urgent"}})
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
     def new_webhook(self) -> int:
         r = self.admin.post("/api/v1/webhooks", self.webhook_body())
         self.assertEqual(r.status, 201, r)
@@ -402,6 +415,9 @@ class AuthorizationMatrix(ApiTestCase):
             ids["id"] = f["action"]
         elif path.startswith("/api/v1/channels/{id}"):
             ids["id"] = self.new_channel()[0] if method == "DELETE" else f["channel"]
+        elif path == "/api/v1/saved-views/{id}":
+            # a view of the caller's own (the admin's for callers without an account)
+            ids["id"] = self.new_saved_view(STAFF.get(role, "admin"))
 
         if key == ("POST", "/api/v1/auth/login"):
             body = {"username": STAFF.get(role, "agent"), "password": DEMO_PASSWORD}
@@ -414,6 +430,10 @@ class AuthorizationMatrix(ApiTestCase):
         elif key in (("POST", "/api/v1/auth/logout-everywhere"), ("POST", "/api/v1/auth/password")):
             body = {"current_password": DEMO_PASSWORD, "new_password": DEMO_PASSWORD}
             refresh = role in STAFF
+        elif key == ("PATCH", "/api/v1/auth/me"):
+            body = {"language": "en"}
+        elif key == ("POST", "/api/v1/saved-views"):
+            body = {"name": "Matrix " + tag, "filter": {"state": "investigating"}}
         elif key == ("POST", "/api/v1/imports"):
             upload = [("matrix.csv", "text/csv", self.cfpb_csv())]
         elif key == ("POST", "/api/v1/triage/train"):
@@ -498,6 +518,7 @@ class AuthorizationMatrix(ApiTestCase):
                                              ("DELETE", "/api/v1/sla-policies/{id}"),
                                              ("DELETE", "/api/v1/webhooks/{id}"),
                                              ("DELETE", "/api/v1/channels/{id}"),
+                                             ("DELETE", "/api/v1/saved-views/{id}"),
                                              ("DELETE", "/api/v1/templates/{kind}/{language}")):
             self.fail(f"no request body defined for {method} {path}: add one to request_for")
 

@@ -104,7 +104,21 @@ async function newPage({ lang = 'en', width = 1280, height = 860 } = {}) {
   return page
 }
 
-async function signIn(user, opts) {
+/** Picks `lang` in the language switch and waits until the server has stored it. */
+async function chooseLanguage(page, lang) {
+  if ((await page.inputValue('[data-testid=language]')) === lang) return
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/me') && r.request().method() === 'PATCH'),
+    page.selectOption('[data-testid=language]', lang),
+  ])
+}
+
+/**
+ * Signs `user` in. The app starts in the language stored on the server for the user;
+ * unless `keepLanguage`, the test's `lang` (default en) is then chosen, so one test's
+ * choice does not carry into the next.
+ */
+async function signIn(user, opts = {}) {
   const page = await newPage(opts)
   await page.goto('/login')
   await page.fill('input[name=username]', user)
@@ -112,6 +126,7 @@ async function signIn(user, opts) {
   await page.click('button[type=submit]')
   await page.waitForURL('**/queue')
   await page.waitForSelector('[data-testid=queue], .empty')
+  if (!opts.keepLanguage) await chooseLanguage(page, opts.lang ?? 'en')
   return page
 }
 
@@ -299,9 +314,11 @@ await test('handler, supervisor, customer, QA and agent carry it to closed throu
   await customer.fill('textarea[name=comment]', 'Quick and fair.')
   await customer.click('button:has-text("Send my rating")')
   await customer.waitForSelector('[data-testid=rated]')
+  check((await customer.locator('[data-testid=rate-form]').count()) === 0, 'the rating form gives way to the rating')
   await shot(customer, 'portal-rated-en')
 
   await openComplaint(agent, tracked.code)
+  check((await agent.locator('[data-testid=rating-form]').count()) === 0, 'no second rating form on the complaint page')
   check((await act(agent, 'close')) === 'Closed', 'close')
   await shot(agent, 'complaint-closed-en')
   for (const p of [handler, supervisor, customer, qa, agent]) await p.context().close()
@@ -328,11 +345,26 @@ await test('a repeated complaint is flagged in the queue and merged into the ori
   await page.context().close()
 })
 
-await test('the dashboard charts open complaints and links to the filtered queue', async () => {
+await test('the dashboard charts the period and links to the filtered queue and the review', async () => {
+  const director = await signIn('director')
+  await director.goto('/dashboard')
+  await director.waitForSelector('[data-testid=chart-trend] canvas')
+  const tile = await director.textContent('[data-testid=sla-resolution]')
+  check(/met/.test(tile) && /breached/.test(tile), 'SLA tile: ' + tile)
+  await shot(director, 'dashboard-en')
+  const pdf = await director.getAttribute('[data-testid=review-pdf]', 'href')
+  check(/^\/api\/v1\/reports\/management-review\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d&lang=en&format=pdf$/.test(pdf), 'review link: ' + pdf)
+  const head = await director.evaluate(async (url) => {
+    const r = await fetch(url)
+    return `${r.status} ${r.headers.get('content-type')}`
+  }, pdf)
+  check(head === '200 application/pdf', 'the review downloads: ' + head)
+  await director.context().close()
+  // Supervisors see the dashboard of their scope, without the review link.
   const page = await signIn('supervisor.st')
   await page.goto('/dashboard')
   await page.waitForSelector('[data-testid=chart-state] canvas')
-  await shot(page, 'dashboard-en')
+  check((await page.locator('[data-testid=review-links]').count()) === 0, 'no review link for a supervisor')
   const link = page.locator('.chart-links a').first()
   const href = await link.getAttribute('href')
   await link.click()
@@ -343,22 +375,24 @@ await test('the dashboard charts open complaints and links to the filtered queue
 
 await test('switching to zh-Hans translates the labels and is kept for the user', async () => {
   const page = await signIn('agent')
-  await page.selectOption('[data-testid=language]', 'zh-Hans')
+  await chooseLanguage(page, 'zh-Hans')
   await page.waitForSelector('h1:has-text("投诉队列")')
   await page.waitForSelector('th:has-text("查询编号")')
   await shot(page, 'queue-zh-Hans')
   await page.reload()
   await page.waitForSelector('h1:has-text("投诉队列")')
-  const stored = await page.evaluate(() => localStorage.getItem('redress.language.user.agent'))
-  check(stored === 'zh-Hans', 'stored: ' + stored)
   await page.context().close()
+  // Kept on the server: a fresh browser (nothing in its storage) starts in it after sign-in.
+  const again = await signIn('agent', { keepLanguage: true })
+  await again.waitForSelector('h1:has-text("投诉队列")')
+  check((await again.evaluate(() => localStorage.getItem('redress.csrf'))) === null, 'no CSRF token in localStorage')
+  await chooseLanguage(again, 'en')
+  await again.context().close()
 })
 
 for (const lang of LANGS) {
   await test(`${lang}: the queue and the portal render without a missing key`, async () => {
     const page = await signIn('agent', { lang })
-    await page.selectOption('[data-testid=language]', lang)
-    await page.waitForTimeout(100)
     const pages = [['/queue', '[data-testid=queue]'], ['/portal', 'textarea[name=description]'], [tracked.link, '[data-testid=progress]']]
     for (const [path, ready] of pages) {
       await page.goto(path)
@@ -435,6 +469,22 @@ await test('the queue search finds a Chinese complaint and marks the match', asy
   check(marks.length > 0 && marks.every((m) => m === '退款'), 'marked: ' + marks.join(' | '))
   check(await page.isDisabled('select[name=sort]'), 'the order is relevance while searching')
   await shot(page, 'queue-search-zh')
+  // Saved views: the search is kept under a name on the server and opens the same queue again.
+  const name = `Refunds ${zh.code}`
+  await page.fill('input[name=view_name]', name)
+  await page.click('[data-testid=save-view]')
+  await page.waitForSelector(`select[name=saved_view] option:has-text("${name}")`, { state: 'attached' })
+  await page.goto('/queue')
+  await page.waitForSelector('[data-testid=queue]')
+  const id = await page.locator('select[name=saved_view] option', { hasText: name }).getAttribute('value')
+  await page.selectOption('select[name=saved_view]', id)
+  await page.waitForURL(/q=/)
+  check((await page.inputValue('input[name=q]')) === '退款', 'the view restores the search')
+  await page.waitForSelector('[data-testid=delete-view]')
+  await shot(page, 'queue-saved-view-en')
+  await page.click('[data-testid=delete-view]')
+  await page.waitForSelector('[data-testid=saved-views] [role=status]')
+  check((await page.locator('select[name=saved_view] option', { hasText: name }).count()) === 0, 'the view is deleted')
   await page.context().close()
 })
 

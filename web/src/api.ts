@@ -19,12 +19,12 @@ export class ApiError extends Error {
   }
 }
 
-let csrfToken: string | null = localStorage.getItem('redress.csrf')
+// Kept in memory only: after a reload GET /api/v1/auth/me gives it again (session.ts),
+// so no script-readable storage holds it.
+let csrfToken: string | null = null
 
 export function setCsrfToken(token: string | null) {
   csrfToken = token
-  if (token) localStorage.setItem('redress.csrf', token)
-  else localStorage.removeItem('redress.csrf')
 }
 
 /** The CSRF header for a write the caller sends itself (e.g. a multipart upload). */
@@ -68,6 +68,7 @@ export const api = {
     request<T>('POST', path, { body: body ?? {}, headers }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  delete: <T>(path: string) => request<T>('DELETE', path),
 }
 
 /** A query string from the non-empty values of `params`. */

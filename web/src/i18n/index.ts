@@ -1,6 +1,6 @@
-// vue-i18n set-up: six catalogs, the user's choice kept per user in localStorage
-// (the server stores a `language` per user but has no endpoint to change it yet, so the
-// server value is only the first default), dates and numbers formatted per locale.
+// vue-i18n set-up: six catalogs, the choice remembered in localStorage (per user, and for
+// the portal visitor; a signed-in user's language is also kept on the server, see
+// session.ts, and wins at sign-in), dates and numbers formatted per locale.
 import { createI18n } from 'vue-i18n'
 import en from './locales/en'
 import es from './locales/es'
@@ -110,4 +110,17 @@ export function formatMoney(amount: number | null | undefined, currency?: string
     /* unknown currency code: plain number below */
   }
   return new Intl.NumberFormat(currentLocale()).format(amount) + (currency ? ` ${currency}` : '')
+}
+
+/** A calendar day ("2026-11-23") in the current locale, read as that day wherever the browser is. */
+export function formatDay(day: string | null | undefined): string {
+  if (!day) return '—'
+  const d = new Date(`${day.slice(0, 10)}T00:00:00Z`)
+  if (Number.isNaN(d.getTime())) return day
+  return new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(d)
+}
+
+/** A number in the current locale; `percent` reads 0.5 as "50 %" (per the locale's own spacing). */
+export function formatNumber(value: number, options: Intl.NumberFormatOptions = {}): string {
+  return new Intl.NumberFormat(currentLocale(), options).format(value)
 }
