@@ -12,6 +12,7 @@
 #include "store/duplicate_repo.h"
 #include "store/hook_repo.h"
 #include "store/import_repo.h"
+#include "store/insight_repo.h"
 #include "store/job_repo.h"
 #include "store/mail_repo.h"
 #include "store/report_repo.h"
@@ -47,7 +48,8 @@ struct Repositories {
         channels(s),
         templates(s),
         search(s),
-        review(s) {}
+        review(s),
+        insight(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -70,6 +72,7 @@ struct Repositories {
   TemplateRepo templates;
   SearchIndexRepo search;
   ReviewRepo review;
+  InsightRepo insight;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -88,6 +91,7 @@ class ReadTx {
   const ImportRepo& imports() const { return r_.imports; }
   const ReportRepo& reports() const { return r_.reports; }
   const ReviewRepo& review() const { return r_.review; }
+  const InsightRepo& insight() const { return r_.insight; }
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }
