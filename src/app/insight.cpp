@@ -317,10 +317,16 @@ Result<Json> Insight::hotspots(const store::ReadTx& tx, const Actor& actor,
   }
   std::vector<stats::WindowCount> category_counts;
   for (auto& [k, c] : categories) category_counts.push_back(c);
-  const store::HotspotWindows windows{baseline_from, start, end};
-  REDRESS_TRY(const auto object_counts, tx.insight().object_counts(scope, windows));
-  REDRESS_TRY(const auto cause_counts, tx.insight().cause_counts(scope, windows));
-
+  // Objects and root causes need the complaints themselves: on the hotspot
+  // report, not on every dashboard load (docs/reports.md, "Hotspots").
+  std::vector<stats::WindowCount> object_counts, cause_counts;
+  if (full) {
+    const store::HotspotWindows windows{baseline_from, start, end};
+    REDRESS_TRY(object_counts,
+                tx.insight().object_counts(scope, windows, options_.thresholds.min_count));
+    REDRESS_TRY(cause_counts,
+                tx.insight().cause_counts(scope, windows, options_.thresholds.min_count));
+  }
   std::map<std::string, std::string> category_names;
   REDRESS_TRY(const auto category_list, tx.directory().categories());
   for (const auto& c : category_list) category_names[c.code] = c.name;
@@ -364,8 +370,10 @@ Result<Json> Insight::hotspots(const store::ReadTx& tx, const Actor& actor,
                  {"alpha", options_.thresholds.alpha},
                  {"min_count", options_.thresholds.min_count}};
   doc["categories"] = section("category", category_counts);
-  doc["objects"] = section("object", object_counts);
-  doc["root_causes"] = section("root_cause", cause_counts);
+  if (full) {
+    doc["objects"] = section("object", object_counts);
+    doc["root_causes"] = section("root_cause", cause_counts);
+  }
   auto& flagged_items = flagged.get_ref<Json::array_t&>();
   std::stable_sort(flagged_items.begin(), flagged_items.end(), [](const Json& a, const Json& b) {
     return a["p_value"].get<double>() < b["p_value"].get<double>();

@@ -46,8 +46,9 @@ class Insight {
   // The hotspot test over the recent window [from, to) (defaults: to = now,
   // from = to − recent_days) against the baseline_days before it, within the
   // caller's department scope (staff only, scoped like the dashboard).
-  // `full` adds the recurring and influential complaints of the window; the
-  // dashboard asks without them.
+  // Categories come from the maintained report counts; `full` adds objects
+  // and root causes (read from the window's complaints) and the recurring and
+  // influential complaints. The dashboard asks without them, to stay fast.
   Result<nlohmann::json> hotspots(const store::ReadTx& tx, const Actor& actor,
                                   std::optional<Instant> from, std::optional<Instant> to,
                                   bool full = true) const;

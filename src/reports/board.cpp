@@ -64,7 +64,7 @@ std::string board_pdf(const Json& b) {
              {L("rate_ratio"), 0.9, true},
              {L("p_value"), 1, true}},
             {}};
-    BarChart chart{L("recent") + " / " + L("expected"), {}, {}, {}, 170};
+    BarChart chart{L("recent"), {}, {}, {}, 170};
     for (const Json& h : b["hotspots"]) {
       const std::string dimension = h["dimension"].get<std::string>();
       std::string item = text(h["label"]);

@@ -121,29 +121,31 @@ inline void check_insight_queries(Store& store) {
   EXPECT_EQ(by_complaint[ids.c[0].value], std::vector<std::string>{"refund"});
   EXPECT_EQ(by_complaint[ids.c[1].value], std::vector<std::string>{"repair"});
 
-  // Window counts: baseline days [0, 30), recent [30, 60).
-  const HotspotWindows w{from_epoch_ms(kT0), from_epoch_ms(kT0 + 30 * kDay),
+  // Window counts: baseline days [0, 3), recent [3, 60); only the items with
+  // at least `min_recent` recent complaints.
+  using Pair = std::pair<std::int64_t, std::int64_t>;
+  const HotspotWindows w{from_epoch_ms(kT0), from_epoch_ms(kT0 + 3 * kDay),
                          from_epoch_ms(kT0 + 60 * kDay)};
   const ReportScope everyone{};
-  auto objects = read([&](const ReadTx& tx) { return tx.insight().object_counts(everyone, w); });
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> obj;
+  auto objects = read([&](const ReadTx& tx) { return tx.insight().object_counts(everyone, w, 1); });
+  std::map<std::string, Pair> obj;
   for (const auto& o : objects) obj[o.key] = {o.recent, o.baseline};
-  EXPECT_EQ(obj.size(), 2u);
-  EXPECT_EQ(obj["ORD-1"], (std::pair<std::int64_t, std::int64_t>{1, 3}));
-  EXPECT_EQ(obj["ORD-2"], (std::pair<std::int64_t, std::int64_t>{0, 2}));
+  EXPECT_EQ(obj, (std::map<std::string, Pair>{{"ORD-1", {2, 2}}, {"ORD-2", {2, 0}}}));
+  EXPECT_TRUE(
+      read([&](const ReadTx& tx) { return tx.insight().object_counts(everyone, w, 3); }).empty());
   // Scoped to the other department: only its complaint.
   const ReportScope other{std::nullopt, std::nullopt, std::vector<DepartmentId>{ids.other}, false};
-  objects = read([&](const ReadTx& tx) { return tx.insight().object_counts(other, w); });
+  objects = read([&](const ReadTx& tx) { return tx.insight().object_counts(other, w, 1); });
   ASSERT_EQ(objects.size(), 1u);
   EXPECT_EQ(objects[0].key, "ORD-2");
-  EXPECT_EQ(objects[0].baseline, 1);
-  auto causes = read([&](const ReadTx& tx) { return tx.insight().cause_counts(everyone, w); });
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> cau;
-  for (const auto& c : causes) cau[c.key] = {c.recent, c.baseline};
-  EXPECT_EQ(cau[std::string("method\x1f") + "Label"],
-            (std::pair<std::int64_t, std::int64_t>{1, 1}));
-  EXPECT_EQ(cau[std::string("method\x1f") + "Other"],
-            (std::pair<std::int64_t, std::int64_t>{0, 1}));
+  EXPECT_EQ((Pair{objects[0].recent, objects[0].baseline}), (Pair{1, 0}));
+  // Causes, baseline [0, 30), recent [30, 60): "Other" has nothing recent.
+  const HotspotWindows w30{from_epoch_ms(kT0), from_epoch_ms(kT0 + 30 * kDay),
+                           from_epoch_ms(kT0 + 60 * kDay)};
+  auto causes = read([&](const ReadTx& tx) { return tx.insight().cause_counts(everyone, w30, 1); });
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_EQ(causes[0].key, std::string("method\x1f") + "Label");
+  EXPECT_EQ((Pair{causes[0].recent, causes[0].baseline}), (Pair{1, 1}));
 
   // Recurring customers and objects, major complaints, in the first 30 days.
   const ReportScope first{from_epoch_ms(kT0), from_epoch_ms(kT0 + 30 * kDay), std::nullopt, false};

@@ -16,13 +16,6 @@ std::string scope_condition(const ReportScope& scope, Binder& bind) {
 constexpr const char* kFounded = " WHERE c.validity = 'founded' AND c.kind = 'complaint'";
 constexpr const char* kMajor = " AND (c.urgency = 'urgent' OR c.difficulty = 'difficult')";
 
-std::vector<stats::WindowCount> window_counts(const std::vector<SqlRow>& rows) {
-  std::vector<stats::WindowCount> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back({r.text(0), r.i64(1), r.i64(2) - r.i64(1)});
-  return out;
-}
-
 }  // namespace
 
 Result<std::vector<FoundedRow>> InsightRepo::founded(const ReportScope& scope) const {
@@ -58,35 +51,66 @@ Result<std::vector<RemedyOf>> InsightRepo::founded_remedies(const ReportScope& s
 }
 
 Result<std::vector<stats::WindowCount>> InsightRepo::object_counts(const ReportScope& scope,
-                                                                   const HotspotWindows& w) const {
-  Binder bind;
-  ReportScope s = scope;
-  s.from = w.baseline_from;
-  s.to = w.to;
-  std::string sql =
-      "SELECT c.object_ref, COUNT(CASE WHEN c.received_at >= " + bind(to_epoch_ms(w.recent_from)) +
-      " THEN 1 END), COUNT(*) FROM complaints c WHERE c.object_ref <> ''";
-  sql += scope_condition(s, bind) + " GROUP BY c.object_ref";
-  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
-  return window_counts(rows);
+                                                                   const HotspotWindows& w,
+                                                                   std::int64_t min_recent) const {
+  // The objects of the recent window with enough complaints to be flagged (a
+  // range of the covering index (received_at, object_ref, department_id)), then
+  // each one's baseline by the index (object_ref, received_at): the baseline's
+  // other objects are never read.
+  std::vector<stats::WindowCount> out;
+  {
+    Binder bind;
+    const ReportScope recent{w.recent_from, w.to, scope.departments, scope.include_unrouted};
+    std::string sql = "SELECT c.object_ref, COUNT(*) FROM complaints c WHERE c.object_ref <> ''";
+    sql += scope_condition(recent, bind) +
+           " GROUP BY c.object_ref HAVING COUNT(*) >= " + bind(min_recent);
+    REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+    for (const auto& r : rows) out.push_back({r.text(0), r.i64(1), 0});
+  }
+  const ReportScope baseline{w.baseline_from, w.recent_from, scope.departments,
+                             scope.include_unrouted};
+  for (auto& item : out) {
+    Binder bind;
+    std::string sql = "SELECT COUNT(*) FROM complaints c WHERE c.object_ref = " + bind(item.key);
+    sql += scope_condition(baseline, bind);
+    REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+    item.baseline = rows.empty() ? 0 : rows.front().i64(0);
+  }
+  return out;
 }
 
 Result<std::vector<stats::WindowCount>> InsightRepo::cause_counts(const ReportScope& scope,
-                                                                  const HotspotWindows& w) const {
-  Binder bind;
-  ReportScope s = scope;
-  s.from = w.baseline_from;
-  s.to = w.to;
-  std::string sql = "SELECT x.family, x.description, COUNT(CASE WHEN c.received_at >= " +
-                    bind(to_epoch_ms(w.recent_from)) +
-                    " THEN 1 END), COUNT(*) FROM causes x JOIN complaints c ON c.id = "
-                    "x.complaint_id WHERE 1 = 1";
-  sql += scope_condition(s, bind) + " GROUP BY x.family, x.description";
-  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+                                                                  const HotspotWindows& w,
+                                                                  std::int64_t min_recent) const {
+  // As object_counts: the recent window's causes first, then each one's
+  // baseline by the index causes(family, description, complaint_id).
+  std::vector<std::pair<std::string, std::string>> keys;
   std::vector<stats::WindowCount> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) {
-    out.push_back({r.text(0) + "\x1f" + r.text(1), r.i64(2), r.i64(3) - r.i64(2)});
+  {
+    Binder bind;
+    const ReportScope recent{w.recent_from, w.to, scope.departments, scope.include_unrouted};
+    std::string sql =
+        "SELECT x.family, x.description, COUNT(*) FROM complaints c JOIN causes x ON "
+        "x.complaint_id = c.id WHERE 1 = 1";
+    sql += scope_condition(recent, bind) +
+           " GROUP BY x.family, x.description HAVING COUNT(*) >= " + bind(min_recent);
+    REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+    for (const auto& r : rows) {
+      keys.emplace_back(r.text(0), r.text(1));
+      out.push_back({r.text(0) + "\x1f" + r.text(1), r.i64(2), 0});
+    }
+  }
+  const ReportScope baseline{w.baseline_from, w.recent_from, scope.departments,
+                             scope.include_unrouted};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    Binder bind;
+    std::string sql =
+        "SELECT COUNT(*) FROM causes x JOIN complaints c ON c.id = x.complaint_id WHERE "
+        "x.family = " +
+        bind(keys[i].first) + " AND x.description = " + bind(keys[i].second);
+    sql += scope_condition(baseline, bind);
+    REDRESS_TRY(auto rows, s_.query(sql, bind.params));
+    out[i].baseline = rows.empty() ? 0 : rows.front().i64(0);
   }
   return out;
 }

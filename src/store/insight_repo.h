@@ -63,13 +63,19 @@ class InsightRepo {
   Result<std::vector<FoundedRow>> founded(const ReportScope& scope) const;
   // The remedies of the current plan round of the same complaints.
   Result<std::vector<RemedyOf>> founded_remedies(const ReportScope& scope) const;
-  // Complaints per object reference (non-empty) in the recent and baseline windows.
+  // Complaints per object reference (non-empty) in the recent and baseline
+  // windows, for the objects with at least `min_recent` recent complaints (the
+  // others cannot be flagged, and at a million complaints most objects are
+  // one-offs: counting them all costs seconds).
   Result<std::vector<stats::WindowCount>> object_counts(const ReportScope& scope,
-                                                        const HotspotWindows& w) const;
+                                                        const HotspotWindows& w,
+                                                        std::int64_t min_recent) const;
   // Root causes per family and description (key "family\x1f description") of
-  // the complaints received in the windows.
+  // the complaints received in the windows, for the causes with at least
+  // `min_recent` in the recent window.
   Result<std::vector<stats::WindowCount>> cause_counts(const ReportScope& scope,
-                                                       const HotspotWindows& w) const;
+                                                       const HotspotWindows& w,
+                                                       std::int64_t min_recent) const;
   // Customers (by_customer) or object references with two or more complaints
   // received within the scope, largest first.
   Result<std::vector<RepeatGroup>> repeat_groups(const ReportScope& scope, bool by_customer) const;
