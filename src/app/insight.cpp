@@ -288,7 +288,11 @@ Result<Json> Insight::hotspots(const store::ReadTx& tx, const Actor& actor,
       (actor.kind == Actor::Kind::user && actor.roles.empty())) {
     return fail(Error::forbidden("reports are for staff"));
   }
-  const Instant end = to.value_or(clock_.now());
+  // Without `to`, the window ends at the end of today (UTC): whole days, which
+  // the report counts answer without reading complaints, and the same answer
+  // all day long (two dashboard reads a second apart agree).
+  const std::int64_t now_ms = to_epoch_ms(clock_.now());
+  const Instant end = to.value_or(from_epoch_ms((now_ms / kDayMs + 1) * kDayMs));
   const Instant start = from.value_or(end - std::chrono::days(options_.recent_days));
   if (start >= end) return fail(Error::invalid("from", "must be before to"));
   const Instant baseline_from = start - std::chrono::days(options_.baseline_days);

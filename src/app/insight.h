@@ -43,8 +43,8 @@ class Insight {
   Result<nlohmann::json> warning_ranking(const store::ReadTx& tx, const Actor& actor, Instant from,
                                          Instant to) const;
 
-  // The hotspot test over the recent window [from, to) (defaults: to = now,
-  // from = to − recent_days) against the baseline_days before it, within the
+  // The hotspot test over the recent window [from, to) (defaults: to = the
+  // end of today, UTC; from = to − recent_days) against the baseline_days before it, within the
   // caller's department scope (staff only, scoped like the dashboard).
   // Categories come from the maintained report counts; `full` adds objects
   // and root causes (read from the window's complaints) and the recurring and

@@ -384,8 +384,9 @@ int main(int argc, char** argv) {
              "json")
       ->add_option("--department", report_options.department,
                    "department code or id (default: the ranking of all departments)");
-  add_report("hotspots", "Rising categories, objects and causes, recurring and influential "
-                         "complaints (--from/--to: the recent window, default the last 30 days)",
+  add_report("hotspots",
+             "Rising categories, objects and causes, recurring and influential "
+             "complaints (--from/--to: the recent window, default the last 30 days)",
              "json");
   add_report("board", "The board report: hotspots, influential and recurring complaints",
              "json (default) or pdf");

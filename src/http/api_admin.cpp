@@ -393,7 +393,7 @@ void document_insight_route(const std::string& pattern, Json& parameters, Json& 
                        "the configured window, 30 days)"
                      : "ISO 8601, inclusive (received time). Default: the first day of the "
                        "sixth month before this one."));
-  parameters.push_back(param("to", window ? "ISO 8601, exclusive (default: now)"
+  parameters.push_back(param("to", window ? "ISO 8601, exclusive (default: the end of today, UTC)"
                                           : "ISO 8601, exclusive. Default: the first day of "
                                             "this month (UTC)."));
   if (pattern == "/api/v1/reports/board") {

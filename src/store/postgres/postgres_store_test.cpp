@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "store/group_writer.h"
-#include "store/postgres/test_util.h"
 #include "store/insight_checks.h"
+#include "store/postgres/test_util.h"
 #include "store/report_counts_checks.h"
 #include "store/search_index_checks.h"
 
