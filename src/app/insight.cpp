@@ -172,7 +172,7 @@ Result<Json> Insight::warning_record(const store::ReadTx& tx, const Actor& actor
            {"difficulty", r.difficulty.empty() ? Json(nullptr) : Json(r.difficulty)},
            {"major", major}}},
          {"repeat", repeat},
-         {"repeat_of", repeat ? Json(code_of[*marks[i].repeat_of]) : Json(nullptr)},
+         {"repeat_of", marks[i].repeat_of ? Json(code_of[*marks[i].repeat_of]) : Json(nullptr)},
          {"repeat_reason", repeat ? Json(marks[i].reason) : Json(nullptr)},
          {"outcome",
           {{"state", r.state},
@@ -320,6 +320,7 @@ Result<Json> Insight::hotspots(const store::ReadTx& tx, const Actor& actor,
     }
   }
   std::vector<stats::WindowCount> category_counts;
+  category_counts.reserve(categories.size());
   for (auto& [k, c] : categories) category_counts.push_back(c);
   // Objects and root causes need the complaints themselves: on the hotspot
   // report, not on every dashboard load (docs/reports.md, "Hotspots").
@@ -431,9 +432,10 @@ Result<Json> Insight::board(const store::ReadTx& tx, const Actor& actor,
   // Organisation-wide: the system's view, whoever of the readers asks.
   const Actor system{.kind = Actor::Kind::system};
   REDRESS_TRY(Json spots, hotspots(tx, system, from, to, true));
-  const Instant start = parse_iso8601(spots["window"]["recent"]["from"].get<std::string>()).value();
-  const Instant end = parse_iso8601(spots["window"]["recent"]["to"].get<std::string>()).value();
-  REDRESS_TRY(Json ranking, warning_ranking(tx, system, start, end));
+  const auto start = parse_iso8601(spots["window"]["recent"]["from"].get<std::string>());
+  const auto end = parse_iso8601(spots["window"]["recent"]["to"].get<std::string>());
+  if (!start || !end) return fail(Error::invalid("from", "is not a date"));  // cannot happen
+  REDRESS_TRY(Json ranking, warning_ranking(tx, system, *start, *end));
   Json top = Json::array();
   for (const Json& d : ranking["departments"]) {
     if (top.size() >= 10 || d["founded"].get<std::int64_t>() == 0) break;
@@ -442,7 +444,7 @@ Result<Json> Insight::board(const store::ReadTx& tx, const Actor& actor,
   return Json{{"report", "board"},
               {"language", language},
               {"generated_at", format_iso8601(clock_.now())},
-              {"period", period_json(start, end)},
+              {"period", period_json(*start, *end)},
               {"window", spots["window"]},
               {"test", spots["test"]},
               {"hotspots", spots["flagged"]},
