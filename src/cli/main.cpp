@@ -270,6 +270,33 @@ int main(int argc, char** argv) {
                    "Likely duplicates: the estimated text similarity (0–1) that raises a flag")
       ->check(CLI::Range(0.05, 1.0))
       ->envname("REDRESS_DUPLICATE_THRESHOLD");
+  app::InsightOptions insight_options;
+  serve
+      ->add_option("--hotspot-window-days", insight_options.recent_days,
+                   "Hotspots: the recent window (days) tested against the baseline")
+      ->check(CLI::Range(1, 3650))
+      ->envname("REDRESS_HOTSPOT_WINDOW_DAYS");
+  serve
+      ->add_option("--hotspot-baseline-days", insight_options.baseline_days,
+                   "Hotspots: the baseline (days before the recent window)")
+      ->check(CLI::Range(1, 36500))
+      ->envname("REDRESS_HOTSPOT_BASELINE_DAYS");
+  serve
+      ->add_option("--hotspot-p", insight_options.thresholds.alpha,
+                   "Hotspots: a rise is flagged when its p-value is below this")
+      ->check(CLI::Range(1e-12, 0.5))
+      ->envname("REDRESS_HOTSPOT_P");
+  serve
+      ->add_option("--hotspot-min-count", insight_options.thresholds.min_count,
+                   "Hotspots: the fewest complaints in the recent window for a flag")
+      ->check(CLI::Range(1, 1000000))
+      ->envname("REDRESS_HOTSPOT_MIN_COUNT");
+  serve
+      ->add_option("--repeat-window-days", insight_options.repeat_window_days,
+                   "Warning records: a founded complaint repeats an earlier one of the same "
+                   "customer or object at most this many days older")
+      ->check(CLI::Range(0, 3650))
+      ->envname("REDRESS_REPEAT_WINDOW_DAYS");
 
   auto* init = cli.add_subcommand("init", "Create the database and the first administrator");
   std::string admin_user, admin_password;
@@ -361,6 +388,17 @@ int main(int argc, char** argv) {
              "json (default), pdf or xlsx");
   add_report("training-needs", "People-family causes and service-attitude complaints",
              "csv (default) or json");
+  add_report("warnings",
+             "A department's warning record (--department), or the ranking of every department",
+             "json")
+      ->add_option("--department", report_options.department,
+                   "department code or id (default: the ranking of all departments)");
+  add_report("hotspots",
+             "Rising categories, objects and causes, recurring and influential "
+             "complaints (--from/--to: the recent window, default the last 30 days)",
+             "json");
+  add_report("board", "The board report: hotspots, influential and recurring complaints",
+             "json (default) or pdf");
   auto* export_cmd = cli.add_subcommand(
       "export", "Export complaints (all, or a filter) as CSV or XLSX (docs/export.md)");
   cli::ExportOptions export_options;
@@ -697,6 +735,7 @@ int main(int argc, char** argv) {
                          .imap_mailboxes = imap_displays,
                          .triage = triage_service,
                          .duplicates = duplicate_options,
+                         .insight = insight_options,
                          .imports = &import_runner});
     // The job runner: SLA timers always, e-mail delivery when SMTP is configured
     // (otherwise mail stays queued).

@@ -15,6 +15,7 @@
 #include "app/channels.h"
 #include "app/complaints.h"
 #include "app/duplicates.h"
+#include "app/insight.h"
 #include "app/portal.h"
 #include "app/privacy.h"
 #include "app/sla.h"
@@ -62,6 +63,8 @@ struct ApiOptions {
   std::shared_ptr<app::TriageService> triage;
   // Likely-duplicate detection at intake: window, threshold, flags kept.
   app::DuplicateOptions duplicates;
+  // Hotspot thresholds and the repeat window of the warning records (docs/reports.md).
+  app::InsightOptions insight;
   // Runs uploaded imports (POST /api/v1/imports); null: the route answers 503.
   ingest::ImportRunner* imports = nullptr;
   // The largest upload POST /api/v1/imports takes (the body is held in memory

@@ -377,6 +377,39 @@ void document_review_route(const std::string& pattern, Json& parameters, Json& o
                             {"content", content}};
 }
 
+// The query parameters of the warning records, the hotspots and the board
+// report (app/insight.h; docs/reports.md).
+void document_insight_route(const std::string& pattern, Json& parameters, Json& op) {
+  auto param = [](const char* name, const char* description) {
+    return Json{{"name", name},
+                {"in", "query"},
+                {"required", false},
+                {"schema", {{"type", "string"}}},
+                {"description", description}};
+  };
+  const bool window = pattern == "/api/v1/reports/hotspots" || pattern == "/api/v1/reports/board";
+  parameters.push_back(param(
+      "from", window ? "ISO 8601, inclusive: the start of the recent window (default: to minus "
+                       "the configured window, 30 days)"
+                     : "ISO 8601, inclusive (received time). Default: the first day of the "
+                       "sixth month before this one."));
+  parameters.push_back(param("to", window ? "ISO 8601, exclusive (default: the end of today, UTC)"
+                                          : "ISO 8601, exclusive. Default: the first day of "
+                                            "this month (UTC)."));
+  if (pattern == "/api/v1/reports/board") {
+    parameters.push_back(param("lang",
+                               "en, es, fr, zh-Hans, zh-Hant or vi (default: the "
+                               "caller's language)"));
+    parameters.push_back(param("format", "json (default) or pdf"));
+    op["responses"]["200"] = {
+        {"description", "The board report (schema in docs/reports.md)"},
+        {"content", {{"application/json", Json::object()}, {"application/pdf", Json::object()}}}};
+  } else {
+    op["responses"]["200"] = {{"description", "Schema in docs/reports.md"},
+                              {"content", {{"application/json", Json::object()}}}};
+  }
+}
+
 }  // namespace
 
 std::string Api::openapi_json() const {
@@ -410,6 +443,11 @@ std::string Api::openapi_json() const {
     if (d.pattern == "/api/v1/reports/management-review" ||
         d.pattern == "/api/v1/reports/training-needs") {
       document_review_route(d.pattern, parameters, op);
+    }
+    if (d.pattern == "/api/v1/reports/departments/:id/warnings" ||
+        d.pattern == "/api/v1/reports/departments/warnings" ||
+        d.pattern == "/api/v1/reports/hotspots" || d.pattern == "/api/v1/reports/board") {
+      document_insight_route(d.pattern, parameters, op);
     }
     if (d.method == "GET" && d.pattern == "/api/v1/complaints/export") {
       for (Json& q : complaint_list_parameters()) {

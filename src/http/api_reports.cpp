@@ -8,6 +8,7 @@
 #include "http/await.h"
 #include "http/problem.h"
 #include "http/requests.h"
+#include "reports/board.h"
 #include "reports/management_review.h"
 
 namespace redress::http {
@@ -81,9 +82,111 @@ std::string review_filename(const app::ManagementReviewRequest& q, const char* s
          q.language + "." + ext + "\"";
 }
 
+// from/to of a warning record or ranking: the six full months before this
+// one by default; `from` alone runs to now.
+Result<std::pair<Instant, Instant>> record_period(const Request& r, Instant now) {
+  auto range = read_time_range(r);
+  if (!range) return fail(range.error());
+  const auto [default_from, default_to] = app::ManagementReview::default_period(now);
+  const Instant from = range->from.value_or(default_from);
+  Instant to = range->to.value_or(default_to);
+  if (range->from && !range->to && to <= from) to = now;
+  return std::pair{from, to};
+}
+
 }  // namespace
 
 void Api::register_reports(Router& router) {
+  add(router, "GET", "/api/v1/reports/departments/:id/warnings", "reports",
+      "The service-quality warning record of a department and its sub-departments: every "
+      "founded complaint received in [from, to) with severity, repeat flag and outcome, counts "
+      "and the monthly trend. Directors, QA, administrators and the department's supervisors.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        auto id = number_param(r, "id");
+        if (!id) co_return problem(Error::not_found("department"));
+        auto period = record_period(r, clock_.now());
+        if (!period) co_return problem(period.error());
+        app::Insight insight(clock_, options_.insight);
+        auto doc = store_.read<nlohmann::json>([&](const store::ReadTx& tx) {
+          return insight.warning_record(tx, who->actor, DepartmentId{*id}, period->first,
+                                        period->second);
+        });
+        if (!doc) co_return problem(doc.error());
+        co_return json_response(200, *doc);
+      });
+  add(router, "GET", "/api/v1/reports/departments/warnings", "reports",
+      "Every department ranked by its founded complaints received in [from, to), with the major "
+      "and repeated ones. Directors, QA and administrators.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        if (auto allowed = app::Insight::require_organisation_reader(who->actor); !allowed) {
+          co_return problem(allowed.error());
+        }
+        auto period = record_period(r, clock_.now());
+        if (!period) co_return problem(period.error());
+        app::Insight insight(clock_, options_.insight);
+        auto doc = store_.read<nlohmann::json>([&](const store::ReadTx& tx) {
+          return insight.warning_ranking(tx, who->actor, period->first, period->second);
+        });
+        if (!doc) co_return problem(doc.error());
+        co_return json_response(200, *doc);
+      });
+  add(router, "GET", "/api/v1/reports/hotspots", "reports",
+      "Categories, objects and root causes whose count in the recent window [from, to) "
+      "(default: the last 30 days) rises significantly over the baseline before it; recurring "
+      "and influential complaints of the window. Staff, within their department scope.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        auto range = read_time_range(r);
+        if (!range) co_return problem(range.error());
+        app::Insight insight(clock_, options_.insight);
+        auto doc = store_.read<nlohmann::json>([&](const store::ReadTx& tx) {
+          return insight.hotspots(tx, who->actor, range->from, range->to);
+        });
+        if (!doc) co_return problem(doc.error());
+        co_return json_response(200, *doc);
+      });
+  add(router, "GET", "/api/v1/reports/board", "reports",
+      "The board report: flagged hotspots, influential and recurring complaints and the "
+      "departments with the most founded complaints over the recent window, as format=json "
+      "(default) or pdf, in lang. Directors, QA and administrators.",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        if (auto allowed = app::Insight::require_organisation_reader(who->actor); !allowed) {
+          co_return problem(allowed.error());
+        }
+        auto range = read_time_range(r);
+        if (!range) co_return problem(range.error());
+        std::string lang = std::string(r.query_param("lang").value_or(
+            app::is_report_language(who->user.language) ? who->user.language : "en"));
+        const std::string format = std::string(r.query_param("format").value_or("json"));
+        if (format != "json" && format != "pdf") {
+          co_return problem(Error::invalid("format", "must be one of json, pdf"));
+        }
+        app::Insight insight(clock_, options_.insight);
+        auto doc = store_.read<nlohmann::json>([&](const store::ReadTx& tx) {
+          return insight.board(tx, who->actor, range->from, range->to, lang);
+        });
+        if (!doc) co_return problem(doc.error());
+        if (format == "json") co_return json_response(200, *doc);
+        auto body = co_await await_callback<std::string>(
+            [&](std::move_only_function<void(std::string)> done) {
+              boost::asio::post(slow_pool_, [&, done = std::move(done)]() mutable {
+                done(reports::board_pdf(*doc));
+              });
+            });
+        Response resp = Response::text(200, std::move(body), "application/pdf");
+        const std::string period = (*doc)["period"]["from"].get<std::string>().substr(0, 10) + "-" +
+                                   (*doc)["period"]["last_day"].get<std::string>();
+        resp.with_header("Content-Disposition",
+                         "attachment; filename=\"board-" + period + "-" + lang + ".pdf\"");
+        co_return resp;
+      });
   add(router, "GET", "/api/v1/reports/management-review", "reports",
       "The management review of complaints received in [from, to) (default: the six full months "
       "before this one) in lang, as format=json (default), pdf or xlsx. Directors, QA and "
@@ -163,6 +266,12 @@ void Api::register_reports(Router& router) {
         auto d = store_.read<app::Dashboard>(
             [&](const store::ReadTx& tx) { return reports.dashboard(tx, who->actor, from, to); });
         if (!d) co_return problem(d.error());
+        // Hotspots past the threshold over the recent window ending at `to` (or now).
+        app::Insight insight(clock_, options_.insight);
+        auto spots = store_.read<nlohmann::json>([&](const store::ReadTx& tx) {
+          return insight.hotspots(tx, who->actor, std::nullopt, to, false);
+        });
+        if (!spots) co_return problem(spots.error());
         // Department ids get their names so the chart needs no second request.
         auto departments = store_.read<std::vector<Department>>(
             [](const store::ReadTx& tx) { return tx.directory().departments(); });
@@ -194,7 +303,11 @@ void Api::register_reports(Router& router) {
                                                             : Json(nullptr)}}},
                       {"sla_compliance",
                        {{"first_response", compliance_json(d->first_response)},
-                        {"resolution", compliance_json(d->resolution)}}}});
+                        {"resolution", compliance_json(d->resolution)}}},
+                      {"hotspots",
+                       {{"window", (*spots)["window"]},
+                        {"test", (*spots)["test"]},
+                        {"flagged", (*spots)["flagged"]}}}});
       });
 }
 

@@ -32,28 +32,6 @@ std::int64_t first_day_of_month(std::int64_t month) {
       {static_cast<int>(1970 + years), static_cast<int>(month - years * 12 + 1)});
 }
 
-// Binds values as $N parameters of one statement.
-struct Binder {
-  std::vector<SqlValue> params;
-  std::string operator()(SqlValue v) {
-    params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
-  }
-};
-
-// " AND <the caller's department scope>" on `column`; `unrouted` is the SQL
-// condition that matches unrouted rows ("department_id IS NULL" on complaints,
-// "department_id = 0" on report_counts).
-std::string department_condition(const ReportScope& scope, const std::string& column,
-                                 const std::string& unrouted, Binder& bind) {
-  if (!scope.departments) return "";
-  std::string in;
-  for (DepartmentId d : *scope.departments) in += (in.empty() ? "" : ", ") + bind(d.value);
-  std::string cond = in.empty() ? "0 = 1" : column + " IN (" + in + ")";
-  if (scope.include_unrouted) cond = "(" + cond + " OR " + unrouted + ")";
-  return " AND " + cond;
-}
-
 // " AND column >= from AND column < to" for the bounds present.
 std::string range_condition(const PeriodRange& range, const std::string& column, Binder& bind) {
   std::string sql;
@@ -96,6 +74,16 @@ const char* column_name(GroupColumn c) {
 }
 
 }  // namespace
+
+std::string department_condition(const ReportScope& scope, const std::string& column,
+                                 const std::string& unrouted, Binder& bind) {
+  if (!scope.departments) return "";
+  std::string in;
+  for (DepartmentId d : *scope.departments) in += (in.empty() ? "" : ", ") + bind(d.value);
+  std::string cond = in.empty() ? "0 = 1" : column + " IN (" + in + ")";
+  if (scope.include_unrouted) cond = "(" + cond + " OR " + unrouted + ")";
+  return " AND " + cond;
+}
 
 RangePieces split_received_range(std::optional<Instant> from, std::optional<Instant> to) {
   RangePieces p;

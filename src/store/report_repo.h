@@ -22,6 +22,22 @@ struct ReportScope {
   bool include_unrouted = false;
 };
 
+// Binds values as $N parameters of one statement (shared by the report queries).
+struct Binder {
+  std::vector<SqlValue> params;
+  std::string operator()(SqlValue v) {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  }
+};
+
+// " AND <the scope's departments>" on `column` ("" for every department);
+// `unrouted` is the SQL condition that matches unrouted rows ("department_id IS
+// NULL" on complaints, "department_id = 0" on report_counts), added when the
+// scope includes them. An empty department list matches nothing.
+std::string department_condition(const ReportScope& scope, const std::string& column,
+                                 const std::string& unrouted, Binder& bind);
+
 enum class GroupColumn { state, urgency, department, category, channel, kind, validity };
 
 // One group and its count; `key` is empty for NULL.

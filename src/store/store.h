@@ -12,6 +12,7 @@
 #include "store/duplicate_repo.h"
 #include "store/hook_repo.h"
 #include "store/import_repo.h"
+#include "store/insight_repo.h"
 #include "store/job_repo.h"
 #include "store/lesson_repo.h"
 #include "store/mail_repo.h"
@@ -51,7 +52,8 @@ struct Repositories {
         search(s),
         review(s),
         lessons(s),
-        saved_views(s) {}
+        saved_views(s),
+        insight(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
   ErasureRepo erasure;
@@ -76,6 +78,7 @@ struct Repositories {
   ReviewRepo review;
   LessonRepo lessons;
   SavedViewRepo saved_views;
+  InsightRepo insight;
 };
 
 // A read transaction: a consistent snapshot; only const repositories.
@@ -95,6 +98,7 @@ class ReadTx {
   const ReportRepo& reports() const { return r_.reports; }
   const ReviewRepo& review() const { return r_.review; }
   const LessonRepo& lessons() const { return r_.lessons; }
+  const InsightRepo& insight() const { return r_.insight; }
   const SlaRepo& sla() const { return r_.sla; }
   const JobRepo& jobs() const { return r_.jobs; }
   const TriageRepo& triage() const { return r_.triage; }

@@ -207,6 +207,16 @@ MATRIX = {
     ("GET", "/api/v1/improvement-actions"): STAFF_READ,
     ("PATCH", "/api/v1/improvement-actions/{id}"):
         scoped_write("agent", "handler_own", "qa", "supervisor_own", "director"),
+    # a department's warning record ({id}: storage_transport, the fixtures' department):
+    # the organisation-wide readers and the supervisor of that department's subtree; the
+    # ranking compares departments, so only the organisation-wide readers
+    ("GET", "/api/v1/reports/departments/{id}/warnings"):
+        staff(403, qa=OK, director=OK, admin=OK, supervisor_own=OK),
+    ("GET", "/api/v1/reports/departments/warnings"): staff(403, qa=OK, director=OK, admin=OK),
+    # hotspots: every staff member, within the department scope (like the dashboard)
+    ("GET", "/api/v1/reports/hotspots"): STAFF_READ,
+    # the board report: organisation-wide, for the directors, QA and administrators
+    ("GET", "/api/v1/reports/board"): staff(403, qa=OK, director=OK, admin=OK),
     # the public portal
     ("POST", "/api/v1/public/complaints"): EVERYONE,
     ("GET", "/api/v1/public/complaints/{code}"): PORTAL_OWN,
@@ -418,6 +428,8 @@ class AuthorizationMatrix(ApiTestCase):
         elif path == "/api/v1/saved-views/{id}":
             # a view of the caller's own (the admin's for callers without an account)
             ids["id"] = self.new_saved_view(STAFF.get(role, "admin"))
+        elif path.startswith("/api/v1/reports/departments/{id}"):
+            ids["id"] = self.department_id("storage_transport")
 
         if key == ("POST", "/api/v1/auth/login"):
             body = {"username": STAFF.get(role, "agent"), "password": DEMO_PASSWORD}

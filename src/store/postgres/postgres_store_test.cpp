@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/group_writer.h"
+#include "store/insight_checks.h"
 #include "store/postgres/test_util.h"
 #include "store/report_counts_checks.h"
 #include "store/search_index_checks.h"
@@ -114,6 +115,12 @@ TEST_F(PostgresStoreTest, ReportCountTriggersKeepTheCountsOfEveryWrite) {
   auto store = open_store();
   ASSERT_NE(store, nullptr);
   report_checks::check_report_counts(*store);
+}
+
+TEST_F(PostgresStoreTest, WarningRecordAndHotspotQueries) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  insight_checks::check_insight_queries(*store);
 }
 
 TEST_F(PostgresStoreTest, SearchIndexIndexesSearchesAndForgets) {

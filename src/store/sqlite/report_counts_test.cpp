@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "store/insight_checks.h"
 #include "store/report_counts_checks.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/test_util.h"
@@ -64,6 +65,13 @@ TEST(SplitReceivedRange, EmptyAndReversedRangesHaveNoPieces) {
   const RangePieces p = split_received_range(day_at(kJan1 + 3), day_at(kJan1 + 3));
   EXPECT_FALSE(p.months);
   EXPECT_TRUE(p.days.empty() && p.partial.empty());
+}
+
+TEST(SqliteInsight, WarningRecordAndHotspotQueries) {
+  test_support::TempDir dir;
+  auto store = SqliteStore::open(dir.file("t.db"), {}, from_epoch_ms(1700000000000));
+  ASSERT_TRUE(store) << store.error().message;
+  insight_checks::check_insight_queries(**store);
 }
 
 TEST(SqliteReportCounts, TriggersKeepTheCountsOfEveryWrite) {
