@@ -311,7 +311,7 @@ Result<Json> Insight::hotspots(const store::ReadTx& tx, const Actor& actor,
   baseline_scope.to = start;
   std::map<std::string, stats::WindowCount> categories;
   for (const auto& [sc, recent] : {std::pair{&scope, true}, std::pair{&baseline_scope, false}}) {
-    REDRESS_TRY(const auto tallies, tx.reports().tallies(*sc));
+    REDRESS_TRY(const auto tallies, tx.reports().tallies(*sc, "category"));
     for (const auto& t : tallies) {
       if (t.dimension != "category" || t.value.empty()) continue;
       auto& c = categories[t.value];

@@ -117,12 +117,16 @@ RangePieces split_received_range(std::optional<Instant> from, std::optional<Inst
 }
 
 Status ReportRepo::add_counted(const ReportScope& scope, const char* grain,
-                               const PeriodRange& periods, std::vector<Tally>& out) const {
+                               const PeriodRange& periods,
+                               const std::optional<std::string>& only_dimension,
+                               std::vector<Tally>& out) const {
   Binder bind;
   std::string sql =
       "SELECT dimension, value, department_id, CAST(SUM(n) AS BIGINT) FROM report_counts WHERE "
       "grain = " +
-      bind(std::string(grain)) + " AND dimension IN " + kReceivedDimensions;
+      bind(std::string(grain));
+  sql += only_dimension ? " AND dimension = " + bind(*only_dimension)
+                        : std::string(" AND dimension IN ") + kReceivedDimensions;
   sql += range_condition(periods, "period", bind);
   sql += department_condition(scope, "department_id", "department_id = 0", bind);
   sql += " GROUP BY dimension, value, department_id";
@@ -165,14 +169,22 @@ Status ReportRepo::add_direct(const ReportScope& scope, const PeriodRange& ms,
   return {};
 }
 
-Result<std::vector<Tally>> ReportRepo::tallies(const ReportScope& scope) const {
+Result<std::vector<Tally>> ReportRepo::tallies(const ReportScope& scope,
+                                               std::optional<std::string> only_dimension) const {
   const RangePieces pieces = split_received_range(scope.from, scope.to);
   std::vector<Tally> parts;
-  if (pieces.months) REDRESS_CHECK(add_counted(scope, "m", *pieces.months, parts));
-  for (const PeriodRange& days : pieces.days) REDRESS_CHECK(add_counted(scope, "d", days, parts));
+  if (pieces.months) {
+    REDRESS_CHECK(add_counted(scope, "m", *pieces.months, only_dimension, parts));
+  }
+  for (const PeriodRange& days : pieces.days) {
+    REDRESS_CHECK(add_counted(scope, "d", days, only_dimension, parts));
+  }
   for (const PeriodRange& ms : pieces.partial) REDRESS_CHECK(add_direct(scope, ms, parts));
   std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> sums;
-  for (Tally& t : parts) sums[{std::move(t.dimension), std::move(t.value), t.department}] += t.n;
+  for (Tally& t : parts) {
+    if (only_dimension && t.dimension != *only_dimension) continue;
+    sums[{std::move(t.dimension), std::move(t.value), t.department}] += t.n;
+  }
   std::vector<Tally> out;
   for (auto& [key, n] : sums) {
     if (n != 0) out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});

@@ -98,8 +98,11 @@ class ReportRepo {
   // report counts (whole months and days) plus the complaints of partial days;
   // the cost grows with the number of months, days and departments, not with the
   // number of complaints. Rows of the same dimension, value and department are
-  // summed; zero counts are left out.
-  Result<std::vector<Tally>> tallies(const ReportScope& scope) const;
+  // summed; zero counts are left out. With `only_dimension`, only that
+  // dimension's tallies are read (a narrower range of the counts' primary key:
+  // the hotspots need the categories alone).
+  Result<std::vector<Tally>> tallies(const ReportScope& scope,
+                                     std::optional<std::string> only_dimension = {}) const;
   // Complaints received (or resolved) per UTC day within [scope.from, scope.to),
   // from the report counts; resolved counts the complaints whose resolved_at falls
   // in the range, whenever they were received. Days without any are left out.
@@ -107,6 +110,7 @@ class ReportRepo {
 
  private:
   Status add_counted(const ReportScope& scope, const char* grain, const PeriodRange& periods,
+                     const std::optional<std::string>& only_dimension,
                      std::vector<Tally>& out) const;
   Status add_direct(const ReportScope& scope, const PeriodRange& ms, std::vector<Tally>& out) const;
   Result<std::vector<Count>> grouped(const std::string& expression, const ReportScope& scope) const;
