@@ -31,6 +31,7 @@ std::string p_text(const Json& v) {
 
 std::string board_pdf(const Json& b) {
   const std::string lang = b.value("language", "en");
+  const ScopedNumberLocale numbers(lang);
   auto L = [&](const char* key) { return label(lang, key); };
   const std::string period = b["period"]["from"].get<std::string>().substr(0, 10) + " – " +
                              b["period"]["last_day"].get<std::string>();

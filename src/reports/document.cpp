@@ -3,10 +3,16 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <unicode/locid.h>
+#include <unicode/numfmt.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <utility>
 
 namespace redress::reports {
 
@@ -62,23 +68,61 @@ std::string pango_language_for(std::string_view lang) {
   return std::string(lang);
 }
 
-std::string format_number(double value, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(value));
-  std::string digits(buf);
-  const auto dot = digits.find('.');
-  std::string whole = digits.substr(0, dot);
-  std::string out;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
-    out += whole[i];
+namespace {
+
+thread_local std::string current_number_language = "en";
+
+// A formatter of the current language, made once per thread and language.
+icu::NumberFormat* number_format(bool percent) {
+  thread_local std::map<std::pair<std::string, bool>, std::unique_ptr<icu::NumberFormat>> cache;
+  auto& slot = cache[{current_number_language, percent}];
+  if (!slot) {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::Locale locale = icu::Locale::forLanguageTag(current_number_language, status);
+    if (U_FAILURE(status)) locale = icu::Locale::getEnglish();
+    status = U_ZERO_ERROR;
+    slot.reset(percent ? icu::NumberFormat::createPercentInstance(locale, status)
+                       : icu::NumberFormat::createInstance(locale, status));
+    if (U_FAILURE(status)) slot.reset();
   }
-  if (dot != std::string::npos) out += digits.substr(dot);
-  return (value < 0 && std::stod(buf) != 0 ? "-" : "") + out;
+  return slot.get();
+}
+
+std::string format_with(bool percent, double value, int decimals) {
+  // Rounded away from "-0": a tiny negative shown as zero has no sign.
+  const double scale = std::pow(10.0, decimals + (percent ? 2 : 0));
+  if (std::round(value * scale) == 0) value = 0;
+  icu::NumberFormat* nf = number_format(percent);
+  if (nf == nullptr) {  // ICU without the locale's data: plain digits
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f%s", decimals, percent ? value * 100 : value,
+                  percent ? "%" : "");
+    return buf;
+  }
+  nf->setMinimumFractionDigits(decimals);
+  nf->setMaximumFractionDigits(decimals);
+  icu::UnicodeString text;
+  nf->format(value, text);
+  std::string out;
+  text.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+ScopedNumberLocale::ScopedNumberLocale(std::string_view lang)
+    : previous_(std::exchange(current_number_language, std::string(lang))) {}
+
+ScopedNumberLocale::~ScopedNumberLocale() {
+  current_number_language = std::move(previous_);
+}
+
+std::string format_number(double value, int decimals) {
+  return format_with(false, value, decimals);
 }
 
 std::string format_percent(double share, int decimals) {
-  return format_number(share * 100, decimals) + " %";
+  return format_with(true, share, decimals);
 }
 
 struct PdfDocument::Impl {

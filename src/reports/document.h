@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redress::reports {
@@ -97,10 +98,28 @@ class PdfDocument {
   std::unique_ptr<Impl> impl_;
 };
 
-// A number with `decimals` decimals, digits grouped by three with a comma
-// (the same in every language, so tables stay comparable across editions).
+// Numbers follow the document's language (SPEC §7): while one of these
+// lives, format_number and format_percent on this thread write the digits
+// the way `lang` does (ICU: "1,234.5" en and zh, "1.234,5" es and vi,
+// "1 234,5" fr with a narrow no-break space); English without one. A renderer
+// sets it for the document it draws, so the helpers that format cells need
+// no language parameter. Scopes nest; the previous language comes back.
+class ScopedNumberLocale {
+ public:
+  explicit ScopedNumberLocale(std::string_view lang);
+  ~ScopedNumberLocale();
+  ScopedNumberLocale(const ScopedNumberLocale&) = delete;
+  ScopedNumberLocale& operator=(const ScopedNumberLocale&) = delete;
+
+ private:
+  std::string previous_;
+};
+
+// A number with `decimals` decimals, grouped as the current number locale
+// groups them (see ScopedNumberLocale); never "-0".
 std::string format_number(double value, int decimals);
-// A share (0–1) as a percentage: 0.256 → "25.6 %".
+// A share (0–1) as a percentage in the current number locale: 0.256 →
+// "25.6%" (en), "25,6 %" (fr, narrow no-break space).
 std::string format_percent(double share, int decimals = 1);
 
 }  // namespace redress::reports

@@ -63,6 +63,7 @@ Table counts_table(const std::string& lang, const std::string& head, const Json&
 
 std::string management_review_pdf(const Json& r) {
   const std::string lang = r.value("language", "en");
+  const ScopedNumberLocale numbers(lang);
   auto L = [&](const char* key) { return label(lang, key); };
   const std::string from = r["period"]["from"].get<std::string>().substr(0, 10);
   const std::string to = r["period"]["last_day"].get<std::string>();

@@ -18,7 +18,24 @@ TEST(Numbers, GroupDigitsAndRound) {
   EXPECT_EQ(format_number(1234567.891, 2), "1,234,567.89");
   EXPECT_EQ(format_number(999, 0), "999");
   EXPECT_EQ(format_number(-1000, 0), "-1,000");
-  EXPECT_EQ(format_percent(0.256), "25.6 %");
+  EXPECT_EQ(format_percent(0.256), "25.6%");
+  EXPECT_EQ(format_number(-0.0001, 2), "0.00");  // no "-0"
+  {
+    const ScopedNumberLocale fr("fr");
+    EXPECT_EQ(format_number(1234567.891, 2), "1\u202f234\u202f567,89");
+    EXPECT_EQ(format_percent(0.256), "25,6\u00a0%");
+    const ScopedNumberLocale vi("vi");  // nested: the inner one applies
+    EXPECT_EQ(format_number(1234.5, 1), "1.234,5");
+  }
+  {
+    const ScopedNumberLocale es("es");
+    EXPECT_EQ(format_number(1234567.5, 1), "1.234.567,5");
+  }
+  {
+    const ScopedNumberLocale zh("zh-Hant");
+    EXPECT_EQ(format_number(1234567.5, 1), "1,234,567.5");
+  }
+  EXPECT_EQ(format_number(1234.5, 1), "1,234.5");  // English again after the scopes
 }
 
 TEST(Fonts, PickTheCjkFamilyByScript) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/row_values.h"
 #include "store/search_index.h"
 
 namespace redress::store {
@@ -24,20 +25,11 @@ std::vector<std::string> from_json_array(const std::string& text) {
   return out;
 }
 
-SqlValue ms(Instant t) {
-  return to_epoch_ms(t);
-}
-SqlValue ms(const std::optional<Instant>& t) {
-  return t ? SqlValue{to_epoch_ms(*t)} : SqlValue{};
-}
-template <class Tag>
-SqlValue id(Id<Tag> v) {
-  return v.value;
-}
-template <class Tag>
-SqlValue id(const std::optional<Id<Tag>>& v) {
-  return v ? SqlValue{v->value} : SqlValue{};
-}
+using values::id;
+using values::ms;
+using values::opt_id;
+using values::opt_instant;
+
 template <class E>
 SqlValue name(E v) {
   return std::string(to_string(v));
@@ -47,15 +39,6 @@ SqlValue name(const std::optional<E>& v) {
   return v ? SqlValue{std::string(to_string(*v))} : SqlValue{};
 }
 
-std::optional<Instant> opt_instant(const SqlRow& r, std::size_t i) {
-  if (r.is_null(i)) return std::nullopt;
-  return from_epoch_ms(r.i64(i));
-}
-template <class Tag>
-std::optional<Id<Tag>> opt_id(const SqlRow& r, std::size_t i) {
-  if (r.is_null(i)) return std::nullopt;
-  return Id<Tag>{r.i64(i)};
-}
 template <class E>
 std::optional<E> opt_enum(const SqlRow& r, std::size_t i) {
   if (r.is_null(i)) return std::nullopt;

@@ -1,5 +1,7 @@
 #include "store/review_repo.h"
 
+#include "store/row_values.h"
+
 namespace redress::store {
 
 namespace {
@@ -13,10 +15,7 @@ std::string where_period(std::vector<SqlValue>& params, const ReviewPeriod& p) {
   return " WHERE c.received_at >= $1 AND c.received_at < $2";
 }
 
-std::optional<Instant> opt_instant(const SqlRow& r, std::size_t i) {
-  if (r.is_null(i)) return std::nullopt;
-  return from_epoch_ms(r.i64(i));
-}
+using values::opt_instant;
 
 // States in which the plan has been approved and carried out (or is being).
 constexpr const char* kHandledStates =

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "store/row_values.h"
+
 namespace redress::store {
 
 namespace {
@@ -61,16 +63,8 @@ BusinessCalendar calendar_from_row(const SqlRow& r) {
 SqlValue opt_ms(const std::optional<Millis>& d) {
   return d ? SqlValue{static_cast<std::int64_t>(d->count())} : SqlValue{};
 }
-SqlValue ms(Instant t) {
-  return to_epoch_ms(t);
-}
-SqlValue ms(const std::optional<Instant>& t) {
-  return t ? SqlValue{to_epoch_ms(*t)} : SqlValue{};
-}
-std::optional<Instant> opt_instant(const SqlRow& r, std::size_t i) {
-  if (r.is_null(i)) return std::nullopt;
-  return from_epoch_ms(r.i64(i));
-}
+using values::ms;
+using values::opt_instant;
 
 std::string state_targets_json(const SlaPolicy& p) {
   Json j = Json::object();
