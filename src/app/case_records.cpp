@@ -5,6 +5,7 @@
 
 #include "app/audit.h"
 #include "app/complaints.h"
+#include "app/lessons.h"
 #include "app/sla.h"
 #include "core/rules.h"
 
@@ -308,7 +309,7 @@ Result<ReviewRequest> CaseRecords::put_review(store::WriteTx& tx, const Actor& a
     const auto& a = req.improvement_actions[i];
     const std::string f = "improvement_actions[" + std::to_string(i) + "]";
     if (blank(a.title)) errors.push_back({f + ".title", "is required"});
-    if (a.status != "planned" && a.status != "in_progress" && a.status != "done") {
+    if (!is_improvement_status(a.status)) {
       errors.push_back({f + ".status", "must be planned, in_progress or done"});
     }
   }

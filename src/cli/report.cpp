@@ -118,15 +118,7 @@ Status run_report(store::Store& store, const Clock& clock, const ReportOptions& 
             2) +
         "\n";
   }
-  if (to_stdout) {
-    std::cout << body;
-    return {};
-  }
-  std::ofstream out(options.output, std::ios::binary);
-  if (!out) return fail(Error::invalid("-o", "cannot write " + options.output));
-  out << body;
-  if (!out.flush()) return fail(Error::invalid("-o", "cannot write " + options.output));
-  return {};
+  return write_body(body, options);
 }
 
 }  // namespace redress::cli

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "store/report_repo.h"
 #include "store/row_values.h"
 #include "store/search_index.h"
 
@@ -12,28 +13,16 @@ using values::ms;
 using values::opt_id;
 using values::opt_instant;
 
-// Appends a parameter and returns its placeholder.
-struct Binder {
-  std::vector<SqlValue>& params;
-  std::string operator()(SqlValue v) const {
-    params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
-  }
-};
-
 // " AND …" restricting complaint alias `c` to the caller's scope ("" when
-// the caller sees every department).
-std::string scope_condition(const DepartmentScope& scope, const Binder& bind) {
-  if (!scope.departments) return "";
-  std::string in;
-  for (DepartmentId d : *scope.departments) in += (in.empty() ? "" : ", ") + bind(d.value);
-  std::string cond = in.empty() ? "0 = 1" : "c.department_id IN (" + in + ")";
-  if (scope.include_unrouted) cond = "(" + cond + " OR c.department_id IS NULL)";
-  return " AND " + cond;
+// the caller sees every department): the report queries' own condition.
+std::string scope_condition(const DepartmentScope& scope, Binder& bind) {
+  const ReportScope as_report{std::nullopt, std::nullopt, scope.departments,
+                              scope.include_unrouted};
+  return department_condition(as_report, "c.department_id", "c.department_id IS NULL", bind);
 }
 
 // " AND …" for action alias `a` ("" when no condition is set).
-std::string action_conditions(const ActionConditions& k, const Binder& bind) {
+std::string action_conditions(const ActionConditions& k, Binder& bind) {
   std::string sql;
   if (k.status) sql += " AND a.status = " + bind(*k.status);
   if (k.owner) sql += " AND a.owner_id = " + bind(k.owner->value);
@@ -65,8 +54,7 @@ ActionEntry action_entry_from_row(const SqlRow& r) {
 }  // namespace
 
 Result<std::vector<LessonEntry>> LessonRepo::list(const LessonFilter& f) const {
-  std::vector<SqlValue> p;
-  const Binder bind{p};
+  Binder bind;
   // `lessons <> ''` is the partial index's own condition, so the scan walks
   // only the library's members, newest first.
   std::string sql =
@@ -91,7 +79,7 @@ Result<std::vector<LessonEntry>> LessonRepo::list(const LessonFilter& f) const {
   }
   if (f.before_id > 0) sql += " AND c.id < " + bind(f.before_id);
   sql += " ORDER BY c.id DESC LIMIT " + bind(static_cast<std::int64_t>(f.limit));
-  REDRESS_TRY(auto rows, s_.query(sql, p));
+  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
   std::vector<LessonEntry> out;
   out.reserve(rows.size());
   for (const SqlRow& r : rows) {
@@ -125,8 +113,7 @@ Result<std::vector<LessonEntry>> LessonRepo::list(const LessonFilter& f) const {
 }
 
 Result<std::vector<ActionEntry>> LessonRepo::actions(const ActionFilter& f) const {
-  std::vector<SqlValue> p;
-  const Binder bind{p};
+  Binder bind;
   std::string sql =
       std::string(kActionEntrySelect) + " WHERE 1 = 1" + action_conditions(f.conditions, bind);
   if (f.department) sql += " AND c.department_id = " + bind(f.department->value);
@@ -140,7 +127,7 @@ Result<std::vector<ActionEntry>> LessonRepo::actions(const ActionFilter& f) cons
   }
   sql += " ORDER BY CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, a.id LIMIT " +
          bind(static_cast<std::int64_t>(f.limit));
-  REDRESS_TRY(auto rows, s_.query(sql, p));
+  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
   std::vector<ActionEntry> out;
   out.reserve(rows.size());
   for (const SqlRow& r : rows) out.push_back(action_entry_from_row(r));
