@@ -161,6 +161,13 @@ struct PdfDocument::Impl {
       }
     }
     pango_layout_set_text(l, text.c_str(), -1);
+    // Without kerning: Noto Sans kerns "EJ" so far apart that PDF readers
+    // (pdftotext, copy and paste) take the gap for a space, and a tracking
+    // code like RD-KEJW… copied out of a report would no longer be found.
+    PangoAttrList* attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_font_features_new("kern 0"));
+    pango_layout_set_attributes(l, attrs);
+    pango_attr_list_unref(attrs);
     return l;
   }
 

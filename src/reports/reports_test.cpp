@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
 #include "reports/document.h"
 #include "reports/labels.h"
 
@@ -64,6 +68,38 @@ TEST(PdfDocument, WritesAMultiPagePdf) {
     if (pdf.compare(at, 12, "/Type /Pages") != 0) ++pages;
   }
   EXPECT_GE(pages, 3u);
+}
+
+// Tracking codes must come out of a report exactly as they went in, so a
+// reader can copy one into the search box. With kerning, Noto Sans sets "AJ"
+// (at 8 points, the table cells) and "EJ" (at 9) far enough apart for
+// pdftotext to read a space between them.
+TEST(PdfDocument, TrackingCodesExtractIntact) {
+  if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "pdftotext (poppler-utils) is not installed";
+  }
+  const std::vector<std::string> codes = {"RD-KEJWN544", "RD-AJ0C68EQ", "RD-TAJ7EJ9A"};
+  PdfDocument doc({"Noto Sans", "en", "t", "footer", "Page"});
+  doc.heading("Codes");
+  Table t{{{"Tracking code", 1}}, {}};
+  for (const auto& code : codes) t.rows.push_back({code});
+  doc.table(t);
+  for (const auto& code : codes) doc.paragraph(code, 9);
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("redress-codes-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "codes.pdf";
+  std::ofstream(path, std::ios::binary) << doc.finish();
+  std::string text;
+  if (FILE* out = ::popen(("pdftotext -layout '" + path.string() + "' -").c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, out)) > 0;) text.append(buf, n);
+    ::pclose(out);
+  }
+  std::filesystem::remove_all(dir);
+  for (const auto& code : codes)
+    EXPECT_NE(text.find(code), std::string::npos) << code << "\n" << text;
 }
 
 }  // namespace

@@ -322,7 +322,7 @@ class LifecycleReview(ApiTestCase):
                                       text=True, check=True).stdout
                 for heading in HEADINGS[lang]:
                     self.assertIn(heading, text, f"{lang}: {heading!r} missing")
-                self.assertIn(self.ids["c"]["code"], text)  # the influential complaint
+                self.assertIn(self.ids["c"]["code"], text, f"{lang}: the influential complaint\n{text}")
                 fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True,
                                        check=True).stdout.splitlines()[2:]
                 self.assertTrue(fonts, f"{lang}: no fonts")
