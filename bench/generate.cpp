@@ -24,10 +24,10 @@
 
 #include "app/audit.h"
 #include "app/crypto.h"
-#include "core/sla.h"
-#include "store/sla_repo.h"
 #include "cli/context.h"
+#include "core/sla.h"
 #include "ingest/csv_reader.h"
+#include "store/sla_repo.h"
 
 namespace redress::bench {
 
@@ -135,7 +135,8 @@ Result<std::vector<TextPool>> load_pools(const std::filesystem::path& dir) {
       const auto detail = column(rows[0], "留言详情");
       for (std::size_t i = 1; i < rows.size(); ++i) {
         const auto& r = rows[i];
-        if (subject < r.size() && !trim(r[subject]).empty()) zh.subjects.push_back(trim(r[subject]));
+        if (subject < r.size() && !trim(r[subject]).empty())
+          zh.subjects.push_back(trim(r[subject]));
         if (detail < r.size()) split_sentences(r[detail], {"。", "！", "？", "\n"}, zh.sentences);
       }
     }
@@ -177,8 +178,8 @@ Result<std::vector<TextPool>> load_pools(const std::filesystem::path& dir) {
   }
   for (const TextPool& p : pools) {
     if (p.subjects.empty() || p.sentences.empty()) {
-      return fail(Error::invalid("--data", "no text for language " + p.language + " in " +
-                                               dir.string()));
+      return fail(
+          Error::invalid("--data", "no text for language " + p.language + " in " + dir.string()));
     }
   }
   return pools;
@@ -189,8 +190,7 @@ template <typename T>
 struct Weighted {
   std::vector<T> values;
   std::discrete_distribution<std::size_t> pick;
-  Weighted(std::vector<T> v, std::vector<int> w)
-      : values(std::move(v)), pick(w.begin(), w.end()) {}
+  Weighted(std::vector<T> v, std::vector<int> w) : values(std::move(v)), pick(w.begin(), w.end()) {}
   const T& operator()(std::mt19937_64& rng) { return values[pick(rng)]; }
 };
 
@@ -225,7 +225,8 @@ class Generator {
       c.received_at = now_ - back;
       const auto days = std::chrono::floor<std::chrono::days>(c.received_at);
       const unsigned weekday = std::chrono::weekday(days).c_encoding();
-      const auto hour = std::chrono::duration_cast<std::chrono::hours>(c.received_at - days).count();
+      const auto hour =
+          std::chrono::duration_cast<std::chrono::hours>(c.received_at - days).count();
       const bool busy = weekday != 0 && weekday != 6 && hour >= 7 && hour < 19;
       if (busy || std::uniform_int_distribution<int>(0, 3)(rng_) == 0) break;
     }
@@ -309,11 +310,11 @@ class Generator {
   std::discrete_distribution<std::size_t> language_{60, 10, 10, 10, 10};
   // A desk in steady state: most complaints closed, the open ones spread over the
   // lifecycle, fewer the further along.
-  Weighted<State> state_{{State::new_, State::assessing, State::assigned, State::investigating,
-                          State::plan_review, State::awaiting_customer, State::implementing,
-                          State::verifying, State::responding, State::resolved, State::closed,
-                          State::rejected, State::withdrawn, State::on_hold},
-                         {20, 15, 40, 45, 15, 15, 30, 10, 10, 30, 680, 50, 20, 20}};
+  Weighted<State> state_{
+      {State::new_, State::assessing, State::assigned, State::investigating, State::plan_review,
+       State::awaiting_customer, State::implementing, State::verifying, State::responding,
+       State::resolved, State::closed, State::rejected, State::withdrawn, State::on_hold},
+      {20, 15, 40, 45, 15, 15, 30, 10, 10, 30, 680, 50, 20, 20}};
   Weighted<Channel> channel_{{Channel::portal, Channel::email, Channel::phone, Channel::api},
                              {45, 35, 15, 5}};
   Weighted<Kind> kind_{{Kind::complaint, Kind::suggestion, Kind::compliment}, {92, 6, 2}};
@@ -358,34 +359,37 @@ Status generate(store::Store& store, const Clock& clock, std::int64_t count,
     return rows.empty() ? std::int64_t{0} : rows.front().id.value;
   });
   if (!first) return fail(first.error());
-  Generator gen(std::move(pools), std::move(org->first), std::move(org->second), seed,
-                clock.now());
+  Generator gen(std::move(pools), std::move(org->first), std::move(org->second), seed, clock.now());
   const Actor system{.kind = Actor::Kind::system};
   const auto start = Steady::now();
   auto last_report = start;
   std::int64_t done = 0;
   while (done < count) {
     const auto n = std::min<std::int64_t>(static_cast<std::int64_t>(batch), count - done);
-    REDRESS_TRY(auto written, store.write_sync<std::int64_t>([&](store::WriteTx& tx)
-                                                                 -> Result<std::int64_t> {
-      for (std::int64_t i = 0; i < n; ++i) {
-        Customer customer;
-        Complaint c = gen.complaint(customer, *first + done + i + 1);
-        REDRESS_TRY(customer.id, tx.customers().insert(customer));
-        c.customer = customer.id;
-        REDRESS_TRY(c.id, tx.complaints().insert(c));
-        if (auto k = gen.clock_for(c)) {
-          REDRESS_TRY(auto clock_id, tx.sla().add_clock(*k));
-          (void)clock_id;
-        }
-        REDRESS_TRY(auto ev, app::append_event(tx, system, c.received_at,
-                                               {c.id, "generated", std::nullopt, c.state,
-                                                nlohmann::json{{"generator", "redress-bench"},
-                                                               {"seed", seed}}}));
-        (void)ev;
-      }
-      return n;
-    }));
+    REDRESS_TRY(auto written,
+                store.write_sync<std::int64_t>(
+                    [&](store::WriteTx& tx) -> Result<std::int64_t> {
+                      for (std::int64_t i = 0; i < n; ++i) {
+                        Customer customer;
+                        Complaint c = gen.complaint(customer, *first + done + i + 1);
+                        REDRESS_TRY(customer.id, tx.customers().insert(customer));
+                        c.customer = customer.id;
+                        REDRESS_TRY(c.id, tx.complaints().insert(c));
+                        if (auto k = gen.clock_for(c)) {
+                          REDRESS_TRY(auto clock_id, tx.sla().add_clock(*k));
+                          (void)clock_id;
+                        }
+                        REDRESS_TRY(
+                            auto ev,
+                            app::append_event(
+                                tx, system, c.received_at,
+                                {c.id, "generated", std::nullopt, c.state,
+                                 nlohmann::json{{"generator", "redress-bench"}, {"seed", seed}}}));
+                        (void)ev;
+                      }
+                      return n;
+                    },
+                    store::WriteMode::alone));
     done += written;
     if (done == count || Steady::now() - last_report > std::chrono::seconds(1)) {
       progress("generated", done, count, start, done == count);
@@ -401,32 +405,35 @@ Status raw(store::Store& store, const Clock& clock, std::int64_t count, std::siz
   std::int64_t done = 0;
   while (done < count) {
     const auto n = std::min<std::int64_t>(static_cast<std::int64_t>(batch), count - done);
-    REDRESS_TRY(auto written, store.write_sync<std::int64_t>([&](store::WriteTx& tx)
-                                                                 -> Result<std::int64_t> {
-      for (std::int64_t i = 0; i < n; ++i) {
-        const Instant now = clock.now();
-        Customer customer{CustomerId{}, "Raw Customer", "raw@example.com", "", "en", {}};
-        REDRESS_TRY(customer.id, tx.customers().insert(customer));
-        Complaint c;
-        c.tracking_code = "RD-" + app::random_code(8);
-        c.access_token_hash = app::sha256_hex(app::random_token(32));
-        c.customer = customer.id;
-        c.channel = Channel::api;
-        c.received_at = now;
-        c.subject = "Late parcel";
-        c.description = "My order arrived nine days late and the box was crushed.";
-        c.object_type = "order";
-        c.object_ref = "ORD-1";
-        c.created_at = now;
-        c.updated_at = now;
-        REDRESS_TRY(c.id, tx.complaints().insert(c));
-        REDRESS_TRY(auto ev, app::append_event(tx, system, now,
-                                               {c.id, "registered", std::nullopt, c.state,
-                                                nlohmann::json{{"channel", "api"}}}));
-        (void)ev;
-      }
-      return n;
-    }));
+    REDRESS_TRY(
+        auto written,
+        store.write_sync<std::int64_t>(
+            [&](store::WriteTx& tx) -> Result<std::int64_t> {
+              for (std::int64_t i = 0; i < n; ++i) {
+                const Instant now = clock.now();
+                Customer customer{CustomerId{}, "Raw Customer", "raw@example.com", "", "en", {}};
+                REDRESS_TRY(customer.id, tx.customers().insert(customer));
+                Complaint c;
+                c.tracking_code = "RD-" + app::random_code(8);
+                c.access_token_hash = app::sha256_hex(app::random_token(32));
+                c.customer = customer.id;
+                c.channel = Channel::api;
+                c.received_at = now;
+                c.subject = "Late parcel";
+                c.description = "My order arrived nine days late and the box was crushed.";
+                c.object_type = "order";
+                c.object_ref = "ORD-1";
+                c.created_at = now;
+                c.updated_at = now;
+                REDRESS_TRY(c.id, tx.complaints().insert(c));
+                REDRESS_TRY(auto ev, app::append_event(tx, system, now,
+                                                       {c.id, "registered", std::nullopt, c.state,
+                                                        nlohmann::json{{"channel", "api"}}}));
+                (void)ev;
+              }
+              return n;
+            },
+            store::WriteMode::alone));
     done += written;
   }
   const double s = std::chrono::duration<double>(Steady::now() - start).count();
@@ -436,8 +443,8 @@ Status raw(store::Store& store, const Clock& clock, std::int64_t count, std::siz
 }
 
 // Resamples the CFPB sample into `count` rows with fresh Complaint IDs.
-Status cfpb_csv(const std::filesystem::path& data, const std::string& out_path,
-                std::int64_t count, std::uint64_t seed) {
+Status cfpb_csv(const std::filesystem::path& data, const std::string& out_path, std::int64_t count,
+                std::uint64_t seed) {
   REDRESS_TRY(auto rows, read_csv(data / "cfpb-complaints-sample.csv"));
   if (rows.size() < 2) return fail(Error::invalid("--data", "the CFPB sample is empty"));
   const auto id = column(rows[0], "Complaint ID");

@@ -641,7 +641,8 @@ int main(int argc, char** argv) {
     std::int64_t total = 0;
     for (;;) {
       auto done = store.write_sync<std::int64_t>(
-          [](store::WriteTx& tx) { return tx.search().index_missing(1000); });
+          [](store::WriteTx& tx) { return tx.search().index_missing(1000); },
+          store::WriteMode::alone);
       if (!done) return report(done.error());
       if (*done == 0) break;
       total += *done;
@@ -649,7 +650,8 @@ int main(int argc, char** argv) {
     std::int64_t lessons = 0;
     for (;;) {
       auto done = store.write_sync<std::int64_t>(
-          [](store::WriteTx& tx) { return tx.search().index_missing_lessons(1000); });
+          [](store::WriteTx& tx) { return tx.search().index_missing_lessons(1000); },
+          store::WriteMode::alone);
       if (!done) return report(done.error());
       if (*done == 0) break;
       lessons += *done;

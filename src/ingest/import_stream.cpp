@@ -70,7 +70,8 @@ Result<ImportCounts> import_stream(store::Store& store, const Clock& clock, std:
                                     b.total.skipped += w.skipped;
                                     if (options.in_batch) REDRESS_CHECK(options.in_batch(tx, b));
                                     return w;
-                                  }));
+                                  },
+                                  store::WriteMode::alone));
     current.batch.created = written.created;
     current.batch.skipped = written.skipped;
     total.created += written.created;

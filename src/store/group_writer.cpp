@@ -53,6 +53,7 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqlConnection> connection, 
     : connection_(require(std::move(connection))),
       max_batch_(std::max<std::size_t>(1, options.max_batch)),
       begin_(std::move(options.begin)),
+      savepoint_when_alone_(options.savepoint_when_alone),
       thread_([this] { loop(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
@@ -99,10 +100,13 @@ void GroupCommitWriter::loop() {
       MutexLock lock(mu_);
       while (queue_.empty() && !stopping_) lock.wait(wake_);
       if (queue_.empty()) break;  // stopping, and everything queued has run
-      const std::size_t n = std::min(max_batch_, queue_.size());
-      for (std::size_t i = 0; i < n; ++i) {
+      // In submission order, up to max_batch jobs; a job marked alone goes
+      // in a batch by itself (it ends the batch forming before it).
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        if (queue_.front().alone && !batch.empty()) break;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        if (batch.back().alone) break;
       }
     }
     run_batch(batch);
@@ -113,19 +117,32 @@ void GroupCommitWriter::loop() {
 
 namespace {
 
-JobOutcome run_job(SqlConnection& connection, WriteJob& job) {
-  if (auto begun = connection.exec_script(kSavepoint); !begun) {
-    log_error("SAVEPOINT failed", begun.error().message);
-    return JobOutcome::broke_transaction;
-  }
-  bool keep = false;
+// Runs the job and returns its answer: keep its writes? An exception is a no.
+bool run_guarded(SqlConnection& connection, WriteJob& job) {
   try {
-    keep = job.run ? job.run(connection) : false;
+    return job.run ? job.run(connection) : false;
   } catch (const std::exception& e) {
     log_error("a job threw; rolling it back", e.what());
   } catch (...) {
     log_error("a job threw; rolling it back", "a non-standard exception");
   }
+  return false;
+}
+
+// The only job of its transaction, without a savepoint: "roll me back" is the
+// transaction's ROLLBACK, which run_batch does for a batch that is not ok.
+JobOutcome run_lone_job(SqlConnection& connection, WriteJob& job) {
+  const bool keep = run_guarded(connection, job);
+  if (!connection.in_transaction()) return JobOutcome::broke_transaction;
+  return keep ? JobOutcome::kept : JobOutcome::rolled_back;
+}
+
+JobOutcome run_job(SqlConnection& connection, WriteJob& job) {
+  if (auto begun = connection.exec_script(kSavepoint); !begun) {
+    log_error("SAVEPOINT failed", begun.error().message);
+    return JobOutcome::broke_transaction;
+  }
+  const bool keep = run_guarded(connection, job);
   // SQLite ends the whole transaction on some errors (I/O, disk full), a lost
   // PostgreSQL connection ends it too, and a buggy job may have ended it;
   // then the savepoints are gone too.
@@ -162,8 +179,13 @@ void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
     log_error("BEGIN failed", begun.error().message);
     ok = false;
   }
+  const bool without_savepoint = batch.size() == 1 && !savepoint_when_alone_;
+  bool roll_back_alone = false;  // the lone job asked to be rolled back
   for (std::size_t i = 0; ok && i < batch.size(); ++i) {
-    switch (run_job(connection, batch[i])) {
+    const JobOutcome outcome =
+        without_savepoint ? run_lone_job(connection, batch[i]) : run_job(connection, batch[i]);
+    if (without_savepoint && outcome == JobOutcome::rolled_back) roll_back_alone = true;
+    switch (outcome) {
       case JobOutcome::kept:
         ++kept;
         break;
@@ -180,7 +202,13 @@ void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
         break;
     }
   }
-  if (ok) {
+  if (ok && roll_back_alone) {
+    // Nothing to keep; the batch still succeeded (the job's done() learns
+    // committed=true with its own "rolled back as asked").
+    if (auto undone = connection.exec_script("ROLLBACK"); !undone) {
+      log_error("ROLLBACK failed", undone.error().message);
+    }
+  } else if (ok) {
     if (auto committed = connection.exec_script("COMMIT"); !committed) {
       log_error("COMMIT failed; rolling the batch back", committed.error().message);
       ok = false;

@@ -288,19 +288,25 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
     // filters (the index joins its complaint, the filters below narrow it),
     // read newest first so the scan stops early; only they are ranked.
     match = bind(SearchIndexRepo::match_expression(s_.dialect(), *f.search));
+    // The candidates read the complaint row only for a filter or a scope: a
+    // search of everything (a director's) spares a B-tree seek per match.
+    const bool filtered = f.state || f.department || f.urgency || f.category || f.assignee ||
+                          f.received_from || f.received_to || f.scope || f.due_before;
     if (sqlite) {
       // Subject terms weigh four times body terms; bm25 is lower for better.
       sql =
-          "SELECT complaints.id AS hit_id, bm25(complaint_search, 4.0, 1.0) AS score "
-          "FROM complaint_search JOIN complaints ON complaints.id = complaint_search.rowid "
-          "WHERE complaint_search MATCH " +
-          match;
+          "SELECT complaint_search.rowid AS hit_id, bm25(complaint_search, 4.0, 1.0) AS score "
+          "FROM complaint_search " +
+          std::string(filtered ? "JOIN complaints ON complaints.id = complaint_search.rowid "
+                               : "") +
+          "WHERE complaint_search MATCH " + match;
     } else {
       sql =
-          "SELECT complaints.id AS hit_id, complaint_search.doc AS doc "
-          "FROM complaint_search JOIN complaints ON complaints.id = complaint_search.complaint_id "
-          "WHERE complaint_search.doc @@ " +
-          match + "::tsquery";
+          "SELECT complaint_search.complaint_id AS hit_id, complaint_search.doc AS doc "
+          "FROM complaint_search " +
+          std::string(filtered ? "JOIN complaints ON complaints.id = complaint_search.complaint_id "
+                               : "") +
+          "WHERE complaint_search.doc @@ " + match + "::tsquery";
     }
   }
   if (f.state) sql += " AND state = " + bind(name(*f.state));
@@ -341,7 +347,8 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
       break;
     case Page::search:
       sql = "SELECT " + kComplaintSelect + " FROM (" + sql +
-            (sqlite ? " ORDER BY complaint_search.rowid DESC" : " ORDER BY complaints.id DESC") +
+            (sqlite ? " ORDER BY complaint_search.rowid DESC"
+                    : " ORDER BY complaint_search.complaint_id DESC") +
             " LIMIT " + std::to_string(kSearchCandidates) +
             ") hits JOIN complaints ON complaints.id = hits.hit_id ORDER BY " +
             (sqlite ? "hits.score" : "ts_rank(hits.doc, " + match + "::tsquery) DESC") +

@@ -147,7 +147,15 @@ class WriteTx : public ReadTx {
 struct WriteWork {
   std::move_only_function<bool(WriteTx&)> run;
   std::move_only_function<void(bool committed)> done;
+  bool alone = false;  // bulk work in a transaction of its own (WriteMode::alone)
 };
+
+// How a write shares the writer. `grouped`: with whatever else is queued, in
+// one transaction and one commit (intake under load). `alone`: in a
+// transaction of its own — for bulk work (an import batch of thousands of
+// rows), which would otherwise hold its batch-mates' commits back and, on
+// SQLite, run inside a savepoint whose cost grows with its length.
+enum class WriteMode { grouped, alone };
 
 class Store {
  public:
@@ -179,7 +187,7 @@ class Store {
   // A failed Result rolls back everything `fn` wrote.
   template <class T>
   void write(std::move_only_function<Result<T>(WriteTx&)> fn,
-             std::move_only_function<void(Result<T>)> done) {
+             std::move_only_function<void(Result<T>)> done, WriteMode mode = WriteMode::grouped) {
     auto slot = std::make_shared<std::optional<Result<T>>>();
     write_raw(WriteWork{
         [slot, fn = std::move(fn)](WriteTx& tx) mutable {
@@ -194,15 +202,18 @@ class Store {
           } else {
             done(std::move(slot->value()));
           }
-        }});
+        },
+        mode == WriteMode::alone});
   }
 
   // The blocking form of write(), for the CLI and tests.
   template <class T>
-  Result<T> write_sync(std::move_only_function<Result<T>(WriteTx&)> fn) {
+  Result<T> write_sync(std::move_only_function<Result<T>(WriteTx&)> fn,
+                       WriteMode mode = WriteMode::grouped) {
     std::promise<Result<T>> promise;
     auto future = promise.get_future();
-    write<T>(std::move(fn), [&promise](Result<T> r) { promise.set_value(std::move(r)); });
+    write<T>(
+        std::move(fn), [&promise](Result<T> r) { promise.set_value(std::move(r)); }, mode);
     return future.get();
   }
 };

@@ -27,7 +27,7 @@ inline WriteJob to_write_job(WriteWork work) {
                     WriteTx tx(repos);
                     return shared->run(tx);
                   },
-                  [shared](bool committed) { shared->done(committed); }};
+                  [shared](bool committed) { shared->done(committed); }, shared->alone};
 }
 
 }  // namespace redress::store

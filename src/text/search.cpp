@@ -137,36 +137,53 @@ std::optional<std::vector<SnippetPart>> snippet(std::string_view text, const Sea
     if (!c.exclude) wanted.insert(c.terms.begin(), c.terms.end());
   }
   // Matching byte ranges, in text order, overlapping ones merged (CJK
-  // bigrams of one word overlap).
+  // bigrams of one word overlap). The text is tokenized a piece at a time,
+  // each piece cut before whitespace (no term spans whitespace, so the terms
+  // are the whole text's), and no further than the window needs: a complaint
+  // narrative of several KB costs a few hundred bytes of tokenizing when its
+  // first match is near the start (search pages draw one snippet per row).
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  for (const TermSpan& span : tokenize_spans(text)) {
-    bool match = wanted.contains(span.term);
-    // An unaccented query term also finds the accented spellings.
-    if (!match && !is_ascii(span.term)) match = wanted.contains(fold_accents(span.term));
-    if (!match) continue;
-    if (!ranges.empty() && span.begin <= ranges.back().second) {
-      ranges.back().second = std::max(ranges.back().second, span.end);
-    } else {
-      ranges.emplace_back(span.begin, span.end);
+  const auto lead = static_cast<long>(max_chars / 4);
+  std::size_t start = 0;
+  std::size_t end = text.size();
+  // The window: a little context before the first match, then up to
+  // max_chars code points, never ending inside the first match.
+  auto place_window = [&] {
+    start = step(text, ranges.front().first, -lead);
+    // Start at a word's beginning when a space is near.
+    if (start > 0) {
+      for (std::size_t k = start; k < ranges.front().first; ++k) {
+        if (is_space(text[k])) {
+          start = k + 1;
+          break;
+        }
+      }
+    }
+    end = std::max(step(text, start, static_cast<long>(max_chars)), ranges.front().second);
+  };
+  constexpr std::size_t kPiece = 256;  // bytes, before extending to whitespace
+  for (std::size_t piece = 0; piece < text.size();) {
+    std::size_t cut = std::min(text.size(), piece + kPiece);
+    while (cut < text.size() && !is_space(text[cut])) ++cut;
+    for (const TermSpan& span : tokenize_spans(text.substr(piece, cut - piece))) {
+      bool match = wanted.contains(span.term);
+      // An unaccented query term also finds the accented spellings.
+      if (!match && !is_ascii(span.term)) match = wanted.contains(fold_accents(span.term));
+      if (!match) continue;
+      const std::size_t b = piece + span.begin, e = piece + span.end;
+      if (!ranges.empty() && b <= ranges.back().second) {
+        ranges.back().second = std::max(ranges.back().second, e);
+      } else {
+        ranges.emplace_back(b, e);
+      }
+    }
+    piece = cut;
+    if (!ranges.empty()) {
+      place_window();  // the first range may have grown (merged overlaps)
+      if (piece >= end) break;
     }
   }
   if (ranges.empty()) return std::nullopt;
-
-  // The window: a little context before the first match, then up to
-  // max_chars code points, never ending inside the first match.
-  const auto lead = static_cast<long>(max_chars / 4);
-  std::size_t start = step(text, ranges.front().first, -lead);
-  // Start at a word's beginning when a space is near.
-  if (start > 0) {
-    for (std::size_t k = start; k < ranges.front().first; ++k) {
-      if (is_space(text[k])) {
-        start = k + 1;
-        break;
-      }
-    }
-  }
-  std::size_t end = step(text, start, static_cast<long>(max_chars));
-  end = std::max(end, ranges.front().second);
 
   std::vector<SnippetPart> parts;
   auto add = [&](std::string_view bytes, bool match) {

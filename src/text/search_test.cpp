@@ -112,6 +112,104 @@ TEST(Snippet, ChineseBigramsMergeAndAccentlessQueriesFindAccents) {
   EXPECT_EQ(marked(snippet("refund spam", *parse_search_query("refund -spam"))), "[refund] spam");
 }
 
+// The snippet as the whole text's terms give it (the implementation before
+// snippet() learned to tokenize piece by piece), for the test below.
+std::string whole_text_snippet(std::string_view text, const SearchQuery& query,
+                               std::size_t max_chars) {
+  std::vector<std::string> wanted;
+  for (const QueryClause& c : query.clauses) {
+    if (!c.exclude) wanted.insert(wanted.end(), c.terms.begin(), c.terms.end());
+  }
+  auto is_wanted = [&](const std::string& t) {
+    return std::find(wanted.begin(), wanted.end(), t) != wanted.end();
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (const TermSpan& span : tokenize_spans(text)) {
+    if (!is_wanted(span.term) && !is_wanted(fold_accents(span.term))) continue;
+    if (!ranges.empty() && span.begin <= ranges.back().second) {
+      ranges.back().second = std::max(ranges.back().second, span.end);
+    } else {
+      ranges.emplace_back(span.begin, span.end);
+    }
+  }
+  if (ranges.empty()) return "<none>";
+  auto count_back = [&](std::size_t at, std::size_t n) {
+    while (n > 0 && at > 0) {
+      --at;
+      if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) --n;
+    }
+    return at;
+  };
+  auto count_forward = [&](std::size_t at, std::size_t n) {
+    while (n > 0 && at < text.size()) {
+      ++at;
+      while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
+      --n;
+    }
+    return at;
+  };
+  std::size_t start = count_back(ranges.front().first, max_chars / 4);
+  if (start > 0) {
+    for (std::size_t k = start; k < ranges.front().first; ++k) {
+      if (text[k] == ' ' || text[k] == '\n') {
+        start = k + 1;
+        break;
+      }
+    }
+  }
+  const std::size_t end = std::max(count_forward(start, max_chars), ranges.front().second);
+  std::string out = start > 0 ? "…" : "";
+  std::size_t at = start;
+  for (const auto& [b0, e0] : ranges) {
+    if (b0 >= end) break;
+    const std::size_t b = std::max(b0, at), e = std::min(e0, end);
+    if (b >= e) continue;
+    out += std::string(text.substr(at, b - at)) + "[" + std::string(text.substr(b, e - b)) + "]";
+    at = e;
+  }
+  out += text.substr(at, end - at);
+  if (end < text.size()) out += "…";
+  for (char& c : out) {
+    if (c == '\n') c = ' ';
+  }
+  return out;
+}
+
+TEST(Snippet, PiecesGiveWhatTheWholeTextGives) {
+  // Matches placed before, on and after the 256-byte piece boundaries, in
+  // Latin, Vietnamese and Chinese text (a CJK run with no space crosses them).
+  const std::vector<std::string> words = {"the",   "refund", "was",  "hoàn",   "tiền", "denied",
+                                          "again", "退款",   "申请", "我要求", "late", "fee\n"};
+  const std::vector<std::string> queries = {"refund", "hoan tien", "退款", "\"late fee\"",
+                                            "申请退款 -denied"};
+  std::uint32_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 1664525u + 1013904223u;
+    return seed >> 8;
+  };
+  int compared = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const std::size_t length = 100 + next() % 1400;
+    while (text.size() < length) {
+      const std::string& w = words[next() % words.size()];
+      text += w;
+      // Chinese words often follow each other without a space.
+      if (!(static_cast<unsigned char>(w[0]) >= 0xE4 && next() % 2 == 0)) text += ' ';
+    }
+    for (const std::string& q : queries) {
+      const auto query = *parse_search_query(q);
+      for (std::size_t max_chars : {40u, 160u}) {
+        ASSERT_EQ(marked(snippet(text, query, max_chars)),
+                  whole_text_snippet(text, query, max_chars))
+            << "query " << q << " max_chars " << max_chars << " text: " << text;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 300 * 5 * 2);
+}
+
 TEST(Snippet, InvalidUtf8IsReplaced) {
   auto s = snippet("refund \xFF\xFE ok", *parse_search_query("refund"));
   ASSERT_TRUE(s);

@@ -237,6 +237,68 @@ TEST_F(GroupWriterTest, FailedJobLeavesNoTraceWhileBatchMatesCommit) {
   EXPECT_EQ(stats.jobs_committed, 1u + 2u);  // gate + 1 + 4
 }
 
+TEST_F(GroupWriterTest, AloneJobGetsATransactionOfItsOwn) {
+  auto writer = make_writer();
+  Gate gate;
+  Tally tally;
+  writer->submit(gate.job());
+  gate.wait_entered();
+  writer->submit(insert(1, tally.done(1)));
+  writer->submit(insert(2, tally.done(2)));
+  WriteJob bulk = insert(3, tally.done(3));
+  bulk.alone = true;
+  writer->submit(std::move(bulk));
+  writer->submit(insert(4, tally.done(4)));
+  writer->submit(insert(5, tally.done(5)));
+  gate.open();
+  writer->stop();
+  EXPECT_EQ(values(), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(commits_.load(), 4);  // gate, then {1, 2}, {3} alone, {4, 5}
+}
+
+// SQLite's writer runs a batch of one job without a savepoint (a savepoint
+// held over an import batch costs time that grows with the batch); the job's
+// "roll me back" is then the transaction's ROLLBACK.
+TEST_F(GroupWriterTest, LoneJobWithoutSavepointStillRollsBackWhenAsked) {
+  GroupCommitWriter::Options options;
+  options.savepoint_when_alone = false;
+  auto writer = make_writer(options);
+  Tally tally;
+  bool had_savepoint = true;
+  auto job = [&](std::int64_t v, bool keep) {
+    return WriteJob{[&had_savepoint, v, keep](SqlSession& s) {
+                      EXPECT_TRUE(s.exec("INSERT INTO rows (v) VALUES ($1)", params(v)));
+                      // RELEASE of the writer's savepoint fails when there is none.
+                      had_savepoint = s.exec_script("RELEASE redress_job").has_value();
+                      return keep;
+                    },
+                    nullptr};
+  };
+  for (auto [v, keep] : {std::pair{1, true}, std::pair{2, false}, std::pair{3, true}}) {
+    WriteJob j = job(v, keep);
+    j.done = tally.done(v);
+    j.alone = true;
+    writer->submit(std::move(j));
+  }
+  WriteJob throws{[](SqlSession& s) -> bool {
+                    EXPECT_TRUE(s.exec("INSERT INTO rows (v) VALUES (4)", {}));
+                    throw std::runtime_error("use case bug (expected by the test)");
+                  },
+                  tally.done(4), true};
+  writer->submit(std::move(throws));
+  writer->stop();
+  EXPECT_FALSE(had_savepoint);
+  EXPECT_EQ(values(), (std::vector<std::int64_t>{1, 3}));
+  // Each batch ended well: the rolled-back jobs know from their own answer.
+  EXPECT_EQ(tally.results(),
+            (std::vector<std::pair<int, bool>>{{1, true}, {2, true}, {3, true}, {4, true}}));
+  EXPECT_EQ(commits_.load(), 2);
+  const auto stats = writer->stats();
+  EXPECT_EQ(stats.jobs_committed, 2u);
+  EXPECT_EQ(stats.jobs_rolled_back, 2u);
+  EXPECT_EQ(stats.batches_failed, 0u);
+}
+
 TEST_F(GroupWriterTest, FailedCommitFailsTheWholeBatchAndTheWriterGoesOn) {
   auto writer = make_writer();
   Gate gate;

@@ -18,8 +18,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
   }
   REDRESS_CHECK(connection->exec_script("COMMIT"));
   auto writer = std::make_unique<GroupCommitWriter>(
-      std::move(connection),
-      GroupCommitWriter::Options{.max_batch = options.max_batch, .begin = "BEGIN IMMEDIATE"});
+      std::move(connection), GroupCommitWriter::Options{.max_batch = options.max_batch,
+                                                        .begin = "BEGIN IMMEDIATE",
+                                                        .savepoint_when_alone = false});
   auto readers = std::make_unique<ReadPool>(
       path, ReadPoolOptions{.size = options.read_connections, .connection = options.connection});
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
