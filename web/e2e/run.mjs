@@ -352,7 +352,7 @@ await test('the handler sees the assignment in the header bell and opens the com
   const raw = text.match(/\bnotifications\.[a-zA-Z_.]+\b/g)
   check(!raw, 'untranslated keys ' + raw)
   await shot(handler, 'notifications-en')
-  await item.locator('button.link').click()
+  await item.locator('a.open-complaint').click()
   await handler.waitForURL('**/complaints/*')
   await handler.waitForSelector('[data-testid=state]')
   check((await handler.evaluate(() => document.body.innerText)).includes(assigned.code), 'the complaint page does not show ' + assigned.code)
