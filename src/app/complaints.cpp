@@ -5,9 +5,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/admin.h"
 #include "app/audit.h"
 #include "app/crypto.h"
 #include "app/duplicates.h"
+#include "app/notifications.h"
 #include "app/sla.h"
 #include "app/triage.h"
 #include "core/rules.h"
@@ -627,6 +629,8 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
   State to = t->to;
   Json data = Json::object();
   std::vector<EventDraft> extra_events;  // written after the transition event
+  // Whose approval the plan now waits for ("supervisor" or "director"), if anyone's.
+  std::optional<std::string> awaiting_approval;
   TransitionResult result;
 
   auto skip = [&](State skipped, State next, const char* why) {
@@ -670,19 +674,20 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
         // The new person in charge hears of it (an agent taking a complaint does not).
         REDRESS_TRY(auto assignee, tx.directory().user(*c.assignee));
         if (assignee) {
-          store::OutboxMessage m{0,
-                                 "assignment",
-                                 c.id,
-                                 "user:" + assignee->username,
-                                 assignee->language,
-                                 Json{{"tracking_code", c.tracking_code},
-                                      {"complaint_id", c.id.value},
-                                      {"recipient_name", assignee->display_name}}
-                                     .dump(),
-                                 now,
-                                 std::nullopt};
-          REDRESS_TRY(auto oid, tx.outbox().enqueue(m));
-          (void)oid;
+          REDRESS_CHECK(notify_user(tx, *assignee, c, kNotifyAssignment, Json::object(), now,
+                                    NoticeMail::also));
+        }
+      } else if (!c.assignee) {
+        // Routed to a department with no one assigned: its supervisor answers
+        // for it until someone is (the holder the SLA warning goes to).
+        REDRESS_TRY(auto dept, tx.directory().department(*c.department));
+        if (dept && dept->supervisor && *dept->supervisor != actor.user) {
+          REDRESS_TRY(auto sup, tx.directory().user(*dept->supervisor));
+          if (sup) {
+            REDRESS_CHECK(notify_user(tx, *sup, c, kNotifyDepartmentAssignment,
+                                      Json{{"department_id", c.department->value}}, now,
+                                      NoticeMail::none));
+          }
         }
       }
       data["category"] = *c.category;
@@ -706,17 +711,9 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
         if (dept && dept->supervisor) {
           REDRESS_TRY(auto sup, tx.directory().user(*dept->supervisor));
           if (sup) {
-            store::OutboxMessage m{
-                0,
-                "escalation",
-                c.id,
-                "user:" + sup->username,
-                sup->language,
-                Json{{"tracking_code", c.tracking_code}, {"reason", "urgent"}}.dump(),
-                now,
-                std::nullopt};
-            REDRESS_TRY(auto oid, tx.outbox().enqueue(m));
-            (void)oid;
+            REDRESS_CHECK(notify_user(tx, *sup, c, kNotifyEscalation,
+                                      Json{{"reason", "urgent"}, {"level", 1}}, now,
+                                      NoticeMail::also));
           }
         }
       }
@@ -775,6 +772,10 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
         to = skip(State::plan_review, State::awaiting_customer,
                   "the policy does not ask for a supervisor's approval");
         if (!policy.customer_agreement) to = after_approval();
+      } else {
+        // The supervisor first (a director's approval would also do); a
+        // policy without one waits for a director only.
+        awaiting_approval = policy.supervisor_approval ? "supervisor" : "director";
       }
       break;
     }
@@ -793,6 +794,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       if (!(supervisor_ok && director_ok)) {
         to = State::plan_review;
         data["awaiting"] = director_ok ? "supervisor" : "director";
+        awaiting_approval = director_ok ? "supervisor" : "director";
       } else {
         to = after_approval();
       }
@@ -962,6 +964,24 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
     (void)mid;
     REDRESS_CHECK(write_outbox(tx, c, customer, "proposal", Json{{"text", text}}, now));
     REDRESS_CHECK(record_first_response(tx, c.id, now));
+  }
+
+  if (awaiting_approval) {
+    // A plan waits for an approval: the department's supervisor (the
+    // directors when it has none) or the directors hear of it in the app.
+    std::vector<User> approvers;
+    if (*awaiting_approval == "supervisor") {
+      REDRESS_TRY(approvers, supervisor_or_directors(tx, c.department));
+    } else {
+      REDRESS_TRY(approvers, active_directors(tx));
+    }
+    for (const User& u : approvers) {
+      if (actor.kind == Actor::Kind::user && u.id == actor.user) continue;
+      REDRESS_CHECK(
+          notify_user(tx, u, c, kNotifyApprovalWaiting,
+                      Json{{"awaiting", *awaiting_approval}, {"plan_round", c.plan_round}}, now,
+                      NoticeMail::none));
+    }
   }
 
   c.state = to;

@@ -8,6 +8,7 @@
 #include "app/admin.h"
 #include "app/audit.h"
 #include "app/complaints.h"
+#include "app/notifications.h"
 #include "core/duration.h"
 #include "core/lifecycle.h"
 
@@ -157,18 +158,6 @@ Result<Holder> holder_of(const store::ReadTx& tx, const Complaint& c) {
     h.subject = "intake (not yet routed to a department)";
   }
   return h;
-}
-
-Status notify_user(store::WriteTx& tx, const User& u, const Complaint& c, const std::string& kind,
-                   Json payload, Instant now) {
-  payload["tracking_code"] = c.tracking_code;
-  payload["complaint_id"] = c.id.value;
-  payload["recipient_name"] = u.display_name;
-  store::OutboxMessage m{0,          kind,           c.id, "user:" + u.username,
-                         u.language, payload.dump(), now,  std::nullopt};
-  REDRESS_TRY(auto id, tx.outbox().enqueue(m));
-  (void)id;
-  return {};
 }
 
 std::string clock_label(const store::SlaClock& clock) {
@@ -333,7 +322,9 @@ Result<SlaCheckOutcome> Sla::check(store::WriteTx& tx, std::int64_t clock_id) {
     if (!to && holder.department && holder.department->supervisor) {
       REDRESS_TRY(to, tx.directory().user(*holder.department->supervisor));
     }
-    if (to) REDRESS_CHECK(notify_user(tx, *to, c, "sla_warning", base, now));
+    if (to) {
+      REDRESS_CHECK(notify_user(tx, *to, c, kNotifySlaWarning, base, now, NoticeMail::also));
+    }
   }
 
   if (!clock.breached_at && now >= clock.due_at) {
@@ -345,14 +336,7 @@ Result<SlaCheckOutcome> Sla::check(store::WriteTx& tx, std::int64_t clock_id) {
     (void)ev;
     // Escalation to the department's supervisor (to the directors when the
     // complaint has no department, or its department no supervisor).
-    std::vector<User> recipients;
-    if (holder.department && holder.department->supervisor) {
-      REDRESS_TRY(auto sup, tx.directory().user(*holder.department->supervisor));
-      if (sup) recipients.push_back(std::move(*sup));
-    }
-    if (recipients.empty()) {
-      REDRESS_TRY(recipients, active_directors(tx));
-    }
+    REDRESS_TRY(auto recipients, supervisor_or_directors(tx, c.department));
     c.escalation_level = std::max(c.escalation_level, 1);
     Json esc = base;
     esc["reason"] = "sla_breach";
@@ -363,7 +347,9 @@ Result<SlaCheckOutcome> Sla::check(store::WriteTx& tx, std::int64_t clock_id) {
     REDRESS_TRY(auto ev2, append_event(tx, system, now,
                                        {c.id, "escalated", std::nullopt, std::nullopt, esc}));
     (void)ev2;
-    for (const User& u : recipients) REDRESS_CHECK(notify_user(tx, u, c, "escalation", esc, now));
+    for (const User& u : recipients) {
+      REDRESS_CHECK(notify_user(tx, u, c, kNotifyEscalation, esc, now, NoticeMail::also));
+    }
     // Accountability for the delay (SPEC §3): whoever held the complaint.
     AccountabilityEntry entry;
     entry.complaint = c.id;
@@ -398,7 +384,9 @@ Result<SlaCheckOutcome> Sla::check(store::WriteTx& tx, std::int64_t clock_id) {
     REDRESS_TRY(auto ev, append_event(tx, system, now,
                                       {c.id, "escalated", std::nullopt, std::nullopt, esc}));
     (void)ev;
-    for (const User& u : recipients) REDRESS_CHECK(notify_user(tx, u, c, "escalation", esc, now));
+    for (const User& u : recipients) {
+      REDRESS_CHECK(notify_user(tx, u, c, kNotifyEscalation, esc, now, NoticeMail::also));
+    }
   }
 
   if (out.warned || out.breached || out.director_notified) {

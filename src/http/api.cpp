@@ -199,6 +199,7 @@ void Api::register_routes(Router& router) {
   register_imports(router);
   register_lessons(router);
   register_saved_views(router);
+  register_notifications(router);
 }
 
 // ---- auth -------------------------------------------------------------------------

@@ -140,6 +140,8 @@ class Api {
   void register_lessons(Router& router);
   // Saved views: a user's named queue filters (api_views.cpp).
   void register_saved_views(Router& router);
+  // In-app notifications of the caller (api_notifications.cpp).
+  void register_notifications(Router& router);
 
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;

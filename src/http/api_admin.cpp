@@ -468,6 +468,7 @@ std::string Api::openapi_json() const {
           {"default", {{"description", "application/problem+json"}}}};
     }
     document_lesson_route(d.method, d.pattern, parameters);
+    document_notification_route(d.method, d.pattern, parameters);
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;
   }

@@ -25,6 +25,12 @@ Response body_problem(const Error& e);
 // OpenAPI operation's `parameters`; nothing for other routes.
 void document_lesson_route(const std::string& method, const std::string& pattern, Json& parameters);
 
+// Appends the query parameters of GET /api/v1/notifications
+// (api_notifications.cpp) to an OpenAPI operation's `parameters`; nothing for
+// other routes.
+void document_notification_route(const std::string& method, const std::string& pattern,
+                                 Json& parameters);
+
 // The positive integer path parameter `name`; nullopt when absent or not a number.
 std::optional<std::int64_t> number_param(const Request& r, std::string_view name);
 

@@ -16,6 +16,7 @@
 #include "store/job_repo.h"
 #include "store/lesson_repo.h"
 #include "store/mail_repo.h"
+#include "store/notification_repo.h"
 #include "store/report_repo.h"
 #include "store/repositories.h"
 #include "store/review_repo.h"
@@ -53,6 +54,7 @@ struct Repositories {
         review(s),
         lessons(s),
         saved_views(s),
+        notifications(s),
         insight(s) {}
   ComplaintRepo complaints;
   CustomerRepo customers;
@@ -78,6 +80,7 @@ struct Repositories {
   ReviewRepo review;
   LessonRepo lessons;
   SavedViewRepo saved_views;
+  NotificationRepo notifications;
   InsightRepo insight;
 };
 
@@ -108,6 +111,7 @@ class ReadTx {
   const ChannelRepo& channels() const { return r_.channels; }
   const TemplateRepo& templates() const { return r_.templates; }
   const SavedViewRepo& saved_views() const { return r_.saved_views; }
+  const NotificationRepo& notifications() const { return r_.notifications; }
 
  protected:
   Repositories& r_;
@@ -140,6 +144,7 @@ class WriteTx : public ReadTx {
   SearchIndexRepo& search() { return r_.search; }
   LessonRepo& lessons() { return r_.lessons; }
   SavedViewRepo& saved_views() { return r_.saved_views; }
+  NotificationRepo& notifications() { return r_.notifications; }
 };
 
 // Work for the writer: `run` returns true to keep its changes, false to roll

@@ -93,6 +93,12 @@ MATRIX = {
     ("GET", "/api/v1/saved-views"): STAFF_READ,
     ("POST", "/api/v1/saved-views"): STAFF_READ,
     ("DELETE", "/api/v1/saved-views/{id}"): STAFF_READ,
+    # notifications: every staff user reads and marks their own; the fixture notice is
+    # handler.st's assignment, so marking it is someone else's for every other caller (404)
+    ("GET", "/api/v1/notifications"): STAFF_READ,
+    ("GET", "/api/v1/notifications/count"): STAFF_READ,
+    ("POST", "/api/v1/notifications/{id}/read"): staff(404, handler_own=OK),
+    ("POST", "/api/v1/notifications/read-all"): STAFF_READ,
     # triage: suggestions follow the complaint's visibility; retraining is configuration
     ("GET", "/api/v1/complaints/{id}/suggestions"): SCOPED_READ,
     ("GET", "/api/v1/complaints/{id}/duplicates"): SCOPED_READ,
@@ -294,6 +300,7 @@ class AuthorizationMatrix(ApiTestCase):
         r = self.agent.get(f"/api/v1/complaints/{resolved['id']}/review")
         self.assertEqual(r.status, 200, r)
         f["action"] = r.body["improvement_actions"][0]["id"]
+        f["notification"] = self.new_notification()
         other = self.intake()
         self.callers["customer_own"] = self.customer(case, "customer_own")
         self.callers["customer_other"] = self.customer(other, "customer_other")
@@ -329,6 +336,21 @@ class AuthorizationMatrix(ApiTestCase):
         r = self.admin.post("/api/v1/channels", {"name": name})
         self.assertEqual(r.status, 201, r)
         return r.body["id"], name
+
+    def new_notification(self) -> int:
+        """An assignment notice of handler.st's (the agent assigns a complaint to them)."""
+        cid = self.intake()["id"]
+        self.advance(cid, "assessing")
+        self.act(self.agent, cid, "accept", "assigned", category="delivery_delay",
+                 urgency="general", difficulty="simple",
+                 department_id=self.department_id("storage_transport"),
+                 assignee_id=self.client("handler.st").user_id)
+        r = self.client("handler.st").get("/api/v1/notifications?limit=200")
+        self.assertEqual(r.status, 200, r)
+        mine = [n["id"] for n in r.body["items"]
+                if n["complaint_id"] == cid and n["kind"] == "assignment"]
+        self.assertEqual(len(mine), 1, r.body)
+        return mine[0]
 
     def new_saved_view(self, username: str) -> int:
         r = self.client(username).post("/api/v1/saved-views",
@@ -428,6 +450,8 @@ class AuthorizationMatrix(ApiTestCase):
         elif path == "/api/v1/saved-views/{id}":
             # a view of the caller's own (the admin's for callers without an account)
             ids["id"] = self.new_saved_view(STAFF.get(role, "admin"))
+        elif path == "/api/v1/notifications/{id}/read":
+            ids["id"] = f["notification"]
         elif path.startswith("/api/v1/reports/departments/{id}"):
             ids["id"] = self.department_id("storage_transport")
 
@@ -446,6 +470,9 @@ class AuthorizationMatrix(ApiTestCase):
             body = {"language": "en"}
         elif key == ("POST", "/api/v1/saved-views"):
             body = {"name": "Matrix " + tag, "filter": {"state": "investigating"}}
+        elif key in (("POST", "/api/v1/notifications/{id}/read"),
+                     ("POST", "/api/v1/notifications/read-all")):
+            body = {}
         elif key == ("POST", "/api/v1/imports"):
             upload = [("matrix.csv", "text/csv", self.cfpb_csv())]
         elif key == ("POST", "/api/v1/triage/train"):

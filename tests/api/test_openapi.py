@@ -41,7 +41,21 @@ class OpenApi(ApiTestCase):
             {"subject": "s", "finding": "f", "loss_amount": 1}).body["id"]
         srule = self.admin.post("/api/v1/sanction-rules",
                                 {"min_loss": 999999, "sanction": "note"}).body["id"]
+        # POST /api/v1/notifications/{id}/read answers 404 for a notice that is not the
+        # caller's: the admin supervises a new department and hears of a complaint routed there
+        dept = self.admin.post("/api/v1/departments",
+                               {"code": "openapi_probe", "name": "OpenAPI probe",
+                                "supervisor_id": self.admin.user_id})
+        self.assertEqual(dept.status, 201, dept)
+        routed = self.submit()["id"]
+        self.act(self.agent, routed, "take", "assessing")
+        self.act(self.agent, routed, "accept", "assigned", category="delivery_delay",
+                 urgency="general", difficulty="simple", department_id=dept.body["id"])
+        notices = [n["id"] for n in self.admin.get("/api/v1/notifications").body["items"]
+                   if n["complaint_id"] == routed]
+        self.assertEqual(len(notices), 1, "the admin supervisor's routing notice")
         values = {
+            "notifications": notices[0],
             "complaints": cid, "tasks": task, "attachments": att, "accountability": acc,
             "users": self.user_id("handler.qm"), "departments": self.department_id("sales"),
             "categories": "other", "sanction-rules": srule,

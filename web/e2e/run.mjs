@@ -324,6 +324,54 @@ await test('handler, supervisor, customer, QA and agent carry it to closed throu
   for (const p of [handler, supervisor, customer, qa, agent]) await p.context().close()
 })
 
+await test('the handler sees the assignment in the header bell and opens the complaint from it', async () => {
+  const portal = await newPage()
+  const assigned = await submitOnPortal(portal, { subject: 'Dented fridge', description: 'The fridge from order ORD-1042 came with a dented door.' })
+  await portal.context().close()
+  const agent = await signIn('agent')
+  await openComplaint(agent, assigned.code)
+  await act(agent, 'take')
+  const state = await act(agent, 'accept', { category: 'delivery_delay', urgency: 'general', difficulty: 'simple', assignee_id: 'Sam Storage' })
+  check(state === 'Assigned', 'accept: ' + state)
+  await agent.context().close()
+
+  const handler = await signIn('handler.st')
+  const unread = await handler.evaluate(() => fetch('/api/v1/notifications/count').then((r) => r.json()).then((j) => j.unread_count))
+  check(unread >= 1, 'no unread notification for handler.st: ' + unread)
+  const bell = handler.locator('[data-testid=notification-count]')
+  await bell.waitFor()
+  check((await bell.textContent()).trim() === String(Math.min(unread, 99)) || unread > 99, 'bell shows ' + (await bell.textContent()) + ', server says ' + unread)
+  const label = await handler.getAttribute('[data-testid=notification-bell]', 'aria-label')
+  check(label.includes(String(unread)), 'the bell is not labelled with the count: ' + label)
+  await handler.click('[data-testid=notification-bell]')
+  await handler.waitForURL('**/notifications')
+  const item = handler.locator('[data-testid=notifications-list] li', { hasText: assigned.code }).first()
+  await item.waitFor()
+  check(/assigned to you/.test(await item.textContent()), 'notice text: ' + (await item.textContent()))
+  const text = await handler.evaluate(() => document.body.innerText)
+  const raw = text.match(/\bnotifications\.[a-zA-Z_.]+\b/g)
+  check(!raw, 'untranslated keys ' + raw)
+  await shot(handler, 'notifications-en')
+  await item.locator('a.open-complaint').click()
+  await handler.waitForURL('**/complaints/*')
+  await handler.waitForSelector('[data-testid=state]')
+  check((await handler.evaluate(() => document.body.innerText)).includes(assigned.code), 'the complaint page does not show ' + assigned.code)
+  await handler.waitForFunction(
+    (n) => {
+      const el = document.querySelector('[data-testid=notification-count]')
+      return (el ? Number(el.textContent.trim()) : 0) === n
+    },
+    unread - 1,
+  )
+  await chooseLanguage(handler, 'vi')
+  await handler.goto('/notifications')
+  await handler.locator('[data-testid=notifications-list] li', { hasText: assigned.code }).first().waitFor()
+  const vi = await handler.evaluate(() => document.body.innerText)
+  check(vi.includes('đã được phân công cho bạn'), 'the Vietnamese notice text is missing')
+  await chooseLanguage(handler, 'en')
+  await handler.context().close()
+})
+
 await test('a repeated complaint is flagged in the queue and merged into the original', async () => {
   const portal = await newPage()
   const text = 'The kettle I bought on 3 March arrived with a cracked lid; please replace it or refund me.'

@@ -476,5 +476,32 @@ const es: typeof en = {
       duplicate: 'Esta queja se tramita junto con su queja anterior; vea el mensaje de abajo.',
     },
   },
+  notifications: {
+    title: 'Notificaciones',
+    bell: 'Notificaciones: {count} sin leer',
+    unreadOnly: 'Solo sin leer',
+    unread: 'Sin leer',
+    unreadCount: '{count} sin leer',
+    markRead: 'Marcar como leída',
+    markAllRead: 'Marcar todas como leídas',
+    empty: 'No hay notificaciones.',
+    open: 'Abrir la queja {code}',
+    clockLabel: 'Plazo: {clock}',
+    text: {
+      assignment: 'Se le ha asignado la queja {code}.',
+      departmentAssignment: 'La queja {code} se remitió a su departamento y aún no tiene persona a cargo.',
+      approvalSupervisor: 'El plan de manejo de la queja {code} espera su aprobación.',
+      approvalDirector: 'El plan de manejo de la queja {code} requiere la aprobación de la dirección.',
+      escalationUrgent: 'Escalamiento: la queja urgente {code} requiere su atención.',
+      escalationSla: 'Escalamiento (nivel {level}): la queja {code} está vencida.',
+      slaWarning: 'La queja {code} vence pronto.',
+      other: 'Aviso sobre la queja {code}.',
+    },
+    clock: {
+      first_response: 'primera respuesta',
+      resolution: 'resolución',
+      state: 'tiempo en «{state}»',
+    },
+  },
 }
 export default es

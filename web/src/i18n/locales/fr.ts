@@ -476,5 +476,32 @@ const fr: typeof en = {
       duplicate: 'Cette réclamation est traitée avec votre réclamation précédente ; voir le message ci-dessous.',
     },
   },
+  notifications: {
+    title: 'Notifications',
+    bell: 'Notifications : {count} non lues',
+    unreadOnly: 'Non lues seulement',
+    unread: 'Non lue',
+    unreadCount: 'Non lues : {count}',
+    markRead: 'Marquer comme lue',
+    markAllRead: 'Tout marquer comme lu',
+    empty: 'Aucune notification.',
+    open: 'Ouvrir la réclamation {code}',
+    clockLabel: 'Échéance : {clock}',
+    text: {
+      assignment: 'La réclamation {code} vous a été attribuée.',
+      departmentAssignment: 'La réclamation {code} a été attribuée à votre service, sans responsable du dossier pour l’instant.',
+      approvalSupervisor: 'Le plan de traitement de la réclamation {code} attend votre approbation.',
+      approvalDirector: 'Le plan de traitement de la réclamation {code} attend l’approbation de la direction.',
+      escalationUrgent: 'Escalade : la réclamation urgente {code} demande votre attention.',
+      escalationSla: 'Escalade (niveau {level}) : la réclamation {code} est en retard.',
+      slaWarning: 'Échéance proche pour la réclamation {code}.',
+      other: 'Avis concernant la réclamation {code}.',
+    },
+    clock: {
+      first_response: 'première réponse',
+      resolution: 'résolution',
+      state: 'durée en « {state} »',
+    },
+  },
 }
 export default fr

@@ -476,5 +476,32 @@ const vi: typeof en = {
       duplicate: 'Khiếu nại này được xử lý chung với khiếu nại trước của quý khách; xem tin nhắn bên dưới.',
     },
   },
+  notifications: {
+    title: 'Thông báo',
+    bell: 'Thông báo: {count} chưa đọc',
+    unreadOnly: 'Chỉ hiện chưa đọc',
+    unread: 'Chưa đọc',
+    unreadCount: '{count} chưa đọc',
+    markRead: 'Đánh dấu đã đọc',
+    markAllRead: 'Đánh dấu tất cả đã đọc',
+    empty: 'Không có thông báo.',
+    open: 'Mở khiếu nại {code}',
+    clockLabel: 'Thời hạn: {clock}',
+    text: {
+      assignment: 'Khiếu nại {code} đã được phân công cho bạn.',
+      departmentAssignment: 'Khiếu nại {code} đã được chuyển đến đơn vị của bạn, chưa có người phụ trách.',
+      approvalSupervisor: 'Phương án xử lý của khiếu nại {code} đang chờ bạn phê duyệt.',
+      approvalDirector: 'Phương án xử lý của khiếu nại {code} cần Ban Giám đốc phê duyệt.',
+      escalationUrgent: 'Chuyển cấp: khiếu nại khẩn cấp {code} cần bạn xử lý.',
+      escalationSla: 'Chuyển cấp (cấp {level}): khiếu nại {code} đã quá hạn.',
+      slaWarning: 'Khiếu nại {code} sắp quá hạn.',
+      other: 'Thông báo về khiếu nại {code}.',
+    },
+    clock: {
+      first_response: 'phản hồi đầu tiên',
+      resolution: 'giải quyết',
+      state: 'thời gian ở trạng thái “{state}”',
+    },
+  },
 }
 export default vi

@@ -476,5 +476,32 @@ const zhHans: typeof en = {
       duplicate: '此投诉已与您之前的投诉合并处理，请见下方消息。',
     },
   },
+  notifications: {
+    title: '通知',
+    bell: '通知：{count} 条未读',
+    unreadOnly: '仅显示未读',
+    unread: '未读',
+    unreadCount: '{count} 条未读',
+    markRead: '标为已读',
+    markAllRead: '全部标为已读',
+    empty: '暂无通知。',
+    open: '打开投诉 {code}',
+    clockLabel: '时限：{clock}',
+    text: {
+      assignment: '投诉 {code} 已分派给您。',
+      departmentAssignment: '投诉 {code} 已转至您的部门，尚未指定负责人。',
+      approvalSupervisor: '投诉 {code} 的处理方案等待您审批。',
+      approvalDirector: '投诉 {code} 的处理方案需要总经理审批。',
+      escalationUrgent: '升级上报：紧急投诉 {code} 需要您处理。',
+      escalationSla: '升级上报（第 {level} 级）：投诉 {code} 已超时。',
+      slaWarning: '投诉 {code} 即将超时。',
+      other: '关于投诉 {code} 的通知。',
+    },
+    clock: {
+      first_response: '首次答复',
+      resolution: '解决',
+      state: '“{state}”阶段时长',
+    },
+  },
 }
 export default zhHans

@@ -476,5 +476,32 @@ const zhHant: typeof en = {
       duplicate: '此投訴已與您之前的投訴合併處理，請見下方訊息。',
     },
   },
+  notifications: {
+    title: '通知',
+    bell: '通知：{count} 則未讀',
+    unreadOnly: '僅顯示未讀',
+    unread: '未讀',
+    unreadCount: '{count} 則未讀',
+    markRead: '標為已讀',
+    markAllRead: '全部標為已讀',
+    empty: '暫無通知。',
+    open: '開啟投訴 {code}',
+    clockLabel: '時限：{clock}',
+    text: {
+      assignment: '投訴 {code} 已分派給您。',
+      departmentAssignment: '投訴 {code} 已轉至您的部門，尚未指定負責人。',
+      approvalSupervisor: '投訴 {code} 的處理方案等待您審批。',
+      approvalDirector: '投訴 {code} 的處理方案需要總經理審批。',
+      escalationUrgent: '升級上報：緊急投訴 {code} 需要您處理。',
+      escalationSla: '升級上報（第 {level} 級）：投訴 {code} 已逾時。',
+      slaWarning: '投訴 {code} 即將逾時。',
+      other: '關於投訴 {code} 的通知。',
+    },
+    clock: {
+      first_response: '首次答覆',
+      resolution: '解決',
+      state: '「{state}」階段時長',
+    },
+  },
 }
 export default zhHant
