@@ -40,6 +40,28 @@ std::string new_token() {
   return "rch_" + random_token(32);
 }
 
+// The complaint a message opens (one definition for the signals computed
+// before the write and the complaint stored in it).
+IntakeRequest intake_request(const store::InboundChannel& channel, const ChannelMessage& m) {
+  IntakeRequest req;
+  req.customer = m.customer;
+  if (req.customer.name.find_first_not_of(" \t") == std::string::npos) {
+    req.customer.name = m.external_id.empty() ? "Customer via " + channel.name : m.external_id;
+  }
+  req.customer.reply_channel = Channel::chat;
+  req.subject = m.subject;
+  req.description = m.text;
+  req.channel = Channel::chat;
+  req.replies_through_bridge = true;
+  return req;
+}
+
+// The bridge's identity of the customer: channel and external id.
+std::string chat_identity(const store::InboundChannel& channel, const ChannelMessage& m) {
+  if (m.external_id.empty()) return {};
+  return std::to_string(channel.id) + ":" + m.external_id;
+}
+
 }  // namespace
 
 Result<std::vector<store::InboundChannel>> Channels::list(const store::ReadTx& tx,
@@ -117,8 +139,14 @@ Result<store::InboundChannel> Channels::authenticate(const store::ReadTx& tx,
   return std::move(*found);
 }
 
+IntakeSignals Channels::signals_for(const TriageService* triage,
+                                    const store::InboundChannel& channel, const ChannelMessage& m) {
+  return compute_intake_signals(triage, intake_request(channel, m), chat_identity(channel, m));
+}
+
 Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::InboundChannel& channel,
-                                        const ChannelMessage& m) {
+                                        const ChannelMessage& m, const IntakeSignals& signals,
+                                        const DuplicateOptions& duplicates) {
   const Instant now = clock_.now();
   std::vector<FieldError> errors;
   if (m.message_id.empty() || m.message_id.size() > 200) {
@@ -185,17 +213,10 @@ Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::Inbound
     out.message = msg.id;
     out.complaint = std::move(*target);
   } else {
-    IntakeRequest req;
-    req.customer = m.customer;
-    if (req.customer.name.find_first_not_of(" \t") == std::string::npos) {
-      req.customer.name = m.external_id.empty() ? "Customer via " + channel.name : m.external_id;
-    }
-    req.customer.reply_channel = Channel::chat;
-    req.subject = m.subject;
-    req.description = m.text;
-    req.channel = Channel::chat;
-    req.replies_through_bridge = true;
-    REDRESS_TRY(auto intake, complaints_.submit(tx, Actor{.kind = Actor::Kind::customer}, req));
+    REDRESS_TRY(auto intake, complaints_.submit(tx, Actor{.kind = Actor::Kind::customer},
+                                                intake_request(channel, m)));
+    REDRESS_TRY(out.likely_duplicates,
+                record_intake_signals(tx, intake.complaint, signals, duplicates));
     out.opened = true;
     out.access_token = std::move(intake.access_token);
     out.complaint = std::move(intake.complaint);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/complaints.h"
+#include "app/intake_signals.h"
 #include "core/access.h"
 #include "store/store.h"
 
@@ -32,6 +33,8 @@ struct InboundResult {
   bool opened = false;       // a new complaint (else threaded onto an existing one)
   std::string access_token;  // when opened: the customer's portal token, for the bridge to relay
   std::int64_t message = 0;  // the stored message's id
+  // When opened: the earlier complaints it likely repeats (as at every intake).
+  std::vector<store::DuplicateFlag> likely_duplicates;
 };
 
 // Administration of channels (administrators only) and the inbound path.
@@ -62,13 +65,23 @@ class Channels {
   Result<store::InboundChannel> authenticate(const store::ReadTx& tx, const std::string& name,
                                              const std::string& token) const;
 
-  // Opens or threads `m` on `channel`, all in this transaction.
+  // The intake signals (suggestions, duplicate signature, customer key) of
+  // `m` should it open a complaint; computed before the write, on the
+  // request thread. A customer known only by the bridge's id is keyed by
+  // channel and external id, so their repeats are flagged too.
+  static IntakeSignals signals_for(const TriageService* triage,
+                                   const store::InboundChannel& channel, const ChannelMessage& m);
+
+  // Opens or threads `m` on `channel`, all in this transaction; a complaint
+  // it opens gets `signals` recorded as every intake does
+  // (record_intake_signals: suggestions and likely-duplicate flags).
   // invalid_argument names the field: message_id, text, customer.*, or a
   // tracking_code that is unknown or belongs to another customer (a code
   // alone does not let one customer write into another's complaint);
   // precondition when the complaint is closed to messages (terminal).
   Result<InboundResult> receive(store::WriteTx& tx, const store::InboundChannel& channel,
-                                const ChannelMessage& m);
+                                const ChannelMessage& m, const IntakeSignals& signals,
+                                const DuplicateOptions& duplicates);
 
  private:
   const Clock& clock_;

@@ -112,8 +112,11 @@ Result<MailOutcome> MailIntake::thread(store::WriteTx& tx, const InboundMessage&
   return out;
 }
 
-Result<MailOutcome> MailIntake::open(store::WriteTx& tx, const InboundMessage& mail) {
-  const Instant now = clock_.now();
+namespace {
+
+// The complaint a mail opens, without the customer lookup (one definition
+// for prepare() and open()); `notes` gets what was changed on the way.
+IntakeRequest mail_request(const InboundMessage& mail, std::vector<std::string>& notes) {
   IntakeRequest req;
   req.channel = Channel::email;
   req.customer.email = cut(mail.from_address, 254);
@@ -122,9 +125,7 @@ Result<MailOutcome> MailIntake::open(store::WriteTx& tx, const InboundMessage& m
                           : cut(mail.from_name, 200);
   req.customer.language = is_supported_language(mail.language) ? mail.language : "en";
   req.customer.reply_channel = Channel::email;
-  REDRESS_TRY(req.existing_customer, tx.inbound_mail().customer_by_email(mail.from_address));
   req.subject = cut(mail.subject, 500);
-  std::vector<std::string> notes;
   req.description = mail.body;
   if (blank(req.description)) {
     req.description = blank(mail.subject) ? "(an e-mail without text)" : mail.subject;
@@ -133,8 +134,28 @@ Result<MailOutcome> MailIntake::open(store::WriteTx& tx, const InboundMessage& m
     req.description = cut(req.description, kMaxText);
     notes.emplace_back("the e-mail's text was cut to 20000 bytes");
   }
+  return req;
+}
+
+}  // namespace
+
+void MailIntake::prepare(InboundMessage& mail) const {
+  std::vector<std::string> notes;
+  mail.signals = compute_intake_signals(triage_.get(), mail_request(mail, notes));
+}
+
+Result<MailOutcome> MailIntake::open(store::WriteTx& tx, const InboundMessage& mail) {
+  const Instant now = clock_.now();
+  std::vector<std::string> notes;
+  IntakeRequest req = mail_request(mail, notes);
+  REDRESS_TRY(req.existing_customer, tx.inbound_mail().customer_by_email(mail.from_address));
+  const IntakeSignals signals =
+      mail.signals ? *mail.signals : compute_intake_signals(triage_.get(), req);
   REDRESS_TRY(auto made, complaints_.submit(tx, system_actor(), std::move(req)));
   const Complaint& c = made.complaint;
+  // Flags are for staff (the queue and GET /complaints/{id}/duplicates).
+  REDRESS_TRY(auto flags, record_intake_signals(tx, c, signals, duplicates_));
+  (void)flags;
   REDRESS_TRY(auto refused, attach(tx, mail, c.id));
   notes.insert(notes.end(), refused.begin(), refused.end());
   MailOutcome out{"opened", c.id, c.tracking_code, ""};

@@ -10,12 +10,14 @@
 // already checked and stored (app/uploads.h): app/ knows no MIME.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/case_records.h"
 #include "app/complaints.h"
+#include "app/intake_signals.h"
 
 namespace redress::app {
 
@@ -37,6 +39,10 @@ struct InboundMessage {
   std::string automatic;                    // non-empty: why it is machine mail
   std::vector<StoredUpload> attachments;    // checked and stored
   std::vector<std::string> refused;         // attachments not kept, and why
+  // Set by MailIntake::prepare() off the store's writer: the suggestions
+  // and duplicate signature of the complaint this mail would open. Without
+  // them, a mail that opens a complaint has them computed in the write.
+  std::optional<IntakeSignals> signals;
 };
 
 struct MailOutcome {
@@ -50,12 +56,23 @@ class MailIntake {
  public:
   // `own_address` is the address our mail goes out from (REDRESS_MAIL_FROM):
   // mail from it is never filed. `max_attachments` per complaint.
-  MailIntake(const Clock& clock, std::string own_address, std::size_t max_attachments = 50)
+  // `triage` (may be null: no suggestions) and `duplicates` are what a
+  // complaint opened by mail is suggested and flagged with, as at every
+  // intake (app/intake_signals.h).
+  MailIntake(const Clock& clock, std::string own_address, std::size_t max_attachments = 50,
+             std::shared_ptr<const TriageService> triage = nullptr,
+             DuplicateOptions duplicates = {})
       : clock_(clock),
         complaints_(clock),
         records_(clock),
         own_address_(std::move(own_address)),
-        max_attachments_(max_attachments) {}
+        max_attachments_(max_attachments),
+        triage_(std::move(triage)),
+        duplicates_(duplicates) {}
+
+  // Computes `mail.signals` (tokenizer and model: call it before the write,
+  // not on the store's writer). Pure apart from `mail`; thread-safe.
+  void prepare(InboundMessage& mail) const;
 
   // Files `mail`. Threading, in order: a Message-ID it answers that is one
   // of our outbound mails or an earlier filed mail; else a tracking code in
@@ -84,6 +101,8 @@ class MailIntake {
   CaseRecords records_;
   std::string own_address_;
   std::size_t max_attachments_;
+  std::shared_ptr<const TriageService> triage_;
+  DuplicateOptions duplicates_;
 };
 
 }  // namespace redress::app

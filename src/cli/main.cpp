@@ -435,8 +435,12 @@ int main(int argc, char** argv) {
   triage_evaluate->add_option("--split", eval.split, "fraction held out when there is no --test");
   triage_evaluate->add_option("--learner", eval.learner, "liblinear (default) or fasttext");
   triage_evaluate->add_option("--accents", eval.accents, "keep (default) or fold");
-  triage_evaluate->add_option("--solver", eval.solver, "liblinear solver: lr, lr-dual or svm");
+  triage_evaluate->add_option("--solver", eval.solver,
+                              "liblinear solver: lr, lr-dual, svm or svm-primal");
   triage_evaluate->add_option("-C", eval.c, "liblinear C (inverse regularisation)");
+  triage_evaluate->add_option("--epsilon", eval.epsilon, "liblinear stopping tolerance");
+  triage_evaluate->add_option("--cv", eval.cv_folds,
+                              "K-fold cross-validation on --train only (no test set)");
   triage_evaluate->add_option("--char-min", eval.char_min, "shortest character n-gram");
   triage_evaluate->add_option("--char-max", eval.char_max,
                               "longest character n-gram (below --char-min: none)");
@@ -836,6 +840,8 @@ int main(int argc, char** argv) {
       in.attachment_dir = attachments;
       in.own_address = jobs::parse_mailbox(mail_settings.from).second;
       if (const char* crash = std::getenv("REDRESS_TEST_MAIL_CRASH")) in.crash_point = crash;
+      in.triage = triage_service;
+      in.duplicates = duplicate_options;
       poller.emplace(store, clock, std::move(in));
       poller->start(store::postgres::is_postgres_url(database)
                         ? std::nullopt

@@ -55,6 +55,88 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+Result<triage::TrainOptions> linear_options(const EvaluateOptions& o, text::Accents accents) {
+  triage::TrainOptions t;
+  t.features = {.accents = accents,
+                .word_bigrams = o.word_bigrams,
+                .word_trigrams = o.word_trigrams,
+                .char_min = o.char_min,
+                .char_max = o.char_max,
+                .max_text_bytes = o.max_text_bytes};
+  t.c = o.c;
+  t.epsilon = o.epsilon;
+  t.min_df = o.min_df;
+  t.threads = o.threads;
+  if (o.solver == "lr") {
+    t.solver = triage::Solver::logistic_regression;
+  } else if (o.solver == "lr-dual") {
+    t.solver = triage::Solver::logistic_regression_dual;
+  } else if (o.solver == "svm") {
+    t.solver = triage::Solver::linear_svm;
+  } else if (o.solver == "svm-primal") {
+    t.solver = triage::Solver::linear_svm_primal;
+  } else {
+    return fail(Error::invalid("--solver", "must be lr, lr-dual, svm or svm-primal"));
+  }
+  return t;
+}
+
+std::string linear_line(const EvaluateOptions& o, std::size_t features) {
+  return fmt::format(
+      "learner liblinear {} C={} eps={} accents={} bigrams={} trigrams={} min_df={} "
+      "max_text_bytes={} chars={}-{}: {} features",
+      o.solver, o.c, o.epsilon, o.accents, o.word_bigrams, o.word_trigrams, o.min_df,
+      o.max_text_bytes, o.char_min, o.char_max, features);
+}
+
+// K-fold cross-validation over `rows` (the training file only): every row
+// is predicted once by a model that did not see it; one report over all.
+Status run_cross_validation(const EvaluateOptions& o, std::vector<triage::Example> rows,
+                            text::Accents accents, std::ostream& out) {
+  if (o.learner != "liblinear") return fail(Error::invalid("--cv", "needs --learner liblinear"));
+  REDRESS_TRY(const triage::TrainOptions t, linear_options(o, accents));
+  const auto k = static_cast<std::size_t>(o.cv_folds);
+  std::vector<std::string> gold;
+  std::vector<std::string> predicted;
+  std::vector<double> fold_f1;
+  std::size_t features = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t fold = 0; fold < k; ++fold) {
+    std::vector<triage::Example> train;
+    std::vector<const triage::Example*> held;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (mix(i ^ kSeed) % k == fold) {
+        held.push_back(&rows[i]);
+      } else {
+        train.push_back(rows[i]);
+      }
+    }
+    if (train.empty() || held.empty()) return fail(Error::invalid("--cv", "too few rows"));
+    REDRESS_TRY(const triage::Classifier model, triage::Classifier::train(train, t));
+    features = model.feature_count();
+    std::vector<std::string> g;
+    std::vector<std::string> p;
+    for (const triage::Example* e : held) {
+      const auto top = model.predict(e->text, 1);
+      g.push_back(e->label);
+      p.push_back(top.empty() ? std::string() : top.front().label);
+    }
+    fold_f1.push_back(triage::score(g, p).weighted_f1);
+    gold.insert(gold.end(), g.begin(), g.end());
+    predicted.insert(predicted.end(), p.begin(), p.end());
+  }
+  out << fmt::format(
+      "{}: {}-fold cross-validation over {} training rows (fold of row i: "
+      "splitmix64 of i, seed {}, mod {}); no test set read\n",
+      o.train_file, k, rows.size(), kSeed, k);
+  out << linear_line(o, features) << " (last fold)\n";
+  out << fmt::format("training and prediction {:.2f} s\n", seconds_since(t0));
+  out << "weighted F1 per fold:";
+  for (const double f : fold_f1) out << fmt::format(" {:.4f}", f);
+  out << "\n\n" << triage::format_report(triage::score(gold, predicted));
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<triage::Example>> load_examples(const std::string& file,
@@ -100,6 +182,14 @@ Result<std::vector<triage::Example>> load_examples(const std::string& file,
 
 Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
   REDRESS_TRY(auto train, load_examples(o.train_file, o.format, o.label));
+  if (o.cv_folds == 1 || o.cv_folds < 0) return fail(Error::invalid("--cv", "must be at least 2"));
+  if (o.cv_folds > 1) {
+    if (o.accents != "fold" && o.accents != "keep") {
+      return fail(Error::invalid("--accents", "must be keep or fold"));
+    }
+    return run_cross_validation(
+        o, std::move(train), o.accents == "fold" ? text::Accents::fold : text::Accents::keep, out);
+  }
   std::vector<triage::Example> test;
   std::string how;
   if (!o.test_file.empty()) {
@@ -139,31 +229,9 @@ Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
   std::string learner_line;
   const auto t0 = std::chrono::steady_clock::now();
   if (o.learner == "liblinear") {
-    triage::TrainOptions t;
-    t.features = {.accents = accents,
-                  .word_bigrams = o.word_bigrams,
-                  .word_trigrams = o.word_trigrams,
-                  .char_min = o.char_min,
-                  .char_max = o.char_max,
-                  .max_text_bytes = o.max_text_bytes};
-    t.c = o.c;
-    t.min_df = o.min_df;
-    t.threads = o.threads;
-    if (o.solver == "lr") {
-      t.solver = triage::Solver::logistic_regression;
-    } else if (o.solver == "lr-dual") {
-      t.solver = triage::Solver::logistic_regression_dual;
-    } else if (o.solver == "svm") {
-      t.solver = triage::Solver::linear_svm;
-    } else {
-      return fail(Error::invalid("--solver", "must be lr, lr-dual or svm"));
-    }
+    REDRESS_TRY(const triage::TrainOptions t, linear_options(o, accents));
     REDRESS_TRY(linear, triage::Classifier::train(train, t));
-    learner_line = fmt::format(
-        "learner liblinear {} C={} accents={} bigrams={} trigrams={} min_df={} max_text_bytes={} "
-        "chars={}-{}: {} features",
-        o.solver, o.c, o.accents, o.word_bigrams, o.word_trigrams, o.min_df, o.max_text_bytes,
-        o.char_min, o.char_max, linear->feature_count());
+    learner_line = linear_line(o, linear->feature_count());
     predict = [&](std::string_view s) { return linear->predict(s, 1); };
   } else if (o.learner == "fasttext") {
     triage::FastTextOptions f;

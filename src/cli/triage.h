@@ -24,6 +24,7 @@ struct EvaluateOptions {
   std::string accents = "keep";       // or fold
   std::string solver = "lr";          // lr | lr-dual | svm (liblinear)
   double c = 10.0;
+  double epsilon = 0.1;  // liblinear's stopping tolerance (TrainOptions' default)
   int char_min = 2;
   int char_max = 4;
   bool word_bigrams = true;
@@ -33,6 +34,10 @@ struct EvaluateOptions {
   std::size_t resample =
       0;  // >0: train on this many rows drawn (deterministically) with replacement
   int threads = 2;
+  // >1: no test set; K-fold cross-validation over the training rows only
+  // (fold of row i: splitmix64(i) mod K), for choosing settings without
+  // looking at the test split.
+  int cv_folds = 0;
 };
 
 // Reads a labelled file: (text, label) per usable row. Rows with an empty

@@ -315,23 +315,15 @@ void Api::register_complaints(Router& router) {
         app::IntakeRequest req = read_intake(f, errors);
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         const Actor actor = who->actor;
-        // Suggested on this thread, before the write: the model never runs
-        // on the store's single writer.
-        std::optional<app::Suggestions> suggestions =
-            triage_->suggest(req.subject, req.description);
-        // Likewise the duplicate signature: only the lookup runs on the writer.
-        triage::Signature signature = app::intake_signature(req.subject, req.description);
-        std::string customer_key = app::customer_key(req.customer.email, req.customer.phone);
-        CreateJob create = [this, actor, req = std::move(req), suggestions = std::move(suggestions),
-                            signature, customer_key = std::move(customer_key)](
+        // Suggestions and the duplicate signature are computed on this
+        // thread, before the write: the model and the tokenizer never run on
+        // the store's single writer (app/intake_signals.h).
+        app::IntakeSignals signals = app::compute_intake_signals(triage_.get(), req);
+        CreateJob create = [this, actor, req = std::move(req), signals = std::move(signals)](
                                store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
-          if (suggestions) {
-            REDRESS_CHECK(app::record_suggestions(tx, created.complaint.id, *suggestions,
-                                                  created.complaint.created_at));
-          }
-          REDRESS_TRY(auto flags, app::record_duplicates(tx, created.complaint, customer_key,
-                                                         signature, options_.duplicates));
+          REDRESS_TRY(auto flags, app::record_intake_signals(tx, created.complaint, signals,
+                                                             options_.duplicates));
           REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
           Json j = complaint_json(view);
           j["access_token"] = created.access_token;

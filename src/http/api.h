@@ -16,6 +16,7 @@
 #include "app/complaints.h"
 #include "app/duplicates.h"
 #include "app/insight.h"
+#include "app/intake_signals.h"
 #include "app/portal.h"
 #include "app/privacy.h"
 #include "app/sla.h"

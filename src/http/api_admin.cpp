@@ -243,23 +243,15 @@ void Api::register_public(Router& router) {
         std::vector<RateKey> limits{{"submit-ip:" + client_address(r, options_.trust_forwarded_for),
                                      options_.rate_limits.submissions_per_ip,
                                      "complaints from this address"}};
-        std::optional<app::Suggestions> suggestions =
-            triage_->suggest(req.subject, req.description);
-        triage::Signature signature = app::intake_signature(req.subject, req.description);
-        std::string customer_key = app::customer_key(req.customer.email, req.customer.phone);
-        CreateJob create = [this, customer, limits = std::move(limits), req = std::move(req),
-                            suggestions = std::move(suggestions), signature,
-                            customer_key = std::move(customer_key)](
-                               store::WriteTx& tx) mutable -> Result<Response> {
+        app::IntakeSignals signals = app::compute_intake_signals(triage_.get(), req);
+        CreateJob create =
+            [this, customer, limits = std::move(limits), req = std::move(req),
+             signals = std::move(signals)](store::WriteTx& tx) mutable -> Result<Response> {
           REDRESS_CHECK(count_requests(tx, limits));
           REDRESS_TRY(auto created, complaints_.submit(tx, customer, std::move(req)));
-          if (suggestions) {
-            REDRESS_CHECK(app::record_suggestions(tx, created.complaint.id, *suggestions,
-                                                  created.complaint.created_at));
-          }
           // Flags are for staff; the customer's answer does not mention them.
-          REDRESS_TRY(auto flags, app::record_duplicates(tx, created.complaint, customer_key,
-                                                         signature, options_.duplicates));
+          REDRESS_TRY(auto flags, app::record_intake_signals(tx, created.complaint, signals,
+                                                             options_.duplicates));
           (void)flags;
           Json j{{"tracking_code", created.complaint.tracking_code},
                  {"access_token", created.access_token},

@@ -376,6 +376,9 @@ void Api::register_hooks(Router& router) {
         const std::string request_hash = app::sha256_hex(r.body);
         const Instant now = clock_.now();
         store::InboundChannel ch = *channel;
+        // Should the message open a complaint: its suggestions and duplicate
+        // signature, computed here as for every intake (app/intake_signals.h).
+        const app::IntakeSignals signals = app::Channels::signals_for(triage_.get(), ch, m);
         auto answer = co_await write<Response>([&](store::WriteTx& tx) -> Result<Response> {
           // The bridge's message id is the idempotency key: a retried delivery
           // replays the first answer and stores nothing twice.
@@ -388,13 +391,15 @@ void Api::register_hooks(Router& router) {
             replay.with_header("Idempotent-Replayed", "true");
             return replay;
           }
-          REDRESS_TRY(auto got, channels_.receive(tx, ch, m));
+          REDRESS_TRY(auto got, channels_.receive(tx, ch, m, signals, options_.duplicates));
           Json out{{"complaint_id", got.complaint.id.value},
                    {"tracking_code", got.complaint.tracking_code},
                    {"state", to_string(got.complaint.state)},
                    {"opened", got.opened}};
           if (got.opened) out["access_token"] = got.access_token;
           if (got.message != 0) out["message_id"] = got.message;
+          // Flags are for staff: the bridge relays to the customer, so its
+          // answer does not mention them (as the portal's).
           Response response = json_response(got.opened ? 201 : 200, out);
           REDRESS_CHECK(tx.idempotency().put(scope, m.message_id,
                                              {request_hash, response.status, response.body}, now));

@@ -24,7 +24,8 @@ MailPoller::MailPoller(store::Store& store, const Clock& clock, MailInSettings s
     : store_(store),
       clock_(clock),
       settings_(std::move(settings)),
-      intake_(clock, settings_.own_address, settings_.limits.max_per_complaint) {}
+      intake_(clock, settings_.own_address, settings_.limits.max_per_complaint, settings_.triage,
+              settings_.duplicates) {}
 
 MailPoller::~MailPoller() {
   stop();
@@ -99,6 +100,7 @@ Status MailPoller::poll_mailbox(const mail::ImapConfig& config, PollSummary& sum
     }
     Result<app::MailOutcome> done = fail(Error::internal("not run"));
     if (!failure) {
+      intake_.prepare(in);  // tokenizer and model here, not on the store's writer
       crash_if(settings_.crash_point, "before_commit");
       done = store_.write_sync<app::MailOutcome>(
           [&](store::WriteTx& tx) { return intake_.receive(tx, in); });

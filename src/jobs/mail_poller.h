@@ -16,6 +16,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct MailInSettings {
   // Tests only (REDRESS_TEST_MAIL_CRASH): "before_commit" or "after_commit"
   // makes the process SIGKILL itself at that point of the first mail.
   std::string crash_point;
+  // What a complaint opened by mail is suggested and flagged with, as at
+  // every intake (app/intake_signals.h); triage may be null.
+  std::shared_ptr<const app::TriageService> triage;
+  app::DuplicateOptions duplicates;
 };
 
 struct PollSummary {

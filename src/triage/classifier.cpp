@@ -24,6 +24,8 @@ int solver_code(Solver s) {
       return L2R_LR_DUAL;
     case Solver::linear_svm:
       return L2R_L2LOSS_SVC_DUAL;
+    case Solver::linear_svm_primal:
+      return L2R_L2LOSS_SVC;
   }
   return L2R_LR;
 }
@@ -117,31 +119,77 @@ Result<Classifier> Classifier::train(std::span<const Example> examples,
   }
   const std::size_t k = c.labels_.size();
 
-  std::vector<FeatureCounts> counts(examples.size());
-  parallel_for(examples.size(), options.threads,
-               [&](std::size_t i) { counts[i] = extract(examples[i].text, c.features_); });
-  c.vocabulary_ = Vocabulary::fit(counts, options.min_df, options.max_features);
+  std::vector<int> label_of(examples.size());
+  for (std::size_t i = 0; i < examples.size(); ++i) label_of[i] = label_index.at(examples[i].label);
+
+  // Features in blocks of rows: each block's raw features sit in three flat
+  // arrays (no allocation per text), are counted into the document
+  // frequencies, and are freed once the block's LIBLINEAR rows are built,
+  // so the raw and the weighted form of the whole set never coexist.
+  constexpr std::size_t kBlock = 4096;
+  const std::size_t n_blocks = (examples.size() + kBlock - 1) / kBlock;
+  std::vector<FeatureTable> raw(n_blocks);
+  parallel_for(n_blocks, options.threads, [&](std::size_t b) {
+    const std::size_t end = std::min(examples.size(), (b + 1) * kBlock);
+    FeatureTable& t = raw[b];
+    t.hashes.reserve((end - b * kBlock) * 32);
+    t.counts.reserve((end - b * kBlock) * 32);
+    t.offsets.reserve(end - b * kBlock + 1);
+    for (std::size_t i = b * kBlock; i < end; ++i) extract_into(examples[i].text, c.features_, t);
+  });
+  // Document frequencies: one table per thread over a share of the blocks,
+  // then added up (a sum: the same whichever thread counted which block).
+  {
+    const auto workers = static_cast<std::size_t>(std::max(1, options.threads));
+    std::vector<HashCounter> partial;
+    partial.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w) partial.emplace_back(1U << 16);
+    parallel_for(workers, options.threads, [&](std::size_t w) {
+      for (std::size_t b = w; b < n_blocks; b += workers) {
+        for (const std::uint64_t h : raw[b].hashes) partial[w].add(h);
+      }
+    });
+    for (std::size_t w = 1; w < workers; ++w) {
+      partial[w].for_each([&](std::uint64_t h, std::uint32_t n) { partial[0].add(h, n); });
+      partial[w] = HashCounter();
+    }
+    c.vocabulary_ =
+        Vocabulary::fit(partial[0], examples.size(), options.min_df, options.max_features);
+  }
   const auto n_features = static_cast<int>(c.vocabulary_.size());
 
   c.weights_.assign(c.vocabulary_.size() * k, 0.0F);
   c.bias_.assign(k, 0.0F);
   if (k == 1) return c;
 
-  // LIBLINEAR's rows: 1-based feature indices, then the bias feature, then -1.
-  std::vector<std::vector<feature_node>> rows(examples.size());
-  parallel_for(examples.size(), options.threads, [&](std::size_t i) {
-    const SparseVector v = c.vocabulary_.vectorize(counts[i]);
-    FeatureCounts().swap(counts[i]);
-    auto& row = rows[i];
-    row.reserve(v.size() + 2);
-    for (const auto& [column, value] : v) {
-      row.push_back(feature_node{static_cast<int>(column) + 1, static_cast<double>(value)});
+  // LIBLINEAR's rows: 1-based feature indices, then the bias feature, then
+  // -1; one contiguous array of nodes per block.
+  std::vector<std::vector<feature_node>> nodes(n_blocks);
+  std::vector<feature_node*> x(examples.size());
+  parallel_for(n_blocks, options.threads, [&](std::size_t b) {
+    FeatureTable& t = raw[b];
+    std::vector<std::pair<std::uint32_t, float>> v;
+    v.reserve(t.hashes.size());
+    std::vector<std::size_t> starts(t.rows() + 1, 0);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      c.vocabulary_.vectorize_row(t, r, v);
+      starts[r + 1] = v.size();
     }
-    row.push_back(feature_node{n_features + 1, 1.0});
-    row.push_back(feature_node{-1, 0.0});
+    t = FeatureTable();
+    auto& block = nodes[b];
+    block.reserve(v.size() + 2 * (starts.size() - 1));
+    std::vector<std::size_t> row_at(starts.size() - 1);
+    for (std::size_t r = 0; r + 1 < starts.size(); ++r) {
+      row_at[r] = block.size();
+      for (std::size_t j = starts[r]; j < starts[r + 1]; ++j) {
+        block.push_back(
+            feature_node{static_cast<int>(v[j].first) + 1, static_cast<double>(v[j].second)});
+      }
+      block.push_back(feature_node{n_features + 1, 1.0});
+      block.push_back(feature_node{-1, 0.0});
+    }
+    for (std::size_t r = 0; r < row_at.size(); ++r) x[b * kBlock + r] = block.data() + row_at[r];
   });
-  std::vector<feature_node*> x(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) x[i] = rows[i].data();
 
   // One binary problem per label (one-vs-rest), trained concurrently: they
   // share the rows and differ only in y. This is what LIBLINEAR itself does
@@ -152,7 +200,7 @@ Result<Classifier> Classifier::train(std::span<const Example> examples,
   parallel_for(k, options.threads, [&](std::size_t label) {
     std::vector<double> y(examples.size());
     for (std::size_t i = 0; i < examples.size(); ++i) {
-      y[i] = label_index.at(examples[i].label) == static_cast<int>(label) ? 1.0 : -1.0;
+      y[i] = label_of[i] == static_cast<int>(label) ? 1.0 : -1.0;
     }
     problem prob{};
     prob.l = static_cast<int>(examples.size());

@@ -69,9 +69,12 @@ void char_ngrams(std::string_view term, const FeatureOptions& options,
 
 }  // namespace
 
-FeatureCounts extract(std::string_view text, const FeatureOptions& options) {
+namespace {
+
+// The sorted feature hashes of `text`, duplicates kept, in `hashes`.
+void feature_hashes(std::string_view text, const FeatureOptions& options,
+                    std::vector<std::uint64_t>& hashes) {
   thread_local std::vector<std::string> terms;
-  thread_local std::vector<std::uint64_t> hashes;
   terms.clear();
   hashes.clear();
   if (options.max_text_bytes > 0 && text.size() > options.max_text_bytes) {
@@ -98,8 +101,20 @@ FeatureCounts extract(std::string_view text, const FeatureOptions& options) {
       char_ngrams(term, options, hashes);
     }
   }
-
   std::ranges::sort(hashes);
+}
+
+// Multiplicative mixing of a hash into a slot number (FNV's low bits alone
+// are not spread well enough for a power-of-two table).
+std::size_t slot_of(std::uint64_t hash, std::size_t mask) {
+  return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+}
+
+}  // namespace
+
+FeatureCounts extract(std::string_view text, const FeatureOptions& options) {
+  thread_local std::vector<std::uint64_t> hashes;
+  feature_hashes(text, options, hashes);
   FeatureCounts counts;
   counts.reserve(hashes.size());
   for (const std::uint64_t h : hashes) {
@@ -112,24 +127,81 @@ FeatureCounts extract(std::string_view text, const FeatureOptions& options) {
   return counts;
 }
 
+void extract_into(std::string_view text, const FeatureOptions& options, FeatureTable& table) {
+  thread_local std::vector<std::uint64_t> hashes;
+  feature_hashes(text, options, hashes);
+  const std::size_t row_start = table.hashes.size();
+  for (const std::uint64_t h : hashes) {
+    if (table.hashes.size() > row_start && table.hashes.back() == h) {
+      table.counts.back() += 1;
+    } else {
+      table.hashes.push_back(h);
+      table.counts.push_back(1.0F);
+    }
+  }
+  table.offsets.push_back(table.hashes.size());
+}
+
+HashCounter::HashCounter(std::size_t expected) {
+  std::size_t capacity = 16;
+  while (capacity < expected * 2) capacity *= 2;
+  slots_.resize(capacity);
+  mask_ = capacity - 1;
+}
+
+std::size_t HashCounter::index_of(std::uint64_t hash) const {
+  std::size_t i = slot_of(hash, mask_);
+  while (slots_[i].value != 0 && slots_[i].key != hash) i = (i + 1) & mask_;
+  return i;
+}
+
+void HashCounter::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.size() * 2, Slot{});
+  mask_ = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.value != 0) slots_[index_of(s.key)] = s;
+  }
+}
+
+void HashCounter::add(std::uint64_t hash, std::uint32_t n) {
+  if ((size_ + 1) * 2 > slots_.size()) grow();  // load factor at most 1/2
+  Slot& s = slots_[index_of(hash)];
+  if (s.value == 0) {
+    s.key = hash;
+    ++size_;
+  }
+  s.value += n;
+}
+
+std::uint32_t HashCounter::get(std::uint64_t hash) const {
+  return slots_[index_of(hash)].value;
+}
+
 Vocabulary Vocabulary::fit(std::span<const FeatureCounts> documents, std::uint32_t min_df,
                            std::size_t max_features) {
-  std::unordered_map<std::uint64_t, std::uint32_t> df;
-  df.reserve(documents.size() * 8);
+  HashCounter df(documents.size() * 8);
   for (const FeatureCounts& doc : documents) {
-    for (const auto& [hash, count] : doc) ++df[hash];
+    for (const auto& [hash, count] : doc) df.add(hash);
   }
+  return fit(df, documents.size(), min_df, max_features);
+}
+
+Vocabulary Vocabulary::fit(const HashCounter& document_frequency, std::size_t n_documents,
+                           std::uint32_t min_df, std::size_t max_features) {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> kept;
-  kept.reserve(df.size());
-  for (const auto& [hash, n] : df) {
+  kept.reserve(document_frequency.size());
+  document_frequency.for_each([&](std::uint64_t hash, std::uint32_t n) {
     if (n >= min_df) kept.emplace_back(hash, n);
-  }
+  });
+  // A total order (frequency, then hash): the vocabulary does not depend on
+  // the order documents were counted in.
   std::ranges::sort(kept, [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
   if (kept.size() > max_features) kept.resize(max_features);
 
-  const auto n_docs = static_cast<double>(documents.size());
+  const auto n_docs = static_cast<double>(n_documents);
   std::vector<std::pair<std::uint64_t, float>> columns;
   columns.reserve(kept.size());
   for (const auto& [hash, n] : kept) {
@@ -142,31 +214,56 @@ Vocabulary Vocabulary::fit(std::span<const FeatureCounts> documents, std::uint32
 Vocabulary Vocabulary::from_columns(std::vector<std::pair<std::uint64_t, float>> columns) {
   Vocabulary v;
   v.columns_ = std::move(columns);
-  v.lookup_.reserve(v.columns_.size());
+  v.lookup_ = HashCounter(v.columns_.size());
   for (std::size_t i = 0; i < v.columns_.size(); ++i) {
-    v.lookup_.emplace(v.columns_[i].first,
-                      Column{.index = static_cast<std::uint32_t>(i), .idf = v.columns_[i].second});
+    v.lookup_.add(v.columns_[i].first, static_cast<std::uint32_t>(i + 1));
   }
   return v;
 }
 
-SparseVector Vocabulary::vectorize(const FeatureCounts& counts) const {
-  SparseVector out;
-  out.reserve(counts.size());
+std::size_t Vocabulary::vectorize_span(const std::uint64_t* hashes, const float* counts,
+                                       std::size_t n,
+                                       std::vector<std::pair<std::uint32_t, float>>& out) const {
+  const std::size_t first = out.size();
   double norm = 0;
-  for (const auto& [hash, count] : counts) {
-    const auto it = lookup_.find(hash);
-    if (it == lookup_.end()) continue;
-    const double value = (1.0 + std::log(static_cast<double>(count))) * it->second.idf;
-    out.emplace_back(it->second.index, static_cast<float>(value));
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t column = lookup_.get(hashes[i]);
+    if (column == 0) continue;
+    const float idf = columns_[column - 1].second;
+    const double tf = counts[i] == 1.0F ? 1.0 : 1.0 + std::log(static_cast<double>(counts[i]));
+    const double value = tf * idf;
+    out.emplace_back(column - 1, static_cast<float>(value));
     norm += value * value;
   }
   if (norm > 0) {
     const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
-    for (auto& [index, value] : out) value *= scale;
+    for (std::size_t i = first; i < out.size(); ++i) out[i].second *= scale;
   }
-  std::ranges::sort(out, {}, &std::pair<std::uint32_t, float>::first);
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out.size() - first;
+}
+
+SparseVector Vocabulary::vectorize(const FeatureCounts& counts) const {
+  thread_local std::vector<std::uint64_t> hashes;
+  thread_local std::vector<float> values;
+  hashes.clear();
+  values.clear();
+  for (const auto& [hash, count] : counts) {
+    hashes.push_back(hash);
+    values.push_back(count);
+  }
+  SparseVector out;
+  out.reserve(counts.size());
+  vectorize_span(hashes.data(), values.data(), hashes.size(), out);
   return out;
+}
+
+std::size_t Vocabulary::vectorize_row(const FeatureTable& table, std::size_t row,
+                                      std::vector<std::pair<std::uint32_t, float>>& out) const {
+  const std::size_t from = table.offsets[row];
+  return vectorize_span(table.hashes.data() + from, table.counts.data() + from,
+                        table.offsets[row + 1] - from, out);
 }
 
 }  // namespace redress::triage

@@ -125,6 +125,57 @@ TEST(Classifier, TrainingIsDeterministic) {
   EXPECT_EQ(a->serialize(), b->serialize());
 }
 
+TEST(Classifier, SameModelOnOneThreadOrTwoAcrossBlocks) {
+  // More rows than one feature block (4,096), so blocks are extracted,
+  // counted and converted on different threads: the bytes must not change.
+  std::vector<Example> many;
+  const auto base = training_set();
+  for (std::size_t i = 0; many.size() < 9000; ++i) {
+    const Example& e = base[i % base.size()];
+    many.push_back({e.text + " r" + std::to_string(i % 97), e.label});
+  }
+  TrainOptions one = small_options();
+  one.min_df = 2;
+  one.threads = 1;
+  TrainOptions two = one;
+  two.threads = 2;
+  auto a = Classifier::train(many, one);
+  auto b = Classifier::train(many, two);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->serialize(), b->serialize());
+  EXPECT_EQ(a->predict("máy chiếu hư r5", 1).front().label, "facility");
+}
+
+TEST(Features, FlatTableRowsEqualExtract) {
+  const FeatureOptions o;
+  FeatureTable t;
+  const std::vector<std::string> texts = {"card card card", "", "学校乱收补课费",
+                                          "phòng học nóng , máy chiếu hư"};
+  for (const auto& text : texts) extract_into(text, o, t);
+  ASSERT_EQ(t.rows(), texts.size());
+  for (std::size_t r = 0; r < texts.size(); ++r) {
+    FeatureCounts row;
+    for (std::size_t j = t.offsets[r]; j < t.offsets[r + 1]; ++j) {
+      row.emplace_back(t.hashes[j], t.counts[j]);
+    }
+    EXPECT_EQ(row, extract(texts[r], o)) << texts[r];
+  }
+}
+
+TEST(Features, HashCounterCountsAndGrows) {
+  HashCounter h;  // starts small: grows many times below
+  for (std::uint64_t i = 0; i < 50000; ++i) h.add(i * 0x100000000ULL);  // same low bits
+  h.add(7, 3);
+  h.add(7);
+  EXPECT_EQ(h.size(), 50001U);
+  EXPECT_EQ(h.get(7), 4U);
+  EXPECT_EQ(h.get(123 * 0x100000000ULL), 1U);
+  EXPECT_EQ(h.get(8), 0U);
+  std::uint64_t total = 0;
+  h.for_each([&](std::uint64_t, std::uint32_t n) { total += n; });
+  EXPECT_EQ(total, 50004U);
+}
+
 TEST(Classifier, SingleLabelAndBadInput) {
   std::vector<Example> one = {{"anything", "only"}, {"something else", "only"}};
   auto c = Classifier::train(one, small_options());

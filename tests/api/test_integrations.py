@@ -128,6 +128,35 @@ class Integrations(MailTestCase):
         self.assertEqual(bridge.send(message_id="zm-9", conversation_id="conv-lan",
                                      customer={"external_id": "zalo:1001"}, text="x").status, 401)
 
+    def test_chat_repeat_is_flagged_as_at_staff_intake(self):
+        # A customer known only by the chat app's id writes the same complaint
+        # again in a new conversation: flagged like any intake (app/intake_signals.h).
+        ch = self.new_channel("zalo-repeat")
+        bridge = Bridge(self.server, "zalo-repeat", ch["token"])
+        who = {"external_id": "zalo:2002", "name": "Trần Văn Minh", "language": "vi"}
+        a = bridge.send(message_id="rp-1", conversation_id="conv-a", customer=who,
+                        text="Máy giặt mua tuần trước bị rò nước ở gioăng cửa mỗi lần giặt, "
+                             "sàn nhà bị ngập, tôi muốn được sửa hoặc đổi máy mới.")
+        self.assertEqual(a.status, 201, a)
+        b = bridge.send(message_id="rp-2", conversation_id="conv-b", customer=who,
+                        text="Máy giặt mua tuần trước bị rò nước ở gioăng cửa mỗi lần giặt, "
+                             "sàn bếp bị ngập nước, tôi muốn được sửa hoặc đổi máy mới!")
+        self.assertEqual(b.status, 201, b)
+        self.assertNotIn("likely_duplicates", b.body)  # for staff, not for the bridge
+        r = self.agent.get(f"/api/v1/complaints/{b.body['complaint_id']}/duplicates")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([(i["complaint_id"], i["relation"], i["reasons"])
+                          for i in r.body["items"]],
+                         [(a.body["complaint_id"], "duplicate_of", ["same_customer"])], r.body)
+        # Another chat customer with the same text is not "the same customer".
+        c = bridge.send(message_id="rp-3", conversation_id="conv-c",
+                        customer={"external_id": "zalo:3003", "language": "vi"},
+                        text="Máy giặt mua tuần trước bị rò nước ở gioăng cửa mỗi lần giặt, "
+                             "sàn nhà bị ngập, tôi muốn được sửa hoặc đổi máy mới.")
+        self.assertEqual(c.status, 201, c)
+        r = self.agent.get(f"/api/v1/complaints/{c.body['complaint_id']}/duplicates")
+        self.assertEqual(r.body["items"], [], r.body)
+
     def test_template_override_changes_the_next_mail_and_delete_reverts(self):
         listed = self.admin.get("/api/v1/templates")
         self.assertEqual(listed.status, 200, listed)

@@ -24,7 +24,7 @@ import unittest
 import uuid
 
 import imap_server
-from harness import ApiTestCase
+from harness import ApiTestCase, public_body
 from test_mail_sla import SmtpSink, set_mail_env
 
 # A valid 1x1 PNG.
@@ -35,6 +35,11 @@ IMAP_ENV = ("REDRESS_IMAP_URL", "REDRESS_IMAP_POLL_MS", "REDRESS_IMAP_TLS",
 
 GB2312_TEXT = "您好，我的快递丢了三天，请尽快处理并退款。"
 VIETNAMESE_TEXT = "Tôi muốn khiếu nại: đơn hàng bị giao trễ, xin hoàn tiền."
+VI_LID_A = ("Tôi đặt mua một ấm đun nước màu xanh ngày 3 tháng 3, khi nhận hàng thì nắp bị nứt, "
+            "tôi muốn được đổi hàng hoặc hoàn tiền.")
+# The same complaint written again without tone marks, as from a phone keyboard.
+VI_LID_B = ("Toi dat mua mot am dun nuoc mau xanh ngay 3 thang 3, khi nhan hang thi nap bi nut, "
+            "toi muon duoc doi hang hoac hoan lai tien.")
 
 
 def cp1258(text: str) -> bytes:
@@ -198,6 +203,36 @@ class NewMailAndReplies(MailInCase):
         self.assertEqual(row["outcome"], "opened", row)
         self.assertEqual(self.complaint(row["complaint_id"])["customer"]["id"],
                          c["customer"]["id"])
+
+    def test_mailed_near_duplicate_is_flagged_as_at_staff_intake(self):
+        # The same intake code path as POST /api/v1/complaints (app/intake_signals.h):
+        # a customer who phoned, then e-mails nearly the same text, is flagged.
+        sender = f"binh.le.{uuid.uuid4().hex[:6]}@customer.example"
+        phoned = self.agent.post("/api/v1/complaints", public_body(
+            customer={"name": "Le Binh", "email": sender, "phone": "", "language": "vi"},
+            subject="Ấm đun nước bị nứt", description=VI_LID_A, channel="phone"))
+        self.assertEqual(phoned.status, 201, phoned)
+        first, first_id = message(sender, "Am dun nuoc bi nut", VI_LID_B.encode())
+        self.imap.append(first)
+        row = self.inbound(first_id)
+        self.assertEqual(row["outcome"], "opened", row)
+        mailed = row["complaint_id"]
+        r = self.agent.get(f"/api/v1/complaints/{mailed}/duplicates")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([(i["complaint_id"], i["relation"], i["reasons"])
+                          for i in r.body["items"]],
+                         [(phoned.body["id"], "duplicate_of", ["same_customer"])], r.body)
+        self.assertGreaterEqual(r.body["items"][0]["score"], 0.5)
+        self.assertEqual(self.complaint(mailed)["likely_duplicate_of"]["complaint_id"],
+                         phoned.body["id"])
+        # An unrelated mail from the same address is not flagged.
+        other, other_id = message(sender, "Hoa don", "Hóa đơn tháng này bị tính hai lần phí "
+                                  "vận chuyển, xin kiểm tra lại.".encode())
+        self.imap.append(other)
+        row = self.inbound(other_id)
+        self.assertEqual(row["outcome"], "opened", row)
+        r = self.agent.get(f"/api/v1/complaints/{row['complaint_id']}/duplicates")
+        self.assertEqual(r.body["items"], [], r.body)
 
     def test_gb2312_and_windows_1258_mail_arrive_as_utf8(self):
         zh, zh_id = message("=?GB2312?B?wO7PyMn6?= <li.xiansheng@customer.example>",
