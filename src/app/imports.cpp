@@ -101,11 +101,15 @@ Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, cons
 }
 
 Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor& actor,
-                                                const std::vector<ImportRecord>& records) {
+                                                const std::vector<ImportRecord>& records,
+                                                const std::function<bool()>& stopped) {
   REDRESS_CHECK(Admin::require_admin(actor));
   const Instant now = clock_.now();
   ImportBatchResult result;
   for (const ImportRecord& r : records) {
+    if (stopped && stopped()) {
+      return fail(Error::unavailable("the import was stopped; it resumes at the next start"));
+    }
     REDRESS_TRY(auto existing, tx.imports().find(r.source, r.external_id));
     if (existing) {
       ++result.skipped;

@@ -6,6 +6,7 @@
 // of the same record a no-op.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -64,8 +65,13 @@ class Importer {
   explicit Importer(const Clock& clock) : clock_(clock) {}
   // Writes `records` (admin or system only). Categories and departments are
   // created on first sight and cached for later batches. Not thread-safe.
+  // `stopped` (optional) is asked before each row; when it answers true the
+  // batch fails with `unavailable` and its writes roll back, so a server
+  // shutting down need not wait for a batch of thousands of rows (the import
+  // resumes from its last committed batch).
   Result<ImportBatchResult> write_batch(store::WriteTx& tx, const Actor& actor,
-                                        const std::vector<ImportRecord>& records);
+                                        const std::vector<ImportRecord>& records,
+                                        const std::function<bool()>& stopped = {});
 
  private:
   Result<std::string> category_for(store::WriteTx& tx, const ImportRecord& r);

@@ -61,7 +61,8 @@ Result<ImportCounts> import_stream(store::Store& store, const Clock& clock, std:
     if (current.batch.rows == 0) return {};
     REDRESS_TRY(auto written, store.write_sync<app::ImportBatchResult>(
                                   [&](store::WriteTx& tx) -> Result<app::ImportBatchResult> {
-                                    REDRESS_TRY(auto w, importer.write_batch(tx, system, records));
+                                    REDRESS_TRY(auto w, importer.write_batch(tx, system, records,
+                                                                             options.cancelled));
                                     ImportBatch b = current;
                                     b.bytes_read = reader.bytes_read();
                                     b.batch.created = w.created;

@@ -46,8 +46,10 @@ struct ImportStreamOptions {
   std::function<Status(store::WriteTx&, const ImportBatch&)> in_batch;
   // Runs after each batch has committed (progress display, a rejects file).
   std::function<void(const ImportBatch&)> after_batch;
-  // Asked before each row: true stops the import (unavailable) with the rows
-  // of the unfinished batch not written, so a later run resumes there.
+  // Asked before each row is read and before each row is written inside its
+  // batch's transaction: true stops the import (unavailable) with the rows of
+  // the unfinished batch not written (rolled back if it was being written), so
+  // a later run resumes there and a shutdown need not wait for a whole batch.
   std::function<bool()> cancelled;
 };
 

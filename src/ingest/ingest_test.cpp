@@ -1,12 +1,16 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "app/crypto.h"
 #include "ingest/cfpb.h"
 #include "ingest/csv_reader.h"
+#include "ingest/import_stream.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace redress::ingest {
 namespace {
@@ -170,6 +174,58 @@ TEST(Cfpb, SharedLegacySampleMapsCompletely) {
     ++rows;
   }
   EXPECT_EQ(rows, 6039);
+}
+
+// A server shutting down stops an import inside its batch: the batch rolls
+// back whole (the run resumes there later) and the shutdown does not wait
+// for thousands of rows to be written.
+TEST(ImportStream, StopsInsideABatchAndRollsItBack) {
+  app::init_crypto();
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("redress-import-stop-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const Instant now = *parse_iso8601("2026-03-02T09:00:00Z");
+  {
+    auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
+    ASSERT_TRUE(store) << store.error().message;
+    std::string csv;
+    for (std::size_t i = 0; i < kCurrentHeader.size(); ++i) {
+      csv += (i ? "," : "") + kCurrentHeader[i];
+    }
+    csv += "\n";
+    for (int i = 0; i < 30; ++i) {
+      csv +=
+          "2019-09-19,Credit card,,Problem with a purchase,,,,EXAMPLE BANK,PA,,,,Web,"
+          "2019-09-20,Closed with explanation,Yes,N/A," +
+          std::to_string(9100000 + i) + "\n";
+    }
+    std::istringstream in(csv);
+    FixedClock clock(now);
+    int asked = 0;
+    ImportStreamOptions options;
+    options.format = "cfpb";
+    options.batch_size = 10;
+    // Asked before each row read and each row written: rows 1-10 read (10),
+    // batch 1 written (20), rows 11-20 read (30), then batch 2 stops at its
+    // sixth row.
+    options.cancelled = [&asked] { return ++asked > 35; };
+    auto result = import_stream(**store, clock, in, options);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, ErrorCode::unavailable);
+    EXPECT_EQ(asked, 36);
+    auto imported =
+        (*store)->read<std::int64_t>([](const store::ReadTx& tx) -> Result<std::int64_t> {
+          std::int64_t n = 0;
+          for (int i = 0; i < 30; ++i) {
+            REDRESS_TRY(auto link, tx.imports().find("cfpb", std::to_string(9100000 + i)));
+            n += link ? 1 : 0;
+          }
+          return n;
+        });
+    ASSERT_TRUE(imported) << imported.error().message;
+    EXPECT_EQ(*imported, 10);  // batch 1 only: nothing of the stopped batch 2
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
