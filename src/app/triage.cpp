@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstring>
+#include <functional>
+#include <map>
 
 #include "app/complaints.h"
 
@@ -183,40 +185,65 @@ Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
   summary.examples = static_cast<std::int64_t>(rows.size());
   summary.fields = Json::object();
 
+  // The three fields train together (Classifier::train_fields): one
+  // feature extraction of the texts, and every field's one-vs-rest problems
+  // on the same two threads.
+  struct Field {
+    const char* name;
+    std::optional<triage::Classifier>* slot;
+    std::function<std::string(const store::TriageTrainingRow&)> label_of;
+  };
   TriageModel model;
-  bool any = false;
-  const auto train_field = [&](const char* name, std::optional<triage::Classifier>& slot,
-                               auto label_of) -> Status {
-    std::vector<triage::Example> examples;
-    for (const auto& r : rows) {
-      std::string label = label_of(r);
-      if (!label.empty() && !r.text.empty()) examples.push_back({r.text, std::move(label)});
-    }
+  const Field all_fields[] = {
+      {"category", &model.category, [](const auto& r) { return r.category; }},
+      {"department", &model.department,
+       [](const auto& r) {
+         return r.department_id != 0 ? std::to_string(r.department_id) : std::string();
+       }},
+      {"urgency", &model.urgency, [](const auto& r) { return r.urgency; }},
+  };
+  std::vector<std::string_view> texts;
+  for (const auto& r : rows) {
+    if (!r.text.empty()) texts.emplace_back(r.text);
+  }
+  std::vector<std::vector<std::string>> owned;  // the labels train_fields views
+  std::vector<const Field*> trained;
+  for (const Field& f : all_fields) {
+    std::vector<std::string> labels;
+    labels.reserve(texts.size());
     std::map<std::string, std::size_t> counts;
-    for (const auto& e : examples) ++counts[e.label];
-    Json field{{"examples", examples.size()}, {"labels", counts}};
-    if (examples.size() < options.min_examples || counts.size() < 2) {
+    for (const auto& r : rows) {
+      if (r.text.empty()) continue;
+      std::string label = f.label_of(r);
+      if (!label.empty()) ++counts[label];
+      labels.push_back(std::move(label));
+    }
+    std::size_t examples = 0;
+    for (const auto& [label, n] : counts) examples += n;
+    Json field{{"examples", examples}, {"labels", counts}};
+    if (examples < options.min_examples || counts.size() < 2) {
       field["model"] = false;
       field["why"] = "needs at least " + std::to_string(options.min_examples) +
                      " confirmed complaints with at least two different values";
-      summary.fields[name] = std::move(field);
-      return {};
+    } else {
+      field["model"] = true;
+      owned.push_back(std::move(labels));
+      trained.push_back(&f);
     }
-    REDRESS_TRY(auto c, triage::Classifier::train(examples, options.train));
-    field["model"] = true;
-    field["features"] = c.feature_count();
-    summary.fields[name] = std::move(field);
-    slot = std::move(c);
-    any = true;
-    return {};
-  };
-  REDRESS_CHECK(train_field("category", model.category,
-                            [](const store::TriageTrainingRow& r) { return r.category; }));
-  REDRESS_CHECK(train_field("department", model.department, [](const store::TriageTrainingRow& r) {
-    return r.department_id != 0 ? std::to_string(r.department_id) : std::string();
-  }));
-  REDRESS_CHECK(train_field("urgency", model.urgency,
-                            [](const store::TriageTrainingRow& r) { return r.urgency; }));
+    summary.fields[f.name] = std::move(field);
+  }
+  if (!trained.empty()) {
+    std::vector<std::vector<std::string_view>> labels(owned.size());
+    for (std::size_t f = 0; f < owned.size(); ++f) {
+      labels[f].assign(owned[f].begin(), owned[f].end());
+    }
+    REDRESS_TRY(auto classifiers, triage::Classifier::train_fields(texts, labels, options.train));
+    for (std::size_t f = 0; f < trained.size(); ++f) {
+      summary.fields[trained[f]->name]["features"] = classifiers[f].feature_count();
+      *trained[f]->slot = std::move(classifiers[f]);
+    }
+  }
+  const bool any = !trained.empty();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!any) return summary;
 

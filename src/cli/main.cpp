@@ -444,6 +444,14 @@ int main(int argc, char** argv) {
   triage_evaluate->add_option("--char-min", eval.char_min, "shortest character n-gram");
   triage_evaluate->add_option("--char-max", eval.char_max,
                               "longest character n-gram (below --char-min: none)");
+  triage_evaluate->add_option("--span-char-min", eval.span_char_min,
+                              "shortest character n-gram across word boundaries");
+  triage_evaluate->add_option("--span-char-max", eval.span_char_max,
+                              "longest character n-gram across word boundaries (off below min)");
+  triage_evaluate->add_option("--class-weight", eval.class_weight_power,
+                              "one-vs-rest class weights: 0 none (default), 1 balanced");
+  triage_evaluate->add_flag("--nb", eval.nb_scaling,
+                            "scale features by naive-Bayes log-count ratios (NBSVM)");
   triage_evaluate->add_flag("!--no-bigrams", eval.word_bigrams, "no word bigrams");
   triage_evaluate->add_flag("--trigrams", eval.word_trigrams, "word trigrams too");
   triage_evaluate->add_option("--max-text-bytes", eval.max_text_bytes,
@@ -455,6 +463,9 @@ int main(int argc, char** argv) {
   triage_evaluate->add_option("--threads", eval.threads, "training threads");
   auto* triage_train = triage->add_subcommand(
       "train", "Train a new model from the confirmed complaints now and store it");
+  app::TriageOptions train_options;
+  triage_train->add_option("--max-rows", train_options.max_training_rows,
+                           "newest confirmed complaints to learn from (default 200000)");
 
   CLI11_PARSE(cli, argc, argv);
   // `serve` takes SIGINT/SIGTERM on a thread of its own and drains (finishing requests in
@@ -665,8 +676,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (triage_train->parsed()) {
-    app::TriageService service;
-    auto trained = app::train_and_store(store, clock, service.options(), nullptr);
+    auto trained = app::train_and_store(store, clock, train_options, nullptr);
     if (!trained) return report(trained.error());
     if (trained->version == 0) {
       std::cout << "no model trained: " << trained->fields.dump() << "\n";

@@ -62,7 +62,11 @@ Result<triage::TrainOptions> linear_options(const EvaluateOptions& o, text::Acce
                 .word_trigrams = o.word_trigrams,
                 .char_min = o.char_min,
                 .char_max = o.char_max,
-                .max_text_bytes = o.max_text_bytes};
+                .max_text_bytes = o.max_text_bytes,
+                .span_char_min = o.span_char_min,
+                .span_char_max = o.span_char_max};
+  t.class_weight_power = o.class_weight_power;
+  t.nb_scaling = o.nb_scaling;
   t.c = o.c;
   t.epsilon = o.epsilon;
   t.min_df = o.min_df;
@@ -84,9 +88,10 @@ Result<triage::TrainOptions> linear_options(const EvaluateOptions& o, text::Acce
 std::string linear_line(const EvaluateOptions& o, std::size_t features) {
   return fmt::format(
       "learner liblinear {} C={} eps={} accents={} bigrams={} trigrams={} min_df={} "
-      "max_text_bytes={} chars={}-{}: {} features",
+      "max_text_bytes={} chars={}-{} span_chars={}-{} class_weight_power={} nb={}: {} features",
       o.solver, o.c, o.epsilon, o.accents, o.word_bigrams, o.word_trigrams, o.min_df,
-      o.max_text_bytes, o.char_min, o.char_max, features);
+      o.max_text_bytes, o.char_min, o.char_max, o.span_char_min, o.span_char_max,
+      o.class_weight_power, o.nb_scaling, features);
 }
 
 // K-fold cross-validation over `rows` (the training file only): every row

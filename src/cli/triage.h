@@ -27,6 +27,10 @@ struct EvaluateOptions {
   double epsilon = 0.1;  // liblinear's stopping tolerance (TrainOptions' default)
   int char_min = 2;
   int char_max = 4;
+  int span_char_min = 0;  // character n-grams across word boundaries (off: max < min)
+  int span_char_max = -1;
+  double class_weight_power = 0;  // 1: balanced one-vs-rest class weights
+  bool nb_scaling = false;        // naive-Bayes log-count ratio scaling (NBSVM)
   bool word_bigrams = true;
   bool word_trigrams = false;
   std::uint32_t min_df = 2;

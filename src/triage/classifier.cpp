@@ -53,7 +53,9 @@ void parallel_for(std::size_t n, int threads, Fn fn) {
 static_assert(std::endian::native == std::endian::little, "model format is little-endian");
 
 constexpr std::string_view kMagic = "RDTRIAGE";
-constexpr std::uint32_t kFormat = 1;
+// 1: first release; 2: adds span_char_min/max (format 1 models read with
+// them off).
+constexpr std::uint32_t kFormat = 2;
 
 template <class T>
 void put(std::string& out, T value) {
@@ -104,41 +106,74 @@ class Reader {
 Result<Classifier> Classifier::train(std::span<const Example> examples,
                                      const TrainOptions& options) {
   if (examples.empty()) return fail(Error::invalid("examples", "at least one is required"));
-  Classifier c;
-  c.features_ = options.features;
-
-  // Labels in sorted order, so the model does not depend on example order.
-  std::map<std::string, int> label_index;
+  std::vector<std::string_view> texts;
+  std::vector<std::vector<std::string_view>> labels(1);
+  texts.reserve(examples.size());
+  labels[0].reserve(examples.size());
   for (const Example& e : examples) {
     if (e.label.empty()) return fail(Error::invalid("label", "must not be empty"));
-    label_index.emplace(e.label, 0);
+    texts.push_back(e.text);
+    labels[0].push_back(e.label);
   }
-  for (auto& [label, index] : label_index) {
-    index = static_cast<int>(c.labels_.size());
-    c.labels_.push_back(label);
-  }
-  const std::size_t k = c.labels_.size();
+  REDRESS_TRY(auto fields, train_fields(texts, labels, options));
+  return std::move(fields.front());
+}
 
-  std::vector<int> label_of(examples.size());
-  for (std::size_t i = 0; i < examples.size(); ++i) label_of[i] = label_index.at(examples[i].label);
+Result<std::vector<Classifier>> Classifier::train_fields(
+    std::span<const std::string_view> texts, std::span<const std::vector<std::string_view>> labels,
+    const TrainOptions& options) {
+  if (labels.empty()) return fail(Error::invalid("fields", "at least one is required"));
+  const std::size_t n_rows = texts.size();
+  const std::size_t n_fields = labels.size();
+  std::vector<Classifier> out(n_fields);
+  // Per field: its labels in sorted order (so the model does not depend on
+  // row order), each row's label index (-1: not an example of the field)
+  // and its rows.
+  std::vector<std::vector<int>> label_of(n_fields);
+  std::vector<std::vector<std::size_t>> rows_of(n_fields);
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    if (labels[f].size() != n_rows) {
+      return fail(Error::invalid("labels", "one label (or none) per text is required"));
+    }
+    std::map<std::string_view, int> label_index;
+    for (const std::string_view l : labels[f]) {
+      if (!l.empty()) label_index.emplace(l, 0);
+    }
+    if (label_index.empty()) return fail(Error::invalid("examples", "at least one is required"));
+    Classifier& c = out[f];
+    c.features_ = options.features;
+    for (auto& [label, index] : label_index) {
+      index = static_cast<int>(c.labels_.size());
+      c.labels_.emplace_back(label);
+    }
+    label_of[f].assign(n_rows, -1);
+    for (std::size_t i = 0; i < n_rows; ++i) {
+      if (labels[f][i].empty()) continue;
+      label_of[f][i] = label_index.at(labels[f][i]);
+      rows_of[f].push_back(i);
+    }
+  }
 
   // Features in blocks of rows: each block's raw features sit in three flat
   // arrays (no allocation per text), are counted into the document
   // frequencies, and are freed once the block's LIBLINEAR rows are built,
-  // so the raw and the weighted form of the whole set never coexist.
+  // so the raw and the weighted form of the whole set never coexist. They
+  // are extracted once for all fields: the vocabulary depends on the texts
+  // only, not on the labels.
   constexpr std::size_t kBlock = 4096;
-  const std::size_t n_blocks = (examples.size() + kBlock - 1) / kBlock;
+  const std::size_t n_blocks = (n_rows + kBlock - 1) / kBlock;
   std::vector<FeatureTable> raw(n_blocks);
   parallel_for(n_blocks, options.threads, [&](std::size_t b) {
-    const std::size_t end = std::min(examples.size(), (b + 1) * kBlock);
+    const std::size_t end = std::min(n_rows, (b + 1) * kBlock);
     FeatureTable& t = raw[b];
     t.hashes.reserve((end - b * kBlock) * 32);
     t.counts.reserve((end - b * kBlock) * 32);
     t.offsets.reserve(end - b * kBlock + 1);
-    for (std::size_t i = b * kBlock; i < end; ++i) extract_into(examples[i].text, c.features_, t);
+    for (std::size_t i = b * kBlock; i < end; ++i) extract_into(texts[i], options.features, t);
   });
   // Document frequencies: one table per thread over a share of the blocks,
   // then added up (a sum: the same whichever thread counted which block).
+  Vocabulary vocabulary;
   {
     const auto workers = static_cast<std::size_t>(std::max(1, options.threads));
     std::vector<HashCounter> partial;
@@ -153,26 +188,31 @@ Result<Classifier> Classifier::train(std::span<const Example> examples,
       partial[w].for_each([&](std::uint64_t h, std::uint32_t n) { partial[0].add(h, n); });
       partial[w] = HashCounter();
     }
-    c.vocabulary_ =
-        Vocabulary::fit(partial[0], examples.size(), options.min_df, options.max_features);
+    vocabulary = Vocabulary::fit(partial[0], n_rows, options.min_df, options.max_features);
   }
-  const auto n_features = static_cast<int>(c.vocabulary_.size());
-
-  c.weights_.assign(c.vocabulary_.size() * k, 0.0F);
-  c.bias_.assign(k, 0.0F);
-  if (k == 1) return c;
+  const auto n_features = static_cast<int>(vocabulary.size());
+  bool any_problem = false;
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    Classifier& c = out[f];
+    const std::size_t k = c.labels_.size();
+    c.vocabulary_ = vocabulary;
+    c.weights_.assign(vocabulary.size() * k, 0.0F);
+    c.bias_.assign(k, 0.0F);
+    any_problem = any_problem || k > 1;
+  }
+  if (!any_problem) return out;
 
   // LIBLINEAR's rows: 1-based feature indices, then the bias feature, then
   // -1; one contiguous array of nodes per block.
   std::vector<std::vector<feature_node>> nodes(n_blocks);
-  std::vector<feature_node*> x(examples.size());
+  std::vector<feature_node*> x(n_rows);
   parallel_for(n_blocks, options.threads, [&](std::size_t b) {
     FeatureTable& t = raw[b];
     std::vector<std::pair<std::uint32_t, float>> v;
     v.reserve(t.hashes.size());
     std::vector<std::size_t> starts(t.rows() + 1, 0);
     for (std::size_t r = 0; r < t.rows(); ++r) {
-      c.vocabulary_.vectorize_row(t, r, v);
+      vocabulary.vectorize_row(t, r, v);
       starts[r + 1] = v.size();
     }
     t = FeatureTable();
@@ -190,28 +230,104 @@ Result<Classifier> Classifier::train(std::span<const Example> examples,
     }
     for (std::size_t r = 0; r < row_at.size(); ++r) x[b * kBlock + r] = block.data() + row_at[r];
   });
+  // A field whose labels cover only some rows trains on those rows' nodes.
+  std::vector<std::vector<feature_node*>> x_of(n_fields);
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    if (rows_of[f].size() == n_rows) continue;
+    x_of[f].reserve(rows_of[f].size());
+    for (const std::size_t i : rows_of[f]) x_of[f].push_back(x[i]);
+  }
 
-  // One binary problem per label (one-vs-rest), trained concurrently: they
-  // share the rows and differ only in y. This is what LIBLINEAR itself does
-  // for multi-class, serially.
+  // One binary problem per label of every field (one-vs-rest), all trained
+  // concurrently from one queue, so two threads stay busy whatever the
+  // number of labels per field: they share the rows and differ only in y.
+  // This is what LIBLINEAR itself does for multi-class, serially.
+  struct Problem {
+    std::size_t field;
+    std::size_t label;
+  };
+  std::vector<Problem> problems;
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    if (out[f].labels_.size() < 2) continue;
+    for (std::size_t l = 0; l < out[f].labels_.size(); ++l) problems.push_back({f, l});
+  }
   set_print_string_function(&quiet);
   std::mutex error_mutex;
   std::string error;
-  parallel_for(k, options.threads, [&](std::size_t label) {
-    std::vector<double> y(examples.size());
-    for (std::size_t i = 0; i < examples.size(); ++i) {
-      y[i] = label_of[i] == static_cast<int>(label) ? 1.0 : -1.0;
+  parallel_for(problems.size(), options.threads, [&](std::size_t p) {
+    const auto [field, label] = problems[p];
+    Classifier& c = out[field];
+    const std::size_t k = c.labels_.size();
+    const std::vector<std::size_t>& rows = rows_of[field];
+    std::vector<double> y(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      y[i] = label_of[field][rows[i]] == static_cast<int>(label) ? 1.0 : -1.0;
     }
     problem prob{};
-    prob.l = static_cast<int>(examples.size());
+    prob.l = static_cast<int>(rows.size());
     prob.n = n_features + 1;
     prob.y = y.data();
-    prob.x = x.data();
+    prob.x = rows.size() == n_rows ? x.data() : x_of[field].data();
+    std::vector<double> ratio;
+    std::vector<feature_node> scaled_nodes;
+    std::vector<feature_node*> scaled_rows;
+    if (options.nb_scaling) {
+      std::vector<double> pos(static_cast<std::size_t>(n_features), 1.0);
+      std::vector<double> neg(static_cast<std::size_t>(n_features), 1.0);
+      std::size_t nnz = 0;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::vector<double>& side = y[i] > 0 ? pos : neg;
+        for (const feature_node* n = prob.x[i]; n->index != -1; ++n, ++nnz) {
+          if (n->index <= n_features) side[static_cast<std::size_t>(n->index - 1)] += 1;
+        }
+        ++nnz;
+      }
+      double pos_sum = 0;
+      double neg_sum = 0;
+      for (int j = 0; j < n_features; ++j) {
+        pos_sum += pos[static_cast<std::size_t>(j)];
+        neg_sum += neg[static_cast<std::size_t>(j)];
+      }
+      ratio.resize(static_cast<std::size_t>(n_features));
+      for (std::size_t j = 0; j < ratio.size(); ++j) {
+        ratio[j] = std::log(pos[j] / pos_sum) - std::log(neg[j] / neg_sum);
+      }
+      scaled_nodes.reserve(nnz);
+      std::vector<std::size_t> row_at;
+      row_at.reserve(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        row_at.push_back(scaled_nodes.size());
+        for (const feature_node* n = prob.x[i];; ++n) {
+          feature_node copy = *n;
+          if (n->index > 0 && n->index <= n_features) {
+            copy.value *= ratio[static_cast<std::size_t>(n->index - 1)];
+          }
+          scaled_nodes.push_back(copy);
+          if (n->index == -1) break;
+        }
+      }
+      for (const std::size_t at : row_at) scaled_rows.push_back(scaled_nodes.data() + at);
+      prob.x = scaled_rows.data();
+    }
     prob.bias = 1.0;
     parameter param{};
     param.solver_type = solver_code(options.solver);
     param.eps = options.epsilon;
     param.C = options.c;
+    int weight_label[2] = {1, -1};
+    double weight[2] = {1, 1};
+    if (options.class_weight_power != 0) {
+      std::size_t positives = 0;
+      for (const double v : y) positives += v > 0 ? 1 : 0;
+      const auto n = static_cast<double>(y.size());
+      const auto pos = static_cast<double>(std::max<std::size_t>(1, positives));
+      const auto neg = static_cast<double>(std::max<std::size_t>(1, y.size() - positives));
+      weight[0] = std::pow(n / (2 * pos), options.class_weight_power);
+      weight[1] = std::pow(n / (2 * neg), options.class_weight_power);
+      param.nr_weight = 2;
+      param.weight_label = weight_label;
+      param.weight = weight;
+    }
     if (const char* why = check_parameter(&prob, &param)) {
       const std::scoped_lock lock(error_mutex);
       error = why;
@@ -223,15 +339,16 @@ Result<Classifier> Classifier::train(std::span<const Example> examples,
     if (m->nr_class == 2 && m->label[1] == 1) positive = 1;
     if (m->nr_class == 2) {
       for (int f = 0; f < n_features; ++f) {
+        const double r = ratio.empty() ? 1.0 : ratio[static_cast<std::size_t>(f)];
         c.weights_[static_cast<std::size_t>(f) * k + label] =
-            static_cast<float>(get_decfun_coef(m, f + 1, positive));
+            static_cast<float>(get_decfun_coef(m, f + 1, positive) * r);
       }
       c.bias_[label] = static_cast<float>(get_decfun_bias(m, positive));
     }
     free_and_destroy_model(&m);
   });
   if (!error.empty()) return fail(Error::invalid("options", error));
-  return c;
+  return out;
 }
 
 std::vector<Scored> Classifier::predict(std::string_view text, std::size_t top) const {
@@ -275,6 +392,8 @@ std::string Classifier::serialize() const {
   put<std::int32_t>(out, features_.char_min);
   put<std::int32_t>(out, features_.char_max);
   put<std::uint32_t>(out, features_.max_text_bytes);
+  put<std::int32_t>(out, features_.span_char_min);
+  put<std::int32_t>(out, features_.span_char_max);
   put<std::uint32_t>(out, static_cast<std::uint32_t>(labels_.size()));
   for (const std::string& l : labels_) put_string(out, l);
   put<std::uint64_t>(out, columns.size());
@@ -294,9 +413,14 @@ Result<Classifier> Classifier::deserialize(std::string_view bytes) {
   std::uint8_t bigrams = 0;
   std::uint8_t trigrams = 0;
   Classifier c;
-  if (!in.get(format) || format != kFormat) return bad("unknown model format");
+  if (!in.get(format) || format < 1 || format > kFormat) return bad("unknown model format");
   if (!in.get(fold) || !in.get(bigrams) || !in.get(trigrams) || !in.get(c.features_.char_min) ||
       !in.get(c.features_.char_max) || !in.get(c.features_.max_text_bytes)) {
+    return bad("truncated header");
+  }
+  c.features_.span_char_min = 0;
+  c.features_.span_char_max = -1;
+  if (format >= 2 && (!in.get(c.features_.span_char_min) || !in.get(c.features_.span_char_max))) {
     return bad("truncated header");
   }
   c.features_.accents = fold != 0 ? text::Accents::fold : text::Accents::keep;

@@ -36,6 +36,17 @@ struct TrainOptions {
   // (bench/README.md) it stops the Newton iterations about 40 % sooner on
   // large sets at a cost of at most 0.005 weighted F1 (none on CFPB/TipDM).
   double epsilon = 0.1;
+  // Class weights for each one-vs-rest problem: a label's examples weigh
+  // (n / (2 n_label))^p and the rest (n / (2 (n - n_label)))^p. 0: all weigh
+  // 1; 1: "balanced" (each side of the problem weighs as much in total).
+  double class_weight_power = 0;
+  // Naive-Bayes log-count ratios (Wang and Manning's NBSVM, without its
+  // interpolation): in each one-vs-rest problem feature j's value is scaled
+  // by r_j = ln(p_j / sum p) - ln(q_j / sum q), p_j (q_j) being 1 + the
+  // number of the label's (the other labels') documents that have it; r is
+  // folded into the stored weights, so serving is unchanged. Costs a copy
+  // of the rows per problem while it trains.
+  bool nb_scaling = false;
   int threads = 2;  // the one-vs-rest problems are trained in parallel
 };
 
@@ -60,6 +71,19 @@ class Classifier {
   // invalid_argument when there are no examples or a label is empty. With a
   // single label the classifier always answers it with confidence 1.
   static Result<Classifier> train(std::span<const Example> examples, const TrainOptions& options);
+
+  // Learns one classifier per field from the same texts: labels[f][i] is
+  // text i's label in field f, empty when text i is not an example of f.
+  // Features, vocabulary and LIBLINEAR's rows are built once for all fields
+  // (the vocabulary is fitted on all texts), and the one-vs-rest problems of
+  // every field share one pool of options.threads threads. The result is
+  // the same, byte for byte, on any number of threads, and the same as
+  // train() on the field's examples when every text has a label in every
+  // field. invalid_argument when there is no field, a field has no
+  // labelled text, or a label list is not as long as the texts.
+  static Result<std::vector<Classifier>> train_fields(
+      std::span<const std::string_view> texts,
+      std::span<const std::vector<std::string_view>> labels, const TrainOptions& options);
 
   // Every label with its confidence, highest first (ties: label order).
   // `top` limits the list (0 = all).

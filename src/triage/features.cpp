@@ -67,6 +67,33 @@ void char_ngrams(std::string_view term, const FeatureOptions& options,
   }
 }
 
+// Character n-grams across term boundaries (FeatureOptions::span_char_*):
+// over the non-CJK terms joined by one space, with a space at both ends.
+void span_ngrams(const std::vector<std::string>& terms, const FeatureOptions& options,
+                 std::vector<std::uint64_t>& out) {
+  thread_local std::string joined;
+  thread_local std::vector<std::size_t> starts;
+  joined.assign(1, ' ');
+  for (const std::string& term : terms) {
+    if (is_cjk_term(term)) continue;
+    joined += term;
+    joined += ' ';
+  }
+  starts.clear();
+  for (std::size_t i = 0; i < joined.size(); ++i) {
+    if ((static_cast<unsigned char>(joined[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  starts.push_back(joined.size());
+  const auto length = static_cast<int>(starts.size()) - 1;
+  for (int n = options.span_char_min; n <= options.span_char_max; ++n) {
+    for (int i = 0; i + n <= length; ++i) {
+      const std::size_t from = starts[static_cast<std::size_t>(i)];
+      const std::size_t to = starts[static_cast<std::size_t>(i + n)];
+      out.push_back(tagged('s', std::string_view(joined).substr(from, to - from)));
+    }
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -100,6 +127,9 @@ void feature_hashes(std::string_view text, const FeatureOptions& options,
     if (options.char_max >= options.char_min && options.char_min > 0 && !is_cjk_term(term)) {
       char_ngrams(term, options, hashes);
     }
+  }
+  if (options.span_char_max >= options.span_char_min && options.span_char_min > 0) {
+    span_ngrams(terms, options, hashes);
   }
   std::ranges::sort(hashes);
 }

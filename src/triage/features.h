@@ -36,6 +36,13 @@ struct FeatureOptions {
   // boundary; 0: all). The gist of a complaint comes first, and it bounds
   // the suggestion latency of 20,000-byte narratives.
   std::uint32_t max_text_bytes = 3000;
+  // Character n-grams of these lengths over the whole text's non-CJK terms
+  // joined by single spaces, so they cross word boundaries: in Vietnamese a
+  // word is often two or three syllables, which the tokenizer returns as
+  // separate terms ("giảng viên" → "giảng", "viên"), and "g viê" sees both.
+  // span_char_max < span_char_min (the default) switches them off.
+  int span_char_min = 0;
+  int span_char_max = -1;
 };
 
 // One document's raw features: hashed feature → count, sorted by hash,

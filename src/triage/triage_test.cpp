@@ -192,6 +192,147 @@ TEST(Classifier, SingleLabelAndBadInput) {
   EXPECT_EQ(bad.error().code, ErrorCode::invalid_argument);
 }
 
+// Total count of a text's features (every n-gram occurrence counts once).
+float feature_total(std::string_view text, const FeatureOptions& o) {
+  float total = 0;
+  for (const auto& [hash, count] : extract(text, o)) total += count;
+  return total;
+}
+
+TEST(Features, SpanNgramsCrossVietnameseSyllables) {
+  // "giảng viên" (lecturer) is one word of two syllables; the tokenizer
+  // returns them as two terms. Span n-grams of 3-5 code points run over
+  // " giảng viên " (12 code points): 10 + 9 + 8 = 27 occurrences.
+  FeatureOptions off;
+  off.word_bigrams = false;
+  FeatureOptions on = off;
+  on.span_char_min = 3;
+  on.span_char_max = 5;
+  EXPECT_FLOAT_EQ(feature_total("giảng viên", on) - feature_total("giảng viên", off), 27.0F);
+  // Without bigrams and span n-grams a reversed word is the same bag of
+  // syllables; the n-grams across the boundary ("g v" against "n g") tell
+  // the two apart.
+  EXPECT_EQ(extract("giảng viên", off), extract("viên giảng", off));
+  EXPECT_NE(extract("giảng viên", on), extract("viên giảng", on));
+  // Syllable bigrams (the default) see the word too.
+  EXPECT_NE(extract("giảng viên", FeatureOptions{}), extract("viên giảng", FeatureOptions{}));
+  // CJK terms are already character n-grams and are left out of spans.
+  EXPECT_EQ(extract("学校", on), extract("学校", off));
+  // Off by default.
+  EXPECT_EQ(extract("giảng viên", FeatureOptions{}),
+            extract("giảng viên", FeatureOptions{.span_char_min = 3, .span_char_max = 2}));
+}
+
+TEST(Classifier, SpanOptionsSurviveSerialisationAndFormatOneStillReads) {
+  TrainOptions o = small_options();
+  o.features.span_char_min = 3;
+  o.features.span_char_max = 4;
+  auto c = Classifier::train(training_set(), o);
+  ASSERT_TRUE(c);
+  auto back = Classifier::deserialize(c->serialize());
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->serialize(), c->serialize());
+
+  // A format-1 model (written before span n-grams existed) has no span
+  // fields in its header: it reads with spans off and predicts as before.
+  auto plain = Classifier::train(training_set(), small_options());
+  ASSERT_TRUE(plain);
+  std::string v1 = plain->serialize();
+  const std::size_t format_at = 8;                     // after "RDTRIAGE"
+  const std::size_t span_at = format_at + 4 + 3 + 12;  // format, 3 flags, 3 int32
+  v1.erase(span_at, 8);
+  v1[format_at] = 1;
+  auto old = Classifier::deserialize(v1);
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(old->serialize(), plain->serialize());
+  v1[format_at] = 9;
+  EXPECT_FALSE(Classifier::deserialize(v1));
+}
+
+TEST(Classifier, BalancedClassWeightsRaiseTheRareLabel) {
+  // Ten "lecturer" sentences for one "facility" one: with balanced weights
+  // the rare label gets more confidence on a text that mixes both.
+  std::vector<Example> set;
+  for (int i = 0; i < 10; ++i) {
+    set.push_back({"thầy giảng bài nhiệt tình lần " + std::to_string(i), "lecturer"});
+  }
+  set.push_back({"phòng học nóng , máy chiếu hư", "facility"});
+  TrainOptions plain = small_options();
+  TrainOptions balanced = plain;
+  balanced.class_weight_power = 1;
+  auto a = Classifier::train(set, plain);
+  auto b = Classifier::train(set, balanced);
+  ASSERT_TRUE(a && b);
+  const auto confidence = [](const Classifier& c, const char* label) {
+    for (const Scored& s : c.predict("thầy nói phòng học nóng")) {
+      if (s.label == label) return s.confidence;
+    }
+    return -1.0;
+  };
+  EXPECT_GT(confidence(*b, "facility"), confidence(*a, "facility") + 0.05);
+}
+
+TEST(Classifier, FieldsTrainedTogetherEqualFieldsTrainedAlone) {
+  // Three fields over the same texts, more rows than one feature block, on
+  // two threads at once: each model must be the bytes of that field trained
+  // alone on one thread.
+  std::vector<std::string> texts;
+  const auto base = training_set();
+  for (std::size_t i = 0; texts.size() < 6000; ++i) {
+    texts.push_back(base[i % base.size()].text + " r" + std::to_string(i % 89));
+  }
+  std::vector<std::vector<std::string>> owned(3);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    owned[0].push_back(base[i % base.size()].label);
+    owned[1].push_back(i % base.size() < 8 ? "finance" : "other");
+    owned[2].push_back(std::vector<std::string>{"low", "normal", "high"}[i % 3]);
+  }
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::vector<std::vector<std::string_view>> labels(3);
+  for (std::size_t f = 0; f < 3; ++f) labels[f].assign(owned[f].begin(), owned[f].end());
+  TrainOptions two = small_options();
+  two.min_df = 2;
+  two.threads = 2;
+  TrainOptions one = two;
+  one.threads = 1;
+  auto together = Classifier::train_fields(views, labels, two);
+  ASSERT_TRUE(together) << together.error().message;
+  ASSERT_EQ(together->size(), 3U);
+  for (std::size_t f = 0; f < 3; ++f) {
+    std::vector<Example> examples;
+    for (std::size_t i = 0; i < texts.size(); ++i) examples.push_back({texts[i], owned[f][i]});
+    auto alone = Classifier::train(examples, one);
+    ASSERT_TRUE(alone);
+    EXPECT_EQ((*together)[f].serialize(), alone->serialize()) << "field " << f;
+  }
+  EXPECT_EQ((*together)[1].predict("学校学位不足 r3", 1).front().label, "other");
+}
+
+TEST(Classifier, FieldWithSomeRowsUnlabelledLearnsFromTheRestOnly) {
+  const auto base = training_set();
+  std::vector<std::string_view> texts;
+  std::vector<std::vector<std::string_view>> labels(2);
+  for (const Example& e : base) {
+    texts.emplace_back(e.text);
+    labels[0].emplace_back(e.label);
+    // The second field knows only the Vietnamese rows.
+    const bool vi = e.label == "lecturer" || e.label == "facility";
+    labels[1].emplace_back(vi ? std::string_view(e.label == "lecturer" ? "people" : "rooms")
+                              : std::string_view());
+  }
+  auto c = Classifier::train_fields(texts, labels, small_options());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_THAT((*c)[1].labels(), ::testing::ElementsAre("people", "rooms"));
+  EXPECT_EQ((*c)[1].predict("máy chiếu hư", 1).front().label, "rooms");
+  EXPECT_EQ((*c)[0].predict("máy chiếu hư", 1).front().label, "facility");
+
+  labels[1].assign(texts.size(), std::string_view());
+  EXPECT_FALSE(Classifier::train_fields(texts, labels, small_options()));  // no example
+  labels[1].pop_back();
+  EXPECT_FALSE(Classifier::train_fields(texts, labels, small_options()));  // lengths differ
+  EXPECT_FALSE(Classifier::train_fields(texts, {}, small_options()));      // no field
+}
+
 TEST(Metrics, MatchHandComputedValues) {
   // gold a a a b b c ; predicted a a b b c c
   const std::vector<std::string> gold = {"a", "a", "a", "b", "b", "c"};
