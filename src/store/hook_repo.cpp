@@ -75,7 +75,12 @@ TemplateOverride template_from_row(const SqlRow& r) {
 
 // ---- webhooks ---------------------------------------------------------------------------
 
+void WebhookRepo::forget_memoised() {
+  if (TxMemo* memo = s_.tx_memo()) memo->active_webhook_rows.reset();
+}
+
 Result<std::int64_t> WebhookRepo::insert(const Webhook& w) {
+  forget_memoised();
   REDRESS_TRY(auto rows, s_.query("INSERT INTO webhooks (url, events, active, description, secret, "
                                   "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
                                   "RETURNING id",
@@ -85,6 +90,7 @@ Result<std::int64_t> WebhookRepo::insert(const Webhook& w) {
 }
 
 Status WebhookRepo::update(const Webhook& w) {
+  forget_memoised();
   return changed_one(s_.exec("UPDATE webhooks SET url = $1, events = $2, active = $3, "
                              "description = $4, updated_at = $5 WHERE id = $6",
                              params(w.url, join(w.events), w.active, w.description,
@@ -93,6 +99,7 @@ Status WebhookRepo::update(const Webhook& w) {
 }
 
 Status WebhookRepo::remove(std::int64_t id) {
+  forget_memoised();
   return changed_one(s_.exec("DELETE FROM webhooks WHERE id = $1", params(id)), "webhook");
 }
 
@@ -114,10 +121,21 @@ Result<std::vector<Webhook>> WebhookRepo::list() const {
 }
 
 Result<std::vector<Webhook>> WebhookRepo::subscribed(const std::string& event_type) const {
-  // A handful of rows: filtered here rather than with LIKE on the list.
-  REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kWebhookColumns +
-                                      " FROM webhooks WHERE active = 1 ORDER BY id",
-                                  {}));
+  // A handful of rows: filtered here rather than with LIKE on the list. Read once
+  // per write transaction: every event of a complaint's write asks.
+  TxMemo* memo = s_.tx_memo();
+  if (memo == nullptr || !memo->active_webhook_rows) {
+    REDRESS_TRY(auto rows, s_.query(std::string("SELECT ") + kWebhookColumns +
+                                        " FROM webhooks WHERE active = 1 ORDER BY id",
+                                    {}));
+    if (memo == nullptr) return matching(rows, event_type);
+    memo->active_webhook_rows = std::move(rows);
+  }
+  return matching(*memo->active_webhook_rows, event_type);
+}
+
+std::vector<Webhook> WebhookRepo::matching(const std::vector<SqlRow>& rows,
+                                           const std::string& event_type) {
   std::vector<Webhook> out;
   for (const auto& r : rows) {
     Webhook w = webhook_from_row(r);

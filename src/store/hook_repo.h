@@ -36,10 +36,18 @@ class WebhookRepo {
   Result<std::optional<Webhook>> find(std::int64_t id) const;
   // Every subscription, oldest first.
   Result<std::vector<Webhook>> list() const;
-  // Active subscriptions to `event_type`, oldest first.
+  // Active subscriptions to `event_type`, oldest first. Inside a write
+  // transaction the active rows are read once and memoised (TxMemo); the
+  // writes above forget them.
   Result<std::vector<Webhook>> subscribed(const std::string& event_type) const;
 
  private:
+  // The webhooks among `rows` (active ones) subscribed to `event_type`.
+  static std::vector<Webhook> matching(const std::vector<SqlRow>& rows,
+                                       const std::string& event_type);
+  // Drops the transaction's memoised active rows before a write changes them.
+  void forget_memoised();
+
   SqlSession& s_;
 };
 

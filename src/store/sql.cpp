@@ -5,6 +5,8 @@
 // std::logic_error (exceptions are for bugs only, see core/result.h).
 #include "store/sql.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -79,6 +81,36 @@ std::optional<double> SqlRow::opt_f64(std::size_t i) const {
 std::optional<std::string> SqlRow::opt_text(std::size_t i) const {
   if (is_null(i)) return std::nullopt;
   return to_text(cells_[i]);
+}
+
+bool TxMemo::holds(TxLock lock) const {
+  return std::find(held_locks.begin(), held_locks.end(), lock) != held_locks.end();
+}
+
+void TxMemo::clear() {
+  held_locks.clear();
+  event_chain_tail.reset();
+  active_webhook_rows.reset();
+}
+
+TxMemo* SqlConnection::tx_memo() {
+  if (!in_transaction()) {
+    memo_.clear();
+    return nullptr;
+  }
+  return &memo_;
+}
+
+void SqlConnection::forget_memo_unless_savepoint(std::string_view sql) {
+  const auto starts_with = [&](std::string_view word) {
+    if (sql.size() < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (std::toupper(static_cast<unsigned char>(sql[i])) != word[i]) return false;
+    }
+    // One statement only: "SAVEPOINT a; ROLLBACK TO b" must not keep the memo.
+    return sql.find(';') == std::string_view::npos;
+  };
+  if (!starts_with("SAVEPOINT ") && !starts_with("RELEASE ")) memo_.clear();
 }
 
 }  // namespace redress::store

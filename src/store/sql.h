@@ -47,6 +47,28 @@ enum class TxLock : std::int64_t {
   event_chain = 0x5245445245535301,
 };
 
+// What a write transaction has learned that stays true until it ends, kept so
+// that a complaint's write, which appends several events, locks the audit chain,
+// reads its tail and lists the webhooks once rather than once per event (each a
+// round trip on PostgreSQL). A connection forgets it when its transaction ends
+// and when it rolls back to a savepoint (a lock taken after the savepoint is
+// released then, and what was read or written after it is undone); SAVEPOINT
+// and RELEASE keep it. A repository that changes what it memoised updates or
+// forgets that entry in the same transaction.
+struct TxMemo {
+  // Locks taken by lock_until_commit in this transaction.
+  std::vector<TxLock> held_locks;
+  // The newest event's hash, once read under TxLock::event_chain or appended.
+  std::optional<std::string> event_chain_tail;
+  // The rows of the active webhooks (WebhookRepo::subscribed).
+  std::optional<std::vector<SqlRow>> active_webhook_rows;
+
+  // True if lock_until_commit(lock) already ran in this transaction.
+  bool holds(TxLock lock) const;
+  // Forgets everything.
+  void clear();
+};
+
 // The SQL dialect behind a session, for the few statements that cannot be
 // written once (full-text search: FTS5 against tsvector).
 enum class SqlDialect { sqlite, postgresql };
@@ -82,6 +104,10 @@ class SqlSession {
   virtual bool has_concurrent_writers() const { return false; }
   // Which SQL the session speaks. SQLite unless overridden.
   virtual SqlDialect dialect() const { return SqlDialect::sqlite; }
+  // The open transaction's memo (see TxMemo), or nullptr outside a transaction
+  // or when the session keeps none (the default). Callers must not keep the
+  // pointer beyond the statement at hand.
+  virtual TxMemo* tx_memo() { return nullptr; }
 };
 
 // A connection the store drives itself: it also knows whether a transaction
@@ -93,6 +119,18 @@ class SqlConnection : public SqlSession {
   // ROLLBACK, including one a failed statement has aborted on PostgreSQL),
   // false once the database ended it on its own or the connection was lost.
   virtual bool in_transaction() const = 0;
+  // The memo of the open transaction; outside one, forgets it and yields nullptr.
+  TxMemo* tx_memo() override;
+
+ protected:
+  // Called by exec_script before it runs `sql`: forgets the memo unless `sql`
+  // is a SAVEPOINT or RELEASE (which end nothing and undo nothing). Anything
+  // else run as a script (BEGIN, COMMIT, ROLLBACK [TO], DDL) may end the
+  // transaction or undo part of it.
+  void forget_memo_unless_savepoint(std::string_view sql);
+
+ private:
+  TxMemo memo_;
 };
 
 // Appends one parameter per item of `items` (converted by `to_value`) to `params` and

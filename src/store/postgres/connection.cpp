@@ -309,6 +309,7 @@ Result<std::int64_t> PgConnection::exec(std::string_view sql, std::span<const Sq
 }
 
 Status PgConnection::exec_script(std::string_view sql) {
+  forget_memo_unless_savepoint(sql);
   if (!in_transaction()) REDRESS_CHECK(ensure_connected());
   const std::string text(sql);
   PgResult res(PQexec(conn_, text.c_str()));
@@ -321,9 +322,12 @@ Status PgConnection::exec_script(std::string_view sql) {
 }
 
 Status PgConnection::lock_until_commit(TxLock lock) {
+  TxMemo* memo = tx_memo();
+  if (memo != nullptr && memo->holds(lock)) return {};  // re-taking it would only cost a round trip
   REDRESS_TRY(auto rows,
               query("SELECT pg_advisory_xact_lock($1)", params(static_cast<std::int64_t>(lock))));
   (void)rows;
+  if (memo != nullptr) memo->held_locks.push_back(lock);
   return {};
 }
 

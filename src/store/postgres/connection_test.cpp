@@ -161,6 +161,42 @@ TEST_F(PgConnectionTest, AdvisoryLockIsHeldUntilCommit) {
   ASSERT_TRUE(b->exec_script("COMMIT"));
 }
 
+// The lock is taken once per transaction (TxMemo), but again after a rollback
+// to a savepoint: PostgreSQL releases a lock taken after the savepoint then.
+TEST_F(PgConnectionTest, AdvisoryLockIsTakenAgainAfterARollbackToSavepoint) {
+  auto a = connect();
+  auto b = connect();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  const auto held_by_a = [&] {
+    auto free = b->query("SELECT pg_try_advisory_lock($1)",
+                         params(static_cast<std::int64_t>(TxLock::event_chain)));
+    EXPECT_TRUE(free) << free.error().message;
+    const bool got = free && free->front().i64(0) == 1;
+    if (got) {
+      EXPECT_TRUE(b->query("SELECT pg_advisory_unlock($1)",
+                           params(static_cast<std::int64_t>(TxLock::event_chain))));
+    }
+    return !got;
+  };
+  ASSERT_TRUE(a->exec_script("BEGIN"));
+  ASSERT_TRUE(a->exec_script("SAVEPOINT job"));
+  ASSERT_TRUE(a->lock_until_commit(TxLock::event_chain));
+  ASSERT_NE(a->tx_memo(), nullptr);
+  EXPECT_TRUE(a->tx_memo()->holds(TxLock::event_chain));
+  EXPECT_TRUE(held_by_a());
+  ASSERT_TRUE(a->exec_script("ROLLBACK TO job"));
+  EXPECT_FALSE(a->tx_memo()->holds(TxLock::event_chain));
+  EXPECT_FALSE(held_by_a()) << "released with the savepoint";
+  ASSERT_TRUE(a->lock_until_commit(TxLock::event_chain));
+  EXPECT_TRUE(held_by_a());
+  ASSERT_TRUE(a->exec_script("RELEASE job"));
+  EXPECT_TRUE(a->tx_memo()->holds(TxLock::event_chain));  // RELEASE keeps what it held
+  ASSERT_TRUE(a->exec_script("COMMIT"));
+  EXPECT_EQ(a->tx_memo(), nullptr);
+  EXPECT_FALSE(held_by_a());
+}
+
 TEST_F(PgConnectionTest, ALostConnectionIsUnavailableThenReopened) {
   auto victim = connect();
   auto killer = connect();

@@ -13,6 +13,7 @@
 #include "store/postgres/test_util.h"
 #include "store/report_counts_checks.h"
 #include "store/search_index_checks.h"
+#include "store/tx_memo_checks.h"
 
 namespace redress::store::postgres {
 namespace {
@@ -304,6 +305,20 @@ TEST_F(PostgresStoreTest, TwoInstancesAppendOneLinearEventChain) {
     prev = r.text(1);
   }
   EXPECT_EQ(prevs.size(), 160u);
+}
+
+// The chain lock, tail and subscribers memoised per transaction (TxMemo) are
+// forgotten with a job's savepoint and refreshed by webhook writes.
+TEST_F(PostgresStoreTest, ARolledBackAppendLeavesNoTailForTheNextJob) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  tx_memo_checks::check_rolled_back_append_leaves_no_tail(*store, seed_complaint(*store, "RD-M"));
+}
+
+TEST_F(PostgresStoreTest, WebhookWritesRefreshTheMemoisedSubscribers) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  tx_memo_checks::check_webhook_writes_refresh_the_memo(*store);
 }
 
 TEST(PostgresUrl, RecognisesBothSchemes) {

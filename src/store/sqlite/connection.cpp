@@ -354,6 +354,7 @@ Result<std::int64_t> SqliteConnection::exec(std::string_view sql,
 }
 
 Status SqliteConnection::exec_script(std::string_view sql) {
+  forget_memo_unless_savepoint(sql);
   const std::string text(sql);  // sqlite3_exec wants a NUL-terminated string
   char* errmsg = nullptr;
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &errmsg);
