@@ -381,7 +381,12 @@ Result<ComplaintView> Complaints::patch(store::WriteTx& tx, const Actor& actor, 
   }
   if (p.category) {
     REDRESS_TRY(auto cat, tx.directory().category(*p.category));
-    if (!cat) errors.push_back({"category", "is not in the taxonomy"});
+    if (!cat) {
+      errors.push_back({"category", "is not in the taxonomy"});
+    } else if (!cat->active && c.category != p.category) {
+      // Complaints already in a retired category keep it; no new one gets it.
+      errors.push_back({"category", "is retired and no longer offered for classification"});
+    }
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
 
@@ -496,6 +501,14 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
   std::vector<RoutingRule> routing_rules;
   if (req.action == Action::accept && !in.department_id) {
     REDRESS_TRY(routing_rules, tx.rules().routing_rules());
+    {
+      // A rule pointing at a retired department proposes nothing.
+      REDRESS_TRY(auto depts, tx.directory().departments());
+      std::erase_if(routing_rules, [&](const RoutingRule& r) {
+        return std::ranges::none_of(
+            depts, [&](const Department& d) { return d.id.value == r.department_id && d.active; });
+      });
+    }
     RoutingSubject subject;
     subject.kind = c.kind;
     subject.category = in.category;
@@ -538,22 +551,37 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
   if (req.action == Action::accept) {
     if (in.category) {
       REDRESS_TRY(auto cat, tx.directory().category(*in.category));
-      if (!cat) missing.push_back({"category", "is not in the taxonomy"});
+      if (!cat) {
+        missing.push_back({"category", "is not in the taxonomy"});
+      } else if (!cat->active) {
+        missing.push_back({"category", "is retired and no longer offered for classification"});
+      }
     }
     if (in.department_id) {
       REDRESS_TRY(auto dept, tx.directory().department(DepartmentId{*in.department_id}));
-      if (!dept) missing.push_back({"department_id", "is not a department"});
+      if (!dept) {
+        missing.push_back({"department_id", "is not a department"});
+      } else if (!dept->active) {
+        missing.push_back({"department_id", "is retired and no longer offered for routing"});
+      }
     }
     if (in.assignee_id) {
       REDRESS_TRY(auto user, tx.directory().user(UserId{*in.assignee_id}));
-      if (!user) missing.push_back({"assignee_id", "is not a user"});
+      if (!user) {
+        missing.push_back({"assignee_id", "is not a user"});
+      } else if (!user->active) {
+        missing.push_back({"assignee_id", "is deactivated"});
+      }
     }
   }
   if (req.action == Action::forward) {
     for (std::size_t i = 0; i < in.department_ids.size(); ++i) {
       REDRESS_TRY(auto dept, tx.directory().department(DepartmentId{in.department_ids[i]}));
+      const std::string field = "department_ids[" + std::to_string(i) + "]";
       if (!dept) {
-        missing.push_back({"department_ids[" + std::to_string(i) + "]", "is not a department"});
+        missing.push_back({field, "is not a department"});
+      } else if (!dept->active) {
+        missing.push_back({field, "is retired and no longer offered for routing"});
       }
     }
   }

@@ -216,12 +216,18 @@ struct Department {
   std::string name;
   std::optional<DepartmentId> parent;
   std::optional<UserId> supervisor;
+  // Retired departments stay (complaints and users keep naming them) but are
+  // no longer offered for routing.
+  bool active = true;
 };
 
 struct Category {
   std::string code;
   std::string name;
   std::optional<std::string> parent_code;
+  // Retired categories stay (complaints keep naming them) but are no longer
+  // offered for classification.
+  bool active = true;
 };
 
 struct User {

@@ -124,6 +124,97 @@ void Api::register_admin(Router& router) {
       },
       201);
 
+  // PATCH: a partial edit parsed from the body with `read` (unknown fields and
+  // bad types are errors), then `apply` in one transaction; retiring is an edit
+  // (active=false), never a delete, so history keeps resolving names.
+  auto patch = [this, &router](std::string path, std::string summary, auto read, auto apply) {
+    add(router, "PATCH", path, "administration", std::move(summary),
+        [this, read, apply](Request& r) -> Awaitable {
+          auto who = authenticate(r, true);
+          if (!who) co_return problem(who.error());
+          if (auto admin = app::Admin::require_admin(who->actor); !admin) {
+            co_return problem(admin.error());
+          }
+          auto body = parse_json_object(r.body);
+          if (!body) co_return body_problem(body.error());
+          std::vector<FieldError> errors;
+          auto input = read(*body, errors);
+          if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
+          auto out = co_await write<Json>(
+              [&](store::WriteTx& tx) { return apply(tx, who->actor, r, input); });
+          if (!out) co_return problem(out.error());
+          co_return json_response(200, *out);
+        });
+  };
+  patch("/api/v1/users/:id",
+        "Edit a staff account: display_name, email, language, roles, department_id, wide_scope, "
+        "active (false retires it and ends its sessions at once).",
+        read_user_patch,
+        [this](store::WriteTx& tx, const Actor& a, const Request& r,
+               const app::UserPatch& p) -> Result<Json> {
+          auto id = number_param(r, "id");
+          if (!id) return fail(Error::not_found("user"));
+          REDRESS_TRY(auto out, admin_.update_user(tx, a, UserId{*id}, p));
+          return user_json(out);
+        });
+  patch("/api/v1/departments/:id",
+        "Edit a department: name, parent_id, supervisor_id, active (false retires it: no longer "
+        "offered for routing; complaints keep showing it).",
+        read_department_patch,
+        [this](store::WriteTx& tx, const Actor& a, const Request& r,
+               const app::DepartmentPatch& p) -> Result<Json> {
+          auto id = number_param(r, "id");
+          if (!id) return fail(Error::not_found("department"));
+          REDRESS_TRY(auto out, admin_.update_department(tx, a, DepartmentId{*id}, p));
+          return department_json(out);
+        });
+  patch("/api/v1/categories/:code",
+        "Edit a category: name, parent_code, active (false retires it: no longer offered for "
+        "classification; complaints keep showing it).",
+        read_category_patch,
+        [this](store::WriteTx& tx, const Actor& a, const Request& r,
+               const app::CategoryPatch& p) -> Result<Json> {
+          const std::string code(r.path_param("code").value_or(""));
+          REDRESS_TRY(auto out, admin_.update_category(tx, a, code, p));
+          return category_json(out);
+        });
+  add(router, "GET", "/api/v1/admin-changes", "administration",
+      "The organisation's change log, newest first (administrators): ?entity=user|department|"
+      "category, ?key=id or code, ?limit=1-500 (default 100).",
+      [this](Request& r) -> Awaitable {
+        auto who = authenticate(r, false);
+        if (!who) co_return problem(who.error());
+        std::optional<std::string> entity, key;
+        if (auto e = r.query_param("entity")) entity = std::string(*e);
+        if (auto k = r.query_param("key")) key = std::string(*k);
+        std::int64_t limit = 100;
+        if (auto l = r.query_param("limit")) {
+          const std::string text(*l);
+          char* end = nullptr;
+          const long long v = std::strtoll(text.c_str(), &end, 10);
+          if (text.empty() || *end != '\0' || v < 1 || v > 500) {
+            co_return problem(Error::invalid("limit", "must be a whole number from 1 to 500"));
+          }
+          limit = v;
+        }
+        const Actor actor = who->actor;
+        auto rows = store_.read<std::vector<store::AdminChange>>(
+            [&](const store::ReadTx& tx) { return admin_.changes(tx, actor, entity, key, limit); });
+        if (!rows) co_return problem(rows.error());
+        Json items = Json::array();
+        for (const auto& c : *rows) {
+          items.push_back({{"id", c.id},
+                           {"at", format_iso8601(c.at)},
+                           {"actor_id", c.actor ? Json(c.actor->value) : Json(nullptr)},
+                           {"entity", c.entity},
+                           {"key", c.key},
+                           {"action", c.action},
+                           {"before", Json::parse(c.before, nullptr, false)},
+                           {"after", Json::parse(c.after, nullptr, false)}});
+        }
+        co_return json_response(200, Json{{"items", items}});
+      });
+
   list("/api/v1/policies", "Policies switching the optional lifecycle steps.",
        [](const store::ReadTx& tx) -> Result<Json> {
          REDRESS_TRY(auto rows, tx.rules().policies());

@@ -27,4 +27,12 @@ std::optional<std::int64_t> number_param(const Request& r, std::string_view name
   return value;
 }
 
+Json openapi_query_parameter(const char* name, const char* type, const char* description) {
+  return {{"name", name},
+          {"in", "query"},
+          {"required", false},
+          {"schema", {{"type", type}}},
+          {"description", description}};
+}
+
 }  // namespace redress::http

@@ -20,6 +20,10 @@ Response json_response(int status, const Json& body);
 // not a JSON object, else the error's own problem.
 Response body_problem(const Error& e);
 
+// An optional query parameter of an OpenAPI operation: name, JSON schema type
+// ("string", "integer", "boolean") and what it does.
+Json openapi_query_parameter(const char* name, const char* type, const char* description);
+
 // Appends the query parameters of the lessons-library routes (GET
 // /api/v1/lessons and /api/v1/improvement-actions, api_lessons.cpp) to an
 // OpenAPI operation's `parameters`; nothing for other routes.

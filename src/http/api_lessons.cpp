@@ -45,14 +45,6 @@ Json action_entry_json(const store::ActionEntry& e, Instant now) {
   return j;
 }
 
-Json query_parameter(const char* name, const char* type, const char* description) {
-  return {{"name", name},
-          {"in", "query"},
-          {"required", false},
-          {"schema", {{"type", type}}},
-          {"description", description}};
-}
-
 }  // namespace
 
 void document_lesson_route(const std::string& method, const std::string& pattern,
@@ -60,20 +52,23 @@ void document_lesson_route(const std::string& method, const std::string& pattern
   const bool library = pattern == "/api/v1/lessons";
   if (method != "GET" || (!library && pattern != "/api/v1/improvement-actions")) return;
   if (library) {
-    parameters.push_back(query_parameter(
+    parameters.push_back(openapi_query_parameter(
         "q", "string", "Search over lessons and action titles (docs/search.md's query language)."));
-    parameters.push_back(query_parameter("category", "string", "Category code."));
-    parameters.push_back(query_parameter("received_from", "string", "ISO 8601, inclusive."));
-    parameters.push_back(query_parameter("received_to", "string", "ISO 8601, exclusive."));
+    parameters.push_back(openapi_query_parameter("category", "string", "Category code."));
+    parameters.push_back(
+        openapi_query_parameter("received_from", "string", "ISO 8601, inclusive."));
+    parameters.push_back(openapi_query_parameter("received_to", "string", "ISO 8601, exclusive."));
   }
-  parameters.push_back(query_parameter("department_id", "integer", "Department id."));
+  parameters.push_back(openapi_query_parameter("department_id", "integer", "Department id."));
+  parameters.push_back(openapi_query_parameter(
+      "status", "string", "An action's status: planned, in_progress or done."));
   parameters.push_back(
-      query_parameter("status", "string", "An action's status: planned, in_progress or done."));
-  parameters.push_back(query_parameter("owner_id", "integer", "An action's owner (user id)."));
+      openapi_query_parameter("owner_id", "integer", "An action's owner (user id)."));
   parameters.push_back(
-      query_parameter("overdue", "boolean", "true: actions due before now and not done."));
-  parameters.push_back(query_parameter("limit", "integer", "1–200, default 50."));
-  parameters.push_back(query_parameter("cursor", "string", "next_cursor of the previous page."));
+      openapi_query_parameter("overdue", "boolean", "true: actions due before now and not done."));
+  parameters.push_back(openapi_query_parameter("limit", "integer", "1–200, default 50."));
+  parameters.push_back(
+      openapi_query_parameter("cursor", "string", "next_cursor of the previous page."));
 }
 
 void Api::register_lessons(Router& router) {

@@ -2,8 +2,6 @@
 // (assignments, approvals waiting, escalations, SLA warnings), their unread
 // count for the console's header, and marking them read. Another user's
 // notification answers 404, like an id that does not exist.
-#include <algorithm>
-
 #include "app/notifications.h"
 #include "http/api.h"
 #include "http/api_helpers.h"
@@ -29,64 +27,16 @@ Json notification_json(const store::Notification& n) {
           {"read_at", n.read_at ? Json(format_iso8601(*n.read_at)) : Json(nullptr)}};
 }
 
-struct NotificationQuery {
-  bool unread_only = false;
-  int limit = 50;
-  std::int64_t before = 0;
-};
-
-// unread=true|false, limit 1–200 (default 50), cursor (next_cursor of the
-// previous page); each bad parameter named.
-Result<NotificationQuery> read_notification_query(const Request& r) {
-  NotificationQuery q;
-  std::vector<FieldError> errors;
-  if (auto u = r.query_param("unread")) {
-    if (*u == "true") {
-      q.unread_only = true;
-    } else if (*u != "false") {
-      errors.push_back({"unread", "must be true or false"});
-    }
-  }
-  if (auto l = r.query_param("limit")) {
-    std::int64_t n = 0;
-    const bool ok = !l->empty() && l->size() <= 4 && std::all_of(l->begin(), l->end(), [](char ch) {
-      return ch >= '0' && ch <= '9';
-    });
-    if (ok) n = std::stoll(std::string(*l));
-    if (!ok || n < 1 || n > 200) {
-      errors.push_back({"limit", "must be between 1 and 200"});
-    } else {
-      q.limit = static_cast<int>(n);
-    }
-  }
-  if (auto c = r.query_param("cursor")) {
-    auto before = parse_cursor(*c);
-    if (!before) {
-      errors.push_back({"cursor", "is not a cursor this server issued"});
-    } else {
-      q.before = *before;
-    }
-  }
-  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
-  return q;
-}
-
-Json query_parameter(const char* name, const char* type, const char* description) {
-  return {{"name", name},
-          {"in", "query"},
-          {"required", false},
-          {"schema", {{"type", type}}},
-          {"description", description}};
-}
-
 }  // namespace
 
 void document_notification_route(const std::string& method, const std::string& pattern,
                                  Json& parameters) {
   if (method != "GET" || pattern != "/api/v1/notifications") return;
-  parameters.push_back(query_parameter("unread", "boolean", "true: only unread notifications."));
-  parameters.push_back(query_parameter("limit", "integer", "1–200, default 50."));
-  parameters.push_back(query_parameter("cursor", "string", "next_cursor of the previous page."));
+  parameters.push_back(
+      openapi_query_parameter("unread", "boolean", "true: only unread notifications."));
+  parameters.push_back(openapi_query_parameter("limit", "integer", "1–200, default 50."));
+  parameters.push_back(
+      openapi_query_parameter("cursor", "string", "next_cursor of the previous page."));
 }
 
 void Api::register_notifications(Router& router) {

@@ -312,11 +312,15 @@ Json department_json(const Department& d) {
           {"code", d.code},
           {"name", d.name},
           {"parent_id", opt_id(d.parent)},
-          {"supervisor_id", opt_id(d.supervisor)}};
+          {"supervisor_id", opt_id(d.supervisor)},
+          {"active", d.active}};
 }
 
 Json category_json(const Category& c) {
-  return {{"code", c.code}, {"name", c.name}, {"parent_code", opt(c.parent_code)}};
+  return {{"code", c.code},
+          {"name", c.name},
+          {"parent_code", opt(c.parent_code)},
+          {"active", c.active}};
 }
 
 Json policy_json(const Policy& p) {

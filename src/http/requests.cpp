@@ -393,6 +393,80 @@ Department read_department(FieldReader& f) {
   return d;
 }
 
+namespace {
+void refuse_unknown(const Json& body, std::initializer_list<std::string_view> known,
+                    const char* what, std::vector<FieldError>& errors) {
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      errors.push_back({key.empty() ? std::string("\"\"") : key,
+                        std::string("is not an editable field of a ") + what});
+    }
+  }
+}
+
+// Absent: leave; null: clear; a number: set.
+std::optional<std::optional<std::int64_t>> nullable_id(const Json& body, FieldReader& f,
+                                                       const char* name) {
+  if (!body.contains(name)) return std::nullopt;
+  if (body[name].is_null()) return std::optional<std::int64_t>{};
+  if (auto v = f.integer(name)) return std::optional<std::int64_t>(*v);
+  return std::nullopt;
+}
+}  // namespace
+
+app::UserPatch read_user_patch(const Json& body, std::vector<FieldError>& errors) {
+  FieldReader f(body, errors);
+  app::UserPatch p;
+  p.display_name = f.str("display_name", 200);
+  p.email = f.str("email", 254);
+  p.language = f.str("language", 16);
+  if (auto names = f.strings("roles")) {
+    std::vector<Role> roles;
+    for (const std::string& name : *names) {
+      if (auto role = parse<Role>(name))
+        roles.push_back(*role);
+      else
+        errors.push_back({"roles", "'" + name + "' is not a role"});
+    }
+    p.roles = std::move(roles);
+  }
+  p.department_id = nullable_id(body, f, "department_id");
+  p.wide_scope = f.boolean("wide_scope");
+  p.active = f.boolean("active");
+  refuse_unknown(
+      body, {"display_name", "email", "language", "roles", "department_id", "wide_scope", "active"},
+      "user (the user name is fixed; passwords change at /auth/password)", errors);
+  return p;
+}
+
+app::DepartmentPatch read_department_patch(const Json& body, std::vector<FieldError>& errors) {
+  FieldReader f(body, errors);
+  app::DepartmentPatch p;
+  p.name = f.str("name", 200);
+  p.parent_id = nullable_id(body, f, "parent_id");
+  p.supervisor_id = nullable_id(body, f, "supervisor_id");
+  p.active = f.boolean("active");
+  refuse_unknown(body, {"name", "parent_id", "supervisor_id", "active"},
+                 "department (the code is fixed)", errors);
+  return p;
+}
+
+app::CategoryPatch read_category_patch(const Json& body, std::vector<FieldError>& errors) {
+  FieldReader f(body, errors);
+  app::CategoryPatch p;
+  p.name = f.str("name", 200);
+  if (body.contains("parent_code")) {
+    if (body["parent_code"].is_null()) {
+      p.parent_code = std::optional<std::string>{};
+    } else if (auto code = f.str("parent_code", 64)) {
+      p.parent_code = std::optional<std::string>(*code);
+    }
+  }
+  p.active = f.boolean("active");
+  refuse_unknown(body, {"name", "parent_code", "active"}, "category (the code is fixed)", errors);
+  return p;
+}
+
 Category read_category(FieldReader& f) {
   return Category{f.str("code", 64).value_or(""), f.str("name", 200).value_or(""),
                   f.str("parent_code", 64)};
@@ -640,6 +714,28 @@ int read_page_limit(const Request& r, std::vector<FieldError>& errors) {
 }
 
 }  // namespace
+
+Result<NotificationQuery> read_notification_query(const Request& r) {
+  NotificationQuery q;
+  std::vector<FieldError> errors;
+  if (auto u = r.query_param("unread")) {
+    if (*u == "true") {
+      q.unread_only = true;
+    } else if (*u != "false") {
+      errors.push_back({"unread", "must be true or false"});
+    }
+  }
+  q.limit = read_page_limit(r, errors);
+  if (auto c = r.query_param("cursor")) {
+    if (auto before = parse_cursor(*c)) {
+      q.before = *before;
+    } else {
+      errors.push_back({"cursor", "is not a cursor this server issued"});
+    }
+  }
+  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
+  return q;
+}
 
 Result<store::LessonFilter> read_lesson_filter(const Request& r, Instant now) {
   store::LessonFilter filter;

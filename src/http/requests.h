@@ -68,6 +68,15 @@ struct OutboxQuery {
 Result<OutboxQuery> read_outbox_query(const Request& r);
 // outcome (into `state`), limit and cursor of GET /api/v1/inbound-mail.
 Result<OutboxQuery> read_inbound_mail_query(const Request& r);
+// unread, limit and cursor of GET /api/v1/notifications.
+struct NotificationQuery {
+  bool unread_only = false;  // unread=true
+  int limit = 50;            // 1–200
+  std::int64_t before = 0;   // cursor (list_cursor): ids below this; 0 = from the newest
+};
+// unread=true|false, limit 1–200 (default 50), cursor (next_cursor of the
+// previous page); every bad parameter named.
+Result<NotificationQuery> read_notification_query(const Request& r);
 // GET /api/v1/lessons: q (search over lessons and action titles),
 // department_id, category, received_from/received_to, the action conditions
 // status, owner_id and overdue=true (due before `now`, not done), limit (1–200)
@@ -99,6 +108,12 @@ Result<app::TransitionRequest> read_transition(const Json& body);
 app::ComplaintPatch read_complaint_patch(const Json& body, std::vector<FieldError>& errors);
 app::NewUser read_new_user(FieldReader& f, std::vector<FieldError>& errors);
 Department read_department(FieldReader& f);
+// The bodies of PATCH /users/{id}, /departments/{id} and /categories/{code}:
+// absent fields stay, null clears a parent/department/supervisor, an unknown
+// field is an error (a typo must not pass as "nothing to change").
+app::UserPatch read_user_patch(const Json& body, std::vector<FieldError>& errors);
+app::DepartmentPatch read_department_patch(const Json& body, std::vector<FieldError>& errors);
+app::CategoryPatch read_category_patch(const Json& body, std::vector<FieldError>& errors);
 Category read_category(FieldReader& f);
 Policy read_policy(FieldReader& f, Policy base);
 RoutingRule read_routing_rule(FieldReader& f);

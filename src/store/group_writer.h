@@ -21,7 +21,9 @@ namespace redress::store {
 
 // One unit of write work, typically one use case.
 struct WriteJob {
-  // Runs the use case inside the batch's transaction, in its own savepoint.
+  // Runs the use case inside the batch's transaction, in its own savepoint
+  // (none when it is alone in its batch and Options::savepoint_when_alone is
+  // false: its "roll back" is then the transaction's ROLLBACK).
   // Returns true to keep its writes, false to roll back this job only; the
   // job reports why through its own result slot (captured state). Runs on
   // the writer thread. Should not throw: an exception is caught, logged to
@@ -53,7 +55,8 @@ struct WriteJob {
 // order, runs Options::begin (`BEGIN IMMEDIATE` on SQLite), then for each job `SAVEPOINT job`, run,
 // `RELEASE job` (or `ROLLBACK TO job; RELEASE job` if run returned false),
 // then one `COMMIT`, then calls every job's done(). A job marked `alone` forms
-// a batch by itself. While a batch commits,
+// a batch by itself; a batch of one runs without the savepoint when
+// Options::savepoint_when_alone is false. While a batch commits,
 // new jobs queue and form the next batch, so batches grow with load without
 // any timer. If COMMIT fails (e.g. a deferred foreign key) the batch is
 // rolled back and every job gets done(false); a job that breaks the

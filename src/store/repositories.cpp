@@ -803,6 +803,10 @@ Result<std::int64_t> EventRepo::append(const Event& e) {
                std::vector<SqlValue>{id(e.complaint), ms(e.at), e.actor_kind, id(e.actor), e.action,
                                      name(e.from_state), name(e.to_state), e.data, e.prev_hash,
                                      e.hash, static_cast<std::int64_t>(e.hash_version)}));
+  // The chain's tail moves to this event; a tail not memoised is read again when needed.
+  if (TxMemo* memo = s_.tx_memo(); memo != nullptr && memo->event_chain_tail) {
+    memo->event_chain_tail = e.hash;
+  }
   return rows.at(0).i64(0);
 }
 
@@ -821,7 +825,11 @@ Result<std::string> EventRepo::last_hash() const {
 
 Result<std::string> EventRepo::last_hash_for_append() {
   REDRESS_CHECK(s_.lock_until_commit(TxLock::event_chain));
-  return last_hash();
+  TxMemo* memo = s_.tx_memo();
+  if (memo != nullptr && memo->event_chain_tail) return *memo->event_chain_tail;
+  REDRESS_TRY(auto tail, last_hash());
+  if (memo != nullptr) memo->event_chain_tail = tail;
+  return tail;
 }
 
 Result<std::vector<Event>> EventRepo::for_complaint(ComplaintId cid) const {
@@ -878,8 +886,8 @@ User user_from_row(const SqlRow& r) {
               r.text(10)};
 }
 Department department_from_row(const SqlRow& r) {
-  return Department{DepartmentId{r.i64(0)}, r.text(1), r.text(2), opt_id<DepartmentTag>(r, 3),
-                    opt_id<UserTag>(r, 4)};
+  return Department{DepartmentId{r.i64(0)}, r.text(1),    r.text(2), opt_id<DepartmentTag>(r, 3),
+                    opt_id<UserTag>(r, 4),  r.i64(5) != 0};
 }
 }  // namespace
 
@@ -931,15 +939,16 @@ Status DirectoryRepo::update_user(const User& u) {
 
 Result<DepartmentId> DirectoryRepo::add_department(const Department& d) {
   REDRESS_TRY(auto rows,
-              s_.query("INSERT INTO departments (code, name, parent_id, supervisor_id) "
-                       "VALUES ($1, $2, $3, $4) RETURNING id",
-                       std::vector<SqlValue>{d.code, d.name, id(d.parent), id(d.supervisor)}));
+              s_.query("INSERT INTO departments (code, name, parent_id, supervisor_id, active) "
+                       "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                       std::vector<SqlValue>{d.code, d.name, id(d.parent), id(d.supervisor),
+                                             sql_value(d.active)}));
   return DepartmentId{rows.at(0).i64(0)};
 }
 
 Result<std::optional<Department>> DirectoryRepo::department(DepartmentId did) const {
   REDRESS_TRY(auto rows,
-              s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
+              s_.query("SELECT id, code, name, parent_id, supervisor_id, active FROM departments "
                        "WHERE id = $1",
                        params(did.value)));
   if (rows.empty()) return std::optional<Department>{};
@@ -948,7 +957,7 @@ Result<std::optional<Department>> DirectoryRepo::department(DepartmentId did) co
 
 Result<std::vector<Department>> DirectoryRepo::departments() const {
   REDRESS_TRY(auto rows,
-              s_.query("SELECT id, code, name, parent_id, supervisor_id FROM departments "
+              s_.query("SELECT id, code, name, parent_id, supervisor_id, active FROM departments "
                        "ORDER BY id",
                        {}));
   std::vector<Department> out;
@@ -957,33 +966,86 @@ Result<std::vector<Department>> DirectoryRepo::departments() const {
 }
 
 Status DirectoryRepo::update_department(const Department& d) {
-  return ok_if_changed(
-      s_.exec("UPDATE departments SET code = $1, name = $2, parent_id = $3, "
-              "supervisor_id = $4 WHERE id = $5",
-              std::vector<SqlValue>{d.code, d.name, id(d.parent), id(d.supervisor), id(d.id)}),
-      "department");
+  return ok_if_changed(s_.exec("UPDATE departments SET code = $1, name = $2, parent_id = $3, "
+                               "supervisor_id = $4, active = $5 WHERE id = $6",
+                               std::vector<SqlValue>{d.code, d.name, id(d.parent), id(d.supervisor),
+                                                     sql_value(d.active), id(d.id)}),
+                       "department");
 }
 
 Status DirectoryRepo::add_category(const Category& c) {
-  REDRESS_TRY(auto changed,
-              s_.exec("INSERT INTO categories (code, name, parent_code) VALUES ($1, $2, $3)",
-                      std::vector<SqlValue>{c.code, c.name, sql_value(c.parent_code)}));
+  REDRESS_TRY(auto changed, s_.exec("INSERT INTO categories (code, name, parent_code, active) "
+                                    "VALUES ($1, $2, $3, $4)",
+                                    std::vector<SqlValue>{c.code, c.name, sql_value(c.parent_code),
+                                                          sql_value(c.active)}));
   (void)changed;
   return {};
 }
 
+namespace {
+Category category_from_row(const SqlRow& r) {
+  return Category{r.text(0), r.text(1), r.opt_text(2), r.i64(3) != 0};
+}
+}  // namespace
+
 Result<std::optional<Category>> DirectoryRepo::category(const std::string& code) const {
-  REDRESS_TRY(auto rows, s_.query("SELECT code, name, parent_code FROM categories WHERE code = $1",
+  REDRESS_TRY(auto rows, s_.query("SELECT code, name, parent_code, active FROM categories "
+                                  "WHERE code = $1",
                                   params(code)));
   if (rows.empty()) return std::optional<Category>{};
-  return Category{rows[0].text(0), rows[0].text(1), rows[0].opt_text(2)};
+  return category_from_row(rows[0]);
 }
 
 Result<std::vector<Category>> DirectoryRepo::categories() const {
-  REDRESS_TRY(auto rows,
-              s_.query("SELECT code, name, parent_code FROM categories ORDER BY code", {}));
+  REDRESS_TRY(auto rows, s_.query("SELECT code, name, parent_code, active FROM categories "
+                                  "ORDER BY code",
+                                  {}));
   std::vector<Category> out;
-  for (const auto& r : rows) out.push_back(Category{r.text(0), r.text(1), r.opt_text(2)});
+  for (const auto& r : rows) out.push_back(category_from_row(r));
+  return out;
+}
+
+Status DirectoryRepo::update_category(const Category& c) {
+  return ok_if_changed(
+      s_.exec("UPDATE categories SET name = $1, parent_code = $2, active = $3 WHERE code = $4",
+              std::vector<SqlValue>{c.name, sql_value(c.parent_code), sql_value(c.active), c.code}),
+      "category");
+}
+
+Result<std::int64_t> DirectoryRepo::add_change(const AdminChange& c) {
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO admin_changes (at, actor_id, entity, entity_key, action, "
+                       "before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                       std::vector<SqlValue>{ms(c.at), id(c.actor), c.entity, c.key, c.action,
+                                             c.before, c.after}));
+  return rows.at(0).i64(0);
+}
+
+Result<std::vector<AdminChange>> DirectoryRepo::changes(const std::optional<std::string>& entity,
+                                                        const std::optional<std::string>& key,
+                                                        std::int64_t limit) const {
+  // Filters are added only when set: PostgreSQL cannot type a NULL in "$1 IS NULL".
+  std::string sql =
+      "SELECT id, at, actor_id, entity, entity_key, action, before_json, after_json FROM "
+      "admin_changes";
+  std::vector<SqlValue> args;
+  if (entity) {
+    args.emplace_back(*entity);
+    sql += " WHERE entity = $" + std::to_string(args.size());
+  }
+  if (key) {
+    args.emplace_back(*key);
+    sql +=
+        std::string(entity ? " AND" : " WHERE") + " entity_key = $" + std::to_string(args.size());
+  }
+  args.push_back(sql_value(limit));
+  sql += " ORDER BY id DESC LIMIT $" + std::to_string(args.size());
+  REDRESS_TRY(auto rows, s_.query(sql, args));
+  std::vector<AdminChange> out;
+  for (const auto& r : rows) {
+    out.push_back(AdminChange{r.i64(0), from_epoch_ms(r.i64(1)), opt_id<UserTag>(r, 2), r.text(3),
+                              r.text(4), r.text(5), r.text(6), r.text(7)});
+  }
   return out;
 }
 

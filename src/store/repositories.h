@@ -171,7 +171,9 @@ class EventRepo {
   // last_hash() for a writer about to append: first takes TxLock::event_chain
   // (held until the transaction ends), so writers of several processes on one
   // PostgreSQL database cannot fork the chain by reading the same tail. On
-  // SQLite the lock is a no-op (one writer). Write transactions only.
+  // SQLite the lock is a no-op (one writer). Write transactions only. The tail
+  // is memoised for the rest of the transaction (TxMemo; append() moves it), so
+  // a write that appends several events reads it once.
   Result<std::string> last_hash_for_append();
   Result<std::vector<Event>> for_complaint(ComplaintId id) const;
   // Events in id order from `after_id` (exclusive), at most `limit`.
@@ -182,6 +184,20 @@ class EventRepo {
 
  private:
   SqlSession& s_;
+};
+
+// One administrative change of the organisation (a user, department or
+// category created, edited, retired or brought back). `before`/`after` are
+// JSON objects of the changed fields, so the log reads without the schema.
+struct AdminChange {
+  std::int64_t id = 0;
+  Instant at;
+  std::optional<UserId> actor;  // empty for the system
+  std::string entity;           // user, department, category
+  std::string key;              // the id, or the category code
+  std::string action;           // created, updated, deactivated, reactivated
+  std::string before;
+  std::string after;
 };
 
 class DirectoryRepo {
@@ -199,6 +215,14 @@ class DirectoryRepo {
   Status add_category(const Category& c);
   Result<std::optional<Category>> category(const std::string& code) const;
   Result<std::vector<Category>> categories() const;
+  // Replaces name, parent and active of the category `c.code` (the code never changes).
+  Status update_category(const Category& c);
+  // Appends one row to the organisation's append-only change log.
+  Result<std::int64_t> add_change(const AdminChange& c);
+  // The log, newest first, at most `limit` rows; `entity`/`key` narrow it when set.
+  Result<std::vector<AdminChange>> changes(const std::optional<std::string>& entity,
+                                           const std::optional<std::string>& key,
+                                           std::int64_t limit) const;
 
  private:
   SqlSession& s_;

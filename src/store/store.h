@@ -117,7 +117,8 @@ class ReadTx {
   Repositories& r_;
 };
 
-// A write transaction (inside the writer's batch, in its own savepoint):
+// A write transaction (inside the writer's batch, in its own savepoint unless
+// it is alone in a SQLite batch; see GroupCommitWriter::Options):
 // everything a ReadTx offers, plus the writes.
 class WriteTx : public ReadTx {
  public:

@@ -154,6 +154,11 @@ MATRIX = {
     ("POST", "/api/v1/departments"): ADMIN_ONLY,
     ("GET", "/api/v1/categories"): STAFF_READ,
     ("POST", "/api/v1/categories"): ADMIN_ONLY,
+    # editing and retiring the organisation, and its change log
+    ("PATCH", "/api/v1/users/{id}"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/departments/{id}"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/categories/{code}"): ADMIN_ONLY,
+    ("GET", "/api/v1/admin-changes"): ADMIN_ONLY,
     ("GET", "/api/v1/policies"): STAFF_READ,
     ("POST", "/api/v1/policies"): ADMIN_ONLY,
     ("PUT", "/api/v1/policies/{id}"): ADMIN_ONLY,
@@ -381,6 +386,12 @@ class AuthorizationMatrix(ApiTestCase):
         self.assertEqual(r.status, 201, r)
         return code
 
+    def new_department(self) -> int:
+        code = "matrix_" + uuid.uuid4().hex[:8]
+        r = self.admin.post("/api/v1/departments", {"code": code, "name": code})
+        self.assertEqual(r.status, 201, r)
+        return r.body["id"]
+
     def new_sla_policy(self) -> int:
         r = self.admin.post("/api/v1/sla-policies", {"name": "matrix " + uuid.uuid4().hex[:8]})
         self.assertEqual(r.status, 201, r)
@@ -514,6 +525,15 @@ class AuthorizationMatrix(ApiTestCase):
         elif key == ("POST", "/api/v1/complaints/{id}/satisfaction"):
             ids["id"] = f["resolved"]
             body = {"score": 4, "comment": "Fine " + tag}
+        elif key == ("PATCH", "/api/v1/users/{id}"):
+            ids["id"] = self.new_user()
+            body = {"display_name": "Matrix " + tag}
+        elif key == ("PATCH", "/api/v1/departments/{id}"):
+            ids["id"] = self.new_department()
+            body = {"name": "Matrix " + tag}
+        elif key == ("PATCH", "/api/v1/categories/{code}"):
+            ids["code"] = self.new_category()
+            body = {"name": "Matrix " + tag}
         elif key == ("POST", "/api/v1/users"):
             body = {"username": "matrix." + tag, "password": "matrix-password-" + tag,
                     "display_name": "Matrix " + tag, "roles": ["agent"]}

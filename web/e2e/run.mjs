@@ -562,6 +562,39 @@ await test('an administrator uploads a CFPB file and watches it import; the queu
   await page.context().close()
 })
 
+await test('an administrator edits and deactivates a department; forms stop offering it', async () => {
+  const page = await signIn('admin')
+  await page.goto('/admin')
+  await page.click('[role=tab]:has-text("Departments")')
+  await page.waitForSelector('[data-testid=admin-departments]')
+  await page.fill('form.sub-form input[name=code]', 'e2e_returns')
+  await page.fill('form.sub-form input[name=name]', 'Returns (old)')
+  await page.click('form.sub-form button[type=submit]')
+  await page.waitForSelector('[data-testid=admin-departments] td:has-text("Returns (old)")')
+  // Edit inline: an empty name is refused with the server's field error, then saved.
+  await page.click('button[aria-label="Edit: Returns (old)"]')
+  await page.fill('[data-testid=admin-edit-departments] input[name=edit-name]', ' ')
+  await page.click('[data-testid=admin-edit-departments] button[type=submit]')
+  await page.waitForSelector('[data-testid=admin-edit-departments] .field-error')
+  check(/required/.test(await page.textContent('[data-testid=admin-edit-departments] .field-error')), 'the name error is shown')
+  await page.fill('[data-testid=admin-edit-departments] input[name=edit-name]', 'Returns desk')
+  await page.click('[data-testid=admin-edit-departments] button[type=submit]')
+  await page.waitForSelector('[data-testid=admin-departments] td:has-text("Returns desk")')
+  // Deactivate: gone from the default (active) list, shown greyed under "Deactivated only".
+  await page.click('button[aria-label="Deactivate: Returns desk"]')
+  await page.waitForSelector('[data-testid=admin-change-notice]')
+  check((await page.locator('[data-testid=admin-departments] td:has-text("Returns desk")').count()) === 0, 'hidden from the active list')
+  await page.selectOption('[data-testid=admin-departments-show]', 'inactive')
+  await page.waitForSelector('[data-testid=admin-departments] tr.inactive td:has-text("Returns desk")')
+  await shot(page, 'admin-deactivated-en')
+  // A routing rule cannot be pointed at it any more.
+  await page.click('[role=tab]:has-text("Routing rules")')
+  await page.waitForSelector('form.sub-form select[name=department_id]')
+  const offered = await page.locator('form.sub-form select[name=department_id] option', { hasText: 'Returns desk' }).count()
+  check(offered === 0, 'a deactivated department is not offered for routing')
+  await page.context().close()
+})
+
 await test('the portal fits a phone screen', async () => {
   const page = await newPage({ width: 390, height: 844 })
   await page.goto(tracked.link)

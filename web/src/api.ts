@@ -90,6 +90,9 @@ export interface User {
   roles: string[]
   department_id: number | null
   language?: string
+  email?: string
+  wide_scope?: boolean
+  active?: boolean
 }
 
 export interface Remedy { id?: number; type: string; description: string; amount?: number | null; currency?: string | null }
@@ -163,8 +166,8 @@ export interface Transition {
   summary: string
 }
 
-export interface Department { id: number; code: string; name: string; parent_id?: number | null; supervisor_id?: number | null }
-export interface Category { id?: number; code: string; name: string; parent_code?: string | null }
+export interface Department { id: number; code: string; name: string; parent_id?: number | null; supervisor_id?: number | null; active?: boolean }
+export interface Category { id?: number; code: string; name: string; parent_code?: string | null; active?: boolean }
 
 /** Fetches every page of a list (for small lists: users, departments, the dashboard). */
 export async function all<T>(path: string, max = 2000): Promise<T[]> {

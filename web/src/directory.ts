@@ -42,3 +42,18 @@ export function categoryName(code: string | null | undefined): string {
   if (!code) return '—'
   return directory.categories.find((c) => c.code === code)?.name ?? code
 }
+
+// What forms offer: active entries only (retired ones stay in the lists above so that
+// existing complaints keep their names), plus `keep` — the value a form already holds —
+// so editing something that points at a retired entry does not silently drop it.
+export function activeDepartments(keep?: number | string | null): Department[] {
+  return directory.departments.filter((d) => d.active !== false || String(d.id) === String(keep ?? ''))
+}
+
+export function activeCategories(keep?: string | null): Category[] {
+  return directory.categories.filter((c) => c.active !== false || c.code === (keep ?? ''))
+}
+
+export function activeUsers(keep?: number | string | null): User[] {
+  return directory.users.filter((u) => u.active !== false || String(u.id) === String(keep ?? ''))
+}
