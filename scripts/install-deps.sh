@@ -14,6 +14,8 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev
   libcli11-dev libspdlog-dev libfmt-dev libmagic-dev libcsv-dev
   libgtest-dev libgmock-dev
+  # the allocator of the executables (docs/architecture.md, "Dependencies that deviate")
+  libmimalloc-dev
   # the tokenizer (NFKC, word breaks, scripts) and the triage learners
   libicu-dev liblinear-dev libfasttext-dev
   # the PostgreSQL store (libpq) and, for its tests, the server and psql
