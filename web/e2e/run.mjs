@@ -595,6 +595,54 @@ await test('an administrator edits and deactivates a department; forms stop offe
   await page.context().close()
 })
 
+await test('the lessons page finds recorded lessons, keeps improvement actions current and shows hotspots', async () => {
+  const page = await signIn('director')
+  await page.click('nav a[href="/lessons"]')
+  await page.waitForSelector('[data-testid=lessons-list]')
+  // The demo's closed complaints carry the lesson "Check hand-over steps weekly."
+  await page.fill('[data-testid=lessons-search]', 'hand-over')
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=lessons-list] > li').length > 0)
+  const found = await page.locator('[data-testid=lessons-list] > li').first().innerText()
+  check(/hand-over/i.test(found), 'a library entry shows its lesson: ' + found)
+  await page.fill('[data-testid=lessons-search]', 'zzqxunmatched')
+  await page.waitForSelector('[data-testid=lessons-empty]')
+  await page.fill('[data-testid=lessons-search]', 'hand-over')
+  await page.waitForSelector('[data-testid=lessons-list]')
+  await shot(page, 'lessons-en')
+
+  // From the library to the complaint: an improvement action due yesterday.
+  await page.locator('[data-testid=lessons-list] a.lesson-complaint').first().click()
+  await page.waitForSelector('input[name=improvement-title]')
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10)
+  await page.fill('input[name=improvement-title]', 'Weekly hand-over checklist')
+  await page.fill('input[name=improvement-due]', yesterday)
+  await page.click('button:has-text("Add an improvement action")')
+  await Promise.all([
+    page.waitForResponse((r) => /\/review$/.test(r.url()) && r.request().method() === 'PUT' && r.ok()),
+    page.click('button:has-text("Save the review")'),
+  ])
+
+  await page.goto('/lessons')
+  await page.click('[data-testid=lessons-tab-actions]')
+  await page.check('[data-testid=lessons-overdue]')
+  const row = page.locator('tr', { hasText: 'Weekly hand-over checklist' })
+  await row.waitFor()
+  check((await row.locator('[data-testid=action-overdue]').count()) === 1, 'the action is shown overdue')
+  await shot(page, 'improvement-actions-en')
+  await Promise.all([
+    page.waitForResponse((r) => /\/improvement-actions\/\d+$/.test(r.url()) && r.request().method() === 'PATCH' && r.ok()),
+    row.locator('select').selectOption('done'),
+  ])
+  await row.locator('[data-testid=action-overdue]').waitFor({ state: 'detached' })
+  await page.uncheck('[data-testid=lessons-overdue]')
+  await page.waitForSelector('tr:has-text("Weekly hand-over checklist")')
+  check((await page.locator('tr:has-text("Weekly hand-over checklist") select').inputValue()) === 'done', 'the status stays done after a reload')
+
+  await page.click('[data-testid=lessons-tab-hotspots]')
+  await page.waitForSelector('[data-testid=hotspots-table], [data-testid=hotspots-empty]')
+  await page.context().close()
+})
+
 await test('the portal fits a phone screen', async () => {
   const page = await newPage({ width: 390, height: 844 })
   await page.goto(tracked.link)

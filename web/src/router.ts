@@ -9,6 +9,7 @@ const routes = [
   { path: '/complaints/:id', component: () => import('./views/ComplaintView.vue'), meta: { staff: true } },
   { path: '/intake', component: () => import('./views/IntakeView.vue'), meta: { staff: true } },
   { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { staff: true } },
+  { path: '/lessons', component: () => import('./views/LessonsView.vue'), meta: { staff: true } },
   { path: '/notifications', component: () => import('./views/NotificationsView.vue'), meta: { staff: true } },
   { path: '/admin', component: () => import('./views/AdminView.vue'), meta: { staff: true } },
   { path: '/portal', component: () => import('./views/PortalSubmitView.vue'), meta: { portal: true } },
