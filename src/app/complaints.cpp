@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "app/admin.h"
 #include "app/audit.h"
@@ -219,19 +220,21 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
 
 namespace {
 
-// The top category suggestion of a stored suggestion row, onto `v` while the
-// complaint has no category.
-void attach_suggestion(ComplaintView& v, const store::StoredTriageSuggestion& s) {
+// The top category suggestion of a stored suggestion row that is not a
+// retired category, onto `v` while the complaint has no category.
+void attach_suggestion(ComplaintView& v, const store::StoredTriageSuggestion& s,
+                       const std::set<std::string>& retired) {
   if (v.complaint.category) return;
   const Json j = Json::parse(s.suggestions, nullptr, false);
-  if (!j.is_object() || !j.contains("category") || !j["category"].is_array() ||
-      j["category"].empty()) {
+  if (!j.is_object() || !j.contains("category") || !j["category"].is_array()) return;
+  for (const Json& item : j["category"]) {
+    if (!item.is_object() || !item.contains("value") || !item["value"].is_string()) continue;
+    std::string value = item["value"].get<std::string>();
+    if (retired.contains(value)) continue;
+    v.suggested_category = std::move(value);
+    v.suggested_confidence = item.value("confidence", 0.0);
     return;
   }
-  const Json& top = j["category"][0];
-  if (!top.is_object() || !top.contains("value") || !top["value"].is_string()) return;
-  v.suggested_category = top["value"].get<std::string>();
-  v.suggested_confidence = top.value("confidence", 0.0);
 }
 
 // The view of `c` for `actor`, from its already loaded customer, current
@@ -263,7 +266,10 @@ Result<ComplaintView> Complaints::view(const store::ReadTx& tx, const Actor& act
                                   std::move(remedies), policies);
   if (!flags.empty()) v.likely_duplicate = std::move(flags.front());
   REDRESS_TRY(auto suggestions, tx.triage().suggestions_of(ids));
-  if (!suggestions.empty()) attach_suggestion(v, suggestions.front());
+  if (!suggestions.empty() && !v.complaint.category) {
+    REDRESS_TRY(const auto retired, retired_values(tx));
+    attach_suggestion(v, suggestions.front(), retired.categories);
+  }
   return v;
 }
 
@@ -322,6 +328,10 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
   std::map<std::int64_t, store::DuplicateFlag> flag_by_id;
   for (store::DuplicateFlag& f : flags) flag_by_id.emplace(f.complaint.value, std::move(f));
   REDRESS_TRY(auto suggestions, tx.triage().suggestions_of(complaint_ids));
+  RetiredValues retired;
+  if (!suggestions.empty()) {
+    REDRESS_TRY(retired, retired_values(tx));
+  }
   std::map<std::int64_t, store::StoredTriageSuggestion> suggestion_by_id;
   for (auto& sg : suggestions) suggestion_by_id.emplace(sg.complaint.value, std::move(sg));
   std::map<std::int64_t, Customer> customer_by_id;
@@ -343,7 +353,7 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
     if (flag != flag_by_id.end()) out.back().likely_duplicate = flag->second;
     if (auto sg = suggestion_by_id.find(out.back().complaint.id.value);
         sg != suggestion_by_id.end()) {
-      attach_suggestion(out.back(), sg->second);
+      attach_suggestion(out.back(), sg->second, retired.categories);
     }
   }
   if (filter.search) {

@@ -295,6 +295,39 @@ Result<std::optional<Json>> record_triage_outcome(store::WriteTx& tx, const Comp
   return std::optional<Json>(std::move(outcome));
 }
 
+Result<RetiredValues> retired_values(const store::ReadTx& tx) {
+  RetiredValues out;
+  REDRESS_TRY(const auto categories, tx.directory().categories());
+  for (const auto& c : categories) {
+    if (!c.active) out.categories.insert(c.code);
+  }
+  REDRESS_TRY(const auto departments, tx.directory().departments());
+  for (const auto& d : departments) {
+    if (!d.active) out.departments.insert(d.id.value);
+  }
+  return out;
+}
+
+namespace {
+// Leaves out of `suggestions` the values `retired` names (see RetiredValues).
+void drop_retired(const RetiredValues& retired, Json& suggestions) {
+  const auto prune = [&](const char* field, auto is_retired) {
+    if (!suggestions.contains(field) || !suggestions[field].is_array()) return;
+    Json kept = Json::array();
+    for (const Json& item : suggestions[field]) {
+      if (!is_retired(item.value("value", Json()))) kept.push_back(item);
+    }
+    suggestions[field] = std::move(kept);
+  };
+  prune("category", [&](const Json& v) {
+    return v.is_string() && retired.categories.contains(v.get<std::string>());
+  });
+  prune("department", [&](const Json& v) {
+    return v.is_number_integer() && retired.departments.contains(v.get<std::int64_t>());
+  });
+}
+}  // namespace
+
 Result<TriageView> triage_view(const store::ReadTx& tx, const Actor& actor, ComplaintId id,
                                const TriageOptions& options) {
   REDRESS_TRY(auto c, load_visible(tx, actor, id));
@@ -312,6 +345,8 @@ Result<TriageView> triage_view(const store::ReadTx& tx, const Actor& actor, Comp
   v.suggestions = Json::parse(stored->suggestions, nullptr, false);
   if (!v.suggestions.is_object()) return fail(Error::internal("stored suggestions are not JSON"));
   if (stored->outcome) v.outcome = Json::parse(*stored->outcome, nullptr, false);
+  REDRESS_TRY(const auto retired, retired_values(tx));
+  drop_retired(retired, v.suggestions);
   v.prefill = Json::object();
   const auto confident = [&](const char* field) -> const Json* {
     const Json& list = v.suggestions[field];

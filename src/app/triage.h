@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,16 @@ Status record_suggestions(store::WriteTx& tx, ComplaintId complaint, const Sugge
 // written to the complaint's suggestion row (nothing when it has none) and
 // returned for the accept event. Complaint `c` carries the chosen values.
 Result<std::optional<nlohmann::json>> record_triage_outcome(store::WriteTx& tx, const Complaint& c);
+
+// The categories and departments retired from the directory. Suggestions
+// naming them are not shown (no form offers a retired value, so suggesting or
+// pre-filling one would only lead to a refusal); the stored suggestions keep
+// them, since they are what the model said.
+struct RetiredValues {
+  std::set<std::string> categories;
+  std::set<std::int64_t> departments;
+};
+Result<RetiredValues> retired_values(const store::ReadTx& tx);
 
 // What GET /api/v1/complaints/{id}/suggestions shows.
 struct TriageView {

@@ -97,6 +97,27 @@ class Triage(ApiTestCase):
             self.assertNotIn("category", s["prefill"], s)
         self.assertIsNone(s["outcome"])
 
+        # A category retired after the model learnt it is no longer suggested,
+        # pre-filled or shown in the queue; reactivated, it is again.
+        def queue_suggestion():
+            r = self.agent.get("/api/v1/complaints?state=new&limit=200")
+            self.assertEqual(r.status, 200, r)
+            row = next(c for c in r.body["items"] if c["id"] == sub["id"])
+            return (row.get("suggested_category") or {}).get("value")
+        self.assertEqual(queue_suggestion(), "billing")
+        r = self.admin.patch("/api/v1/categories/billing", {"active": False})
+        self.assertEqual(r.status, 200, r)
+        r = self.agent.get(f"/api/v1/complaints/{sub['id']}/suggestions")
+        self.assertNotIn("billing", [x["value"] for x in r.body["suggestions"]["category"]], r.body)
+        self.assertNotEqual(r.body["prefill"].get("category"), "billing", r.body)
+        self.assertEqual(r.body["suggestions"]["department"][0]["value"], sales, r.body)
+        self.assertNotEqual(queue_suggestion(), "billing")
+        r = self.admin.patch("/api/v1/categories/billing", {"active": True})
+        self.assertEqual(r.status, 200, r)
+        r = self.agent.get(f"/api/v1/complaints/{sub['id']}/suggestions")
+        self.assertEqual(r.body["suggestions"]["category"][0]["value"], "billing", r.body)
+        self.assertEqual(queue_suggestion(), "billing")
+
         # Staff intake (POST /api/v1/complaints) stores suggestions too.
         r = self.agent.post("/api/v1/complaints", {
             "customer": {"name": "Phone caller", "phone": "+34 600 111 222", "language": "zh-Hans"},
