@@ -29,12 +29,18 @@ Result<std::string> Importer::category_for(store::WriteTx& tx, const ImportRecor
   if (auto it = category_codes_.find(key); it != category_codes_.end()) return it->second;
   const std::string parent = r.source + "." + slug(r.category_name);
   REDRESS_TRY(auto existing, tx.directory().category(parent));
-  if (!existing) REDRESS_CHECK(tx.directory().add_category({parent, r.category_name, {}}));
+  if (!existing) {
+    REDRESS_CHECK(tx.directory().add_category({parent, r.category_name, {}}));
+    REDRESS_CHECK(log_created(tx, "category", parent, parent, r.category_name));
+  }
   std::string code = parent;
   if (!r.subcategory_name.empty()) {
     code = parent + "." + slug(r.subcategory_name);
     REDRESS_TRY(auto child, tx.directory().category(code));
-    if (!child) REDRESS_CHECK(tx.directory().add_category({code, r.subcategory_name, parent}));
+    if (!child) {
+      REDRESS_CHECK(tx.directory().add_category({code, r.subcategory_name, parent}));
+      REDRESS_CHECK(log_created(tx, "category", code, code, r.subcategory_name));
+    }
   }
   category_codes_[key] = code;
   return code;
@@ -63,6 +69,7 @@ Result<DepartmentId> Importer::department_by_code(store::WriteTx& tx, const std:
   }
   REDRESS_TRY(auto id,
               tx.directory().add_department(Department{DepartmentId{}, code, name, {}, {}}));
+  REDRESS_CHECK(log_created(tx, "department", std::to_string(id.value), code, name));
   department_ids_by_code_[code] = id;
   return id;
 }
@@ -84,7 +91,10 @@ Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, cons
   c.due_at.reset();
   if (c.category && !category_codes_.contains("=" + *c.category)) {
     REDRESS_TRY(auto existing, tx.directory().category(*c.category));
-    if (!existing) REDRESS_CHECK(tx.directory().add_category({*c.category, *c.category, {}}));
+    if (!existing) {
+      REDRESS_CHECK(tx.directory().add_category({*c.category, *c.category, {}}));
+      REDRESS_CHECK(log_created(tx, "category", *c.category, *c.category, *c.category));
+    }
     category_codes_["=" + *c.category] = *c.category;
   }
   c.department.reset();
@@ -100,11 +110,29 @@ Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, cons
   return true;
 }
 
+Status Importer::log_created(store::WriteTx& tx, std::string entity, std::string key,
+                             std::string code, std::string name) {
+  store::AdminChange change;
+  change.at = batch_now_;
+  if (batch_actor_.kind == Actor::Kind::user) change.actor = batch_actor_.user;
+  change.entity = std::move(entity);
+  change.key = std::move(key);
+  change.action = "created";
+  change.before = "{}";
+  change.after =
+      Json{{"code", std::move(code)}, {"name", std::move(name)}, {"via", "import"}}.dump();
+  REDRESS_TRY(auto id, tx.directory().add_change(change));
+  (void)id;
+  return {};
+}
+
 Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor& actor,
                                                 const std::vector<ImportRecord>& records,
                                                 const std::function<bool()>& stopped) {
   REDRESS_CHECK(Admin::require_admin(actor));
   const Instant now = clock_.now();
+  batch_actor_ = actor;
+  batch_now_ = now;
   ImportBatchResult result;
   for (const ImportRecord& r : records) {
     if (stopped && stopped()) {

@@ -82,7 +82,14 @@ class Importer {
   // Writes a native record; false when its tracking code is already taken.
   Result<bool> write_native(store::WriteTx& tx, const Actor& actor, const ImportRecord& r,
                             Instant now);
+  // The change-log row of a department or category the import created, by the
+  // batch's actor, marked as made by an import.
+  Status log_created(store::WriteTx& tx, std::string entity, std::string key, std::string code,
+                     std::string name);
   const Clock& clock_;
+  // The running batch's actor and time (write_batch sets them).
+  Actor batch_actor_;
+  Instant batch_now_{};
   std::map<std::string, std::string> category_codes_;           // name path → code
   std::map<std::string, DepartmentId> department_ids_;          // organisation → id
   std::map<std::string, DepartmentId> department_ids_by_code_;  // every department, by code

@@ -71,6 +71,16 @@ class Import(unittest.TestCase):
         names = {n for (n,) in db.execute("select name from categories where parent_code is null")}
         self.assertEqual(names, products)
         self.assertEqual(db.execute("select count(*) from events where action='imported'").fetchone()[0], good)
+        # Every category and department the import created is in the change log, once,
+        # marked as made by an import.
+        logged = db.execute("select entity, entity_key, actor_id, after_json from admin_changes "
+                            "where after_json like '%\"via\":\"import\"%'").fetchall()
+        codes = {k for (k,) in db.execute("select code from categories where code like 'cfpb.%'")}
+        self.assertTrue(codes)
+        self.assertEqual(sorted(k for (e, k, _, _) in logged if e == "category"), sorted(codes))
+        dept_ids = {str(i) for (i,) in db.execute("select id from departments where code like 'org.%'")}
+        self.assertTrue(dept_ids)
+        self.assertEqual(sorted(k for (e, k, _, _) in logged if e == "department"), sorted(dept_ids))
         db.close()
         again = self.import_file(path)
         self.assertIn(f"imported 0 complaints from {total} rows ({good} already imported", again)
