@@ -350,6 +350,7 @@ Result<User> Admin::update_user(store::WriteTx& tx, const Actor& actor, UserId i
     errors.push_back({"roles", "an administrator cannot remove their own admin role"});
   }
   if (is_active_admin(old) && !is_active_admin(u) && !self) {
+    REDRESS_CHECK(tx.directory().lock_administrators());
     REDRESS_TRY(auto users, tx.directory().users());
     const bool another =
         std::ranges::any_of(users, [&](const User& x) { return x.id != id && is_active_admin(x); });

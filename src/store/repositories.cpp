@@ -927,6 +927,10 @@ Result<std::vector<User>> DirectoryRepo::users() const {
   return out;
 }
 
+Status DirectoryRepo::lock_administrators() {
+  return s_.lock_until_commit(TxLock::administrators);
+}
+
 Status DirectoryRepo::update_user(const User& u) {
   return ok_if_changed(
       s_.exec("UPDATE users SET password_hash = $1, display_name = $2, roles = $3, department_id = "

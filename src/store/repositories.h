@@ -207,6 +207,10 @@ class DirectoryRepo {
   Result<std::optional<User>> user(UserId id) const;
   Result<std::optional<User>> user_by_name(const std::string& username) const;
   Result<std::vector<User>> users() const;
+  // Serialises, until this transaction ends, the changes that may remove an
+  // active administrator (taken before counting the others). PostgreSQL: an
+  // advisory lock across instances; SQLite: its single writer already does.
+  Status lock_administrators();
   Status update_user(const User& u);
   Result<DepartmentId> add_department(const Department& d);
   Result<std::optional<Department>> department(DepartmentId id) const;

@@ -45,6 +45,10 @@ enum class TxLock : std::int64_t {
   // The audit hash chain's tail: held from reading the newest event's hash
   // until the appended event commits.
   event_chain = 0x5245445245535301,
+  // The set of active administrators: held by a change that may remove one,
+  // from counting the others until it commits, so two administrators cannot
+  // demote each other at once and leave none.
+  administrators = 0x5245445245535302,
 };
 
 // What a write transaction has learned that stays true until it ends, kept so

@@ -307,6 +307,46 @@ TEST_F(PostgresStoreTest, TwoInstancesAppendOneLinearEventChain) {
   EXPECT_EQ(prevs.size(), 160u);
 }
 
+// Two administrators demoting each other at once on two instances: the second
+// change waits at lock_administrators until the first commits, so when it
+// counts the remaining administrators it sees the first one's change (under
+// READ COMMITTED it would otherwise count a colleague already demoted).
+TEST_F(PostgresStoreTest, AdministratorChangesAreSerialisedAcrossInstances) {
+  auto a = open_store();
+  auto b = open_store();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  auto seeded = a->write_sync<UserId>([&](WriteTx& tx) -> Result<UserId> {
+    return tx.directory().add_user(User{.username = "second-admin",
+                                        .password_hash = "x",
+                                        .display_name = "Second",
+                                        .roles = {Role::admin}});
+  });
+  ASSERT_TRUE(seeded) << seeded.error().message;
+  const UserId second = *seeded;
+  std::promise<void> locked;
+  auto first = std::async(std::launch::async, [&] {
+    return a->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
+      REDRESS_CHECK(tx.directory().lock_administrators());
+      REDRESS_TRY(auto u, tx.directory().user(second));
+      u->active = false;
+      REDRESS_CHECK(tx.directory().update_user(*u));
+      locked.set_value();
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      return true;
+    });
+  });
+  locked.get_future().wait();
+  auto seen = b->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
+    REDRESS_CHECK(tx.directory().lock_administrators());
+    REDRESS_TRY(auto u, tx.directory().user(second));
+    return u->active;
+  });
+  ASSERT_TRUE(first.get());
+  ASSERT_TRUE(seen) << seen.error().message;
+  EXPECT_FALSE(*seen) << "the second change counted an administrator the first had demoted";
+}
+
 // The chain lock, tail and subscribers memoised per transaction (TxMemo) are
 // forgotten with a job's savepoint and refreshed by webhook writes.
 TEST_F(PostgresStoreTest, ARolledBackAppendLeavesNoTailForTheNextJob) {
