@@ -218,7 +218,8 @@ Result<std::vector<Attachment>> CaseRecords::add_attachments(
                  u.sha256,
                  u.storage_key,
                  actor.kind == Actor::Kind::user ? std::optional<UserId>(actor.user) : std::nullopt,
-                 now};
+                 now,
+                 actor.kind == Actor::Kind::customer};
     REDRESS_TRY(a.id, tx.records().add_attachment(a));
     ids.push_back(Json{{"id", a.id}, {"filename", a.filename}, {"sha256", a.sha256}});
     out.push_back(std::move(a));

@@ -85,6 +85,8 @@ class CaseRecords {
                            std::int64_t task_id, const TaskUpdate& req);
   Result<Message> add_message(store::WriteTx& tx, const Actor& actor, ComplaintId id,
                               const MessageRequest& req);
+  // Records already stored files as evidence; a customer's (the portal) are marked
+  // by_customer, so the portal shows them back. The timeline event names the actor.
   Result<std::vector<Attachment>> add_attachments(store::WriteTx& tx, const Actor& actor,
                                                   ComplaintId id,
                                                   const std::vector<StoredUpload>& uploads);

@@ -25,6 +25,16 @@ std::vector<std::string> public_actions(const Complaint& c) {
   return out;
 }
 
+// Files are taken while the customer may still write: not once the complaint is
+// finished (closed, withdrawn, rejected, ...); an appeal or a reopening opens it again.
+Status check_takes_files(const Complaint& c) {
+  if (!is_terminal(c.state)) return {};
+  const std::string state(to_string(c.state));
+  return fail(Error{ErrorCode::failed_precondition,
+                    "this complaint is " + state + "; files can no longer be added",
+                    {{"file", "cannot be added to a " + state + " complaint"}}});
+}
+
 }  // namespace
 
 Result<std::pair<Actor, Complaint>> Portal::authenticate(const store::ReadTx& tx,
@@ -55,6 +65,8 @@ Result<PublicView> Portal::view(const store::ReadTx& tx, const std::string& code
     REDRESS_TRY(v.remedies, tx.records().remedies(v.complaint.id, v.complaint.plan_round));
   }
   v.allowed_actions = public_actions(v.complaint);
+  v.can_attach = !is_terminal(v.complaint.state);
+  REDRESS_TRY(v.attachments, tx.records().customer_attachments(v.complaint.id));
   if (v.complaint.state == State::verification_failed) {
     // The customer keeps following the case under the follow-up.
     REDRESS_TRY(v.follow_up_tracking_code, tx.complaints().follow_up_code(v.complaint.id));
@@ -104,6 +116,32 @@ Result<PublicView> Portal::act(store::WriteTx& tx, const std::string& code,
                                "or withdraw"));
   }
   return view(tx, code, token);
+}
+
+Result<AttachTarget> Portal::attach_target(const store::ReadTx& tx, const std::string& code,
+                                           const std::string& token) const {
+  REDRESS_TRY(auto found, authenticate(tx, code, token));
+  REDRESS_CHECK(check_takes_files(found.second));
+  REDRESS_TRY(auto rows, tx.records().attachments(found.second.id));
+  return AttachTarget{std::move(found.second), rows.size()};
+}
+
+Result<std::vector<Attachment>> Portal::attach(store::WriteTx& tx, const std::string& code,
+                                               const std::string& token,
+                                               const std::vector<StoredUpload>& uploads) {
+  REDRESS_TRY(auto found, authenticate(tx, code, token));
+  REDRESS_CHECK(check_takes_files(found.second));
+  return records_.add_attachments(tx, found.first, found.second.id, uploads);
+}
+
+Result<Attachment> Portal::attachment(const store::ReadTx& tx, const std::string& code,
+                                      const std::string& token, std::int64_t attachment_id) const {
+  REDRESS_TRY(auto found, authenticate(tx, code, token));
+  REDRESS_TRY(auto rows, tx.records().customer_attachments(found.second.id));
+  for (auto& a : rows) {
+    if (a.id == attachment_id) return std::move(a);
+  }
+  return fail(Error::not_found("attachment"));
 }
 
 }  // namespace redress::app

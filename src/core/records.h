@@ -149,6 +149,9 @@ struct Attachment {
   std::string storage_key;  // file name under the attachment directory
   std::optional<UserId> uploaded_by;
   Instant at;
+  // Added by the complainant on the portal: the only attachments the portal lists
+  // and serves back to them (staff evidence stays internal).
+  bool by_customer = false;
 };
 
 struct AccountabilityEntry {

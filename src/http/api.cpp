@@ -85,8 +85,19 @@ void Api::add(Router& router, std::string method, std::string pattern, std::stri
 }
 
 ErrorResponder Api::error_responder() const {
-  return
-      [](int status, std::string_view detail, const Request*) { return problem(status, detail); };
+  return [max = options_.max_upload_bytes](int status, std::string_view detail,
+                                           const Request* request) {
+    // An upload refused on its size before it is read (the body is over the route's
+    // limit) still names the field and the rule, like the upload routes' own 413.
+    if (status == 413 && request != nullptr && request->path.ends_with("/attachments")) {
+      const std::string limit = std::to_string(max / (1024 * 1024)) + " MiB";
+      return problem(Error{ErrorCode::payload_too_large,
+                           std::string(detail),
+                           {{"file", "one request carries at most " + limit +
+                                         " of files: send fewer or smaller files"}}});
+    }
+    return problem(status, detail);
+  };
 }
 
 Result<app::Authenticated> Api::authenticate(const Request& request, bool write) const {

@@ -144,6 +144,18 @@ class Api {
   // In-app notifications of the caller (api_notifications.cpp).
   void register_notifications(Router& router);
 
+  // The files of one evidence upload (multipart/form-data, parts named 'file'),
+  // checked and stored alike for staff and customers: at most max_files_per_upload
+  // per request, max_attachments_per_complaint in the case file (`held` are already
+  // there), max_upload_bytes each (payload_too_large), a type libmagic finds in the
+  // bytes among app::kAllowedUploadTypes (unsupported_media_type); each refusal
+  // names the field `file` and its rule. Files are written (content-addressed) only
+  // once every part has passed, so a refused upload leaves no file behind.
+  Result<std::vector<app::StoredUpload>> store_uploads(const Request& request, std::size_t held);
+  // The stored file of `attachment` as a download (never rendered inline: nosniff,
+  // Content-Disposition attachment); not_found once its file was erased.
+  Response attachment_download(const Attachment& attachment) const;
+
   // Authenticates the caller; for writes with a cookie session, checks CSRF.
   Result<app::Authenticated> authenticate(const Request& request, bool write) const;
   // Runs `fn` as one write transaction and awaits its durable result.

@@ -390,9 +390,97 @@ void Api::register_public(Router& router) {
         if (!v) co_return problem(v.error());
         co_return json_response(200, public_json(*v));
       });
+  add(
+      router, "POST", "/api/v1/public/complaints/:code/attachments", "portal",
+      "The customer adds evidence (multipart/form-data, field 'file', one or more; images, "
+      "PDF, text; 10 MiB each; the staff route's limits) while the complaint is not closed "
+      "or withdrawn.",
+      [this](Request& r) -> Awaitable {
+        const std::string code(r.path_param("code").value_or(""));
+        const std::string token(r.header("X-Access-Token").value_or(""));
+        // The look-up counters (a guessed token counts) and the submit route's
+        // per-address limit, under a key of its own: each upload request counts,
+        // refused ones too (their own transaction).
+        std::vector<RateKey> limits = lookup_limits(r, code);
+        limits.push_back({"attach-ip:" + client_address(r, options_.trust_forwarded_for),
+                          options_.rate_limits.submissions_per_ip, "uploads from this address"});
+        auto limited = co_await count_requests(limits);
+        if (!limited) co_return limited_problem(limited.error());
+        // The token and the state before touching the disk.
+        auto target = store_.read<app::AttachTarget>(
+            [&](const store::ReadTx& tx) { return portal_.attach_target(tx, code, token); });
+        if (!target) co_return problem(target.error());
+        auto uploads = store_uploads(r, target->held);
+        if (!uploads) co_return problem(uploads.error());
+        auto stored = co_await write<std::vector<Attachment>>(
+            [&](store::WriteTx& tx) { return portal_.attach(tx, code, token, *uploads); });
+        if (!stored) co_return problem(stored.error());
+        Json items = Json::array();
+        for (const auto& a : *stored) items.push_back(public_attachment_json(a));
+        co_return json_response(201, Json{{"items", items}});
+      },
+      RouteOptions{.max_body_bytes = options_.max_upload_bytes + 64 * 1024});
+  add(router, "GET", "/api/v1/public/complaints/:code/attachments/:aid", "portal",
+      "Download a file the customer added (never staff evidence), with X-Access-Token.",
+      [this](Request& r) -> Awaitable {
+        const std::string code(r.path_param("code").value_or(""));
+        const std::string token(r.header("X-Access-Token").value_or(""));
+        const auto limits = lookup_limits(r, code);
+        auto limited = co_await count_requests(limits);
+        if (!limited) co_return limited_problem(limited.error());
+        auto aid = number_param(r, "aid");
+        if (!aid) co_return problem(Error::not_found("attachment"));
+        auto found = store_.read<Attachment>(
+            [&](const store::ReadTx& tx) { return portal_.attachment(tx, code, token, *aid); });
+        if (!found) co_return problem(found.error());
+        co_return attachment_download(*found);
+      });
 }
 
 namespace {
+
+// The portal's attachment routes in the OpenAPI document: the access token
+// header, the multipart body of an upload and the refusals a customer meets.
+void document_portal_attachment_route(const std::string& method, const std::string& pattern,
+                                      Json& parameters, Json& op) {
+  if (pattern != "/api/v1/public/complaints/:code/attachments" &&
+      pattern != "/api/v1/public/complaints/:code/attachments/:aid") {
+    return;
+  }
+  parameters.push_back({{"name", "X-Access-Token"},
+                        {"in", "header"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}}},
+                        {"description", "The access token issued with the tracking code."}});
+  const Json problem_json = {{"description", "application/problem+json"}};
+  if (method == "POST") {
+    op["requestBody"] = {
+        {"required", true},
+        {"content",
+         {{"multipart/form-data",
+           {{"schema",
+             {{"type", "object"},
+              {"required", Json::array({"file"})},
+              {"properties",
+               {{"file",
+                 {{"type", "array"},
+                  {"items", {{"type", "string"}, {"format", "binary"}}},
+                  {"description", "One part per file, each named 'file'."}}}}}}}}}}}};
+    op["responses"] = {
+        {"201", {{"description", "{items: [{id, filename, content_type, size, at}]}"}}},
+        {"404", {{"description", "Unknown tracking code or wrong access token."}}},
+        {"409", {{"description", "The complaint is closed, withdrawn or otherwise finished."}}},
+        {"413", {{"description", "A file or the request is over 10 MiB (errors[].field: file)."}}},
+        {"415", {{"description", "A file's content is not an image, PDF or text."}}},
+        {"422", {{"description", "No file, too many in one request, or the complaint's limit."}}},
+        {"429", {{"description", "Rate limit (see Retry-After)."}}},
+        {"default", problem_json}};
+  } else {
+    op["responses"] = {{"200", {{"description", "The file, as a download."}}},
+                       {"404", {{"description", "Not a file this customer added."}}},
+                       {"default", problem_json}};
+  }
+}
 
 // The query parameters of GET /api/v1/complaints (read by
 // read_complaint_filter in requests.cpp; docs/api.md and docs/search.md).
@@ -552,6 +640,7 @@ std::string Api::openapi_json() const {
     }
     document_lesson_route(d.method, d.pattern, parameters);
     document_notification_route(d.method, d.pattern, parameters);
+    document_portal_attachment_route(d.method, d.pattern, parameters, op);
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;
   }

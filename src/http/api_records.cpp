@@ -17,6 +17,71 @@
 
 namespace redress::http {
 
+Result<std::vector<app::StoredUpload>> Api::store_uploads(const Request& r, std::size_t held) {
+  REDRESS_TRY(auto parts, parse_multipart(r.header("Content-Type").value_or(""), r.body));
+  const auto files = static_cast<std::size_t>(
+      std::count_if(parts.begin(), parts.end(), [](const Part& p) { return p.name == "file"; }));
+  if (files == 0) return fail(Error::invalid("file", "send at least one part named 'file'"));
+  if (files > options_.max_files_per_upload) {
+    return fail(Error::invalid("file", "at most " + std::to_string(options_.max_files_per_upload) +
+                                           " files per request (" + std::to_string(files) +
+                                           " sent)"));
+  }
+  if (held + files > options_.max_attachments_per_complaint) {
+    return fail(Error::invalid("file", "a complaint holds at most " +
+                                           std::to_string(options_.max_attachments_per_complaint) +
+                                           " attachments (it has " + std::to_string(held) + ")"));
+  }
+  // Every part is checked before any is written: a refused upload leaves no file.
+  std::vector<std::string> types;
+  for (const Part& part : parts) {
+    if (part.name != "file") continue;
+    const std::string name = app::clean_filename(part.filename.value_or("attachment"));
+    if (part.data.size() > options_.max_upload_bytes) {
+      const std::string limit = std::to_string(options_.max_upload_bytes / (1024 * 1024)) + " MiB";
+      return fail(Error{ErrorCode::payload_too_large,
+                        "a file is larger than " + limit + " (" + name + ")",
+                        {{"file", "is larger than " + limit + " (" + name + ")"}}});
+    }
+    std::string type;
+    {
+      std::lock_guard lock(magic_mutex_);
+      const char* t =
+          magic_buffer(static_cast<magic_t>(magic_), part.data.data(), part.data.size());
+      type = t ? t : "application/octet-stream";
+    }
+    if (!app::is_allowed_upload_type(type)) {
+      return fail(Error{ErrorCode::unsupported_media_type,
+                        "files of type " + type + " are not accepted (images, PDF and text are)",
+                        {{"file", "unsupported type " + type + " (" + name +
+                                      "): send an image, a PDF or a text file"}}});
+    }
+    types.push_back(std::move(type));
+  }
+  std::vector<app::StoredUpload> uploads;
+  std::size_t i = 0;
+  for (const Part& part : parts) {
+    if (part.name != "file") continue;
+    REDRESS_TRY(auto u, app::store_upload_file(options_.attachment_dir, part.data,
+                                               part.filename.value_or("attachment"),
+                                               std::move(types[i++])));
+    uploads.push_back(std::move(u));
+  }
+  return uploads;
+}
+
+Response Api::attachment_download(const Attachment& a) const {
+  if (a.storage_key.empty()) return problem(Error::not_found("attachment (its file was erased)"));
+  std::ifstream in(options_.attachment_dir / a.storage_key.substr(0, 2) / a.storage_key,
+                   std::ios::binary);
+  if (!in) return problem(Error::internal("the attachment file is missing"));
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Response resp = Response::text(200, std::move(data), a.content_type);
+  resp.with_header("Content-Disposition", "attachment; filename=\"" + a.filename + "\"");
+  resp.with_header("X-Content-Type-Options", "nosniff");
+  return resp;
+}
+
 void Api::register_records(Router& router) {
   // Reads one list of the case file after checking the complaint is visible.
   auto list_route = [this, &router](std::string path, std::string summary, auto fetch) {
@@ -87,51 +152,10 @@ void Api::register_records(Router& router) {
           return rows.size();
         });
         if (!held) co_return problem(held.error());
-        auto parts = parse_multipart(r.header("Content-Type").value_or(""), r.body);
-        if (!parts) co_return problem(parts.error());
-        const auto files = static_cast<std::size_t>(std::count_if(
-            parts->begin(), parts->end(), [](const Part& p) { return p.name == "file"; }));
-        if (files > options_.max_files_per_upload) {
-          co_return problem(Error::invalid(
-              "file", "at most " + std::to_string(options_.max_files_per_upload) +
-                          " files per request (" + std::to_string(files) + " sent)"));
-        }
-        if (*held + files > options_.max_attachments_per_complaint) {
-          co_return problem(
-              Error::invalid("file", "a complaint holds at most " +
-                                         std::to_string(options_.max_attachments_per_complaint) +
-                                         " attachments (it has " + std::to_string(*held) + ")"));
-        }
-        std::vector<app::StoredUpload> uploads;
-        for (const Part& part : *parts) {
-          if (part.name != "file") continue;
-          if (part.data.size() > options_.max_upload_bytes) {
-            co_return problem(
-                Error{ErrorCode::payload_too_large, "a file is larger than 10 MiB", {}});
-          }
-          std::string type;
-          {
-            std::lock_guard lock(magic_mutex_);
-            const char* t =
-                magic_buffer(static_cast<magic_t>(magic_), part.data.data(), part.data.size());
-            type = t ? t : "application/octet-stream";
-          }
-          if (!app::is_allowed_upload_type(type)) {
-            co_return problem(
-                Error{ErrorCode::unsupported_media_type,
-                      "files of type " + type + " are not accepted (images, PDF and text are)",
-                      {{"file", "unsupported type " + type}}});
-          }
-          auto u = app::store_upload_file(options_.attachment_dir, part.data,
-                                          part.filename.value_or("attachment"), type);
-          if (!u) co_return problem(u.error());
-          uploads.push_back(std::move(*u));
-        }
-        if (uploads.empty()) {
-          co_return problem(Error::invalid("file", "send at least one part named 'file'"));
-        }
+        auto uploads = store_uploads(r, *held);
+        if (!uploads) co_return problem(uploads.error());
         auto stored = co_await write<std::vector<Attachment>>([&](store::WriteTx& tx) {
-          return records_.add_attachments(tx, who->actor, ComplaintId{*id}, uploads);
+          return records_.add_attachments(tx, who->actor, ComplaintId{*id}, *uploads);
         });
         if (!stored) co_return problem(stored.error());
         Json items = Json::array();
@@ -155,18 +179,7 @@ void Api::register_records(Router& router) {
           return fail(Error::not_found("attachment"));
         });
         if (!found) co_return problem(found.error());
-        if (found->storage_key.empty()) {
-          co_return problem(Error::not_found("attachment (its file was erased)"));
-        }
-        std::ifstream in(
-            options_.attachment_dir / found->storage_key.substr(0, 2) / found->storage_key,
-            std::ios::binary);
-        if (!in) co_return problem(Error::internal("the attachment file is missing"));
-        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        Response resp = Response::text(200, std::move(data), found->content_type);
-        resp.with_header("Content-Disposition", "attachment; filename=\"" + found->filename + "\"");
-        resp.with_header("X-Content-Type-Options", "nosniff");
-        co_return resp;
+        co_return attachment_download(*found);
       });
 
   list_route("/api/v1/complaints/:id/causes", "Root causes found by the investigation.",

@@ -264,6 +264,7 @@ Json attachment_json(const Attachment& a) {
           {"size", a.size},
           {"sha256", a.sha256},
           {"uploaded_by", opt_id(a.uploaded_by)},
+          {"by_customer", a.by_customer},
           {"at", format_iso8601(a.at)}};
 }
 
@@ -381,6 +382,8 @@ Json public_json(const app::PublicView& v) {
             {"feasibility", c.feasibility},
             {"customer_accepted", opt(c.customer_accepted)}};
   }
+  Json attachments = Json::array();
+  for (const Attachment& a : v.attachments) attachments.push_back(public_attachment_json(a));
   return {
       {"tracking_code", c.tracking_code},
       {"state", to_string(c.state)},
@@ -392,7 +395,17 @@ Json public_json(const app::PublicView& v) {
       {"plan", plan},
       {"satisfaction", {{"score", opt(c.satisfaction_score)}, {"comment", c.satisfaction_comment}}},
       {"follow_up_tracking_code", opt(v.follow_up_tracking_code)},
-      {"allowed_actions", v.allowed_actions}};
+      {"allowed_actions", v.allowed_actions},
+      {"attachments", attachments},
+      {"can_attach", v.can_attach}};
+}
+
+Json public_attachment_json(const Attachment& a) {
+  return {{"id", a.id},
+          {"filename", a.filename},
+          {"content_type", a.content_type},
+          {"size", a.size},
+          {"at", format_iso8601(a.at)}};
 }
 
 }  // namespace redress::http

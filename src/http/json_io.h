@@ -75,5 +75,8 @@ Json policy_json(const Policy& p);
 Json routing_rule_json(const RoutingRule& r);
 Json sanction_rule_json(const SanctionRule& r);
 Json public_json(const app::PublicView& v);
+// An attachment as the customer sees it on the portal: name, type, size, date
+// (no digest, no uploader).
+Json public_attachment_json(const Attachment& a);
 
 }  // namespace redress::http

@@ -640,26 +640,46 @@ Result<std::vector<Message>> CaseRecordRepo::messages(ComplaintId cid) const {
 }
 
 Result<std::int64_t> CaseRecordRepo::add_attachment(const Attachment& a) {
-  REDRESS_TRY(auto rows, s_.query("INSERT INTO attachments (complaint_id, filename, content_type, "
-                                  "size, sha256, storage_key, uploaded_by, at) VALUES ($1, $2, $3, "
-                                  "$4, $5, $6, $7, $8) RETURNING id",
-                                  std::vector<SqlValue>{id(a.complaint), a.filename, a.content_type,
-                                                        a.size, a.sha256, a.storage_key,
-                                                        id(a.uploaded_by), ms(a.at)}));
+  REDRESS_TRY(auto rows,
+              s_.query("INSERT INTO attachments (complaint_id, filename, content_type, "
+                       "size, sha256, storage_key, uploaded_by, at, by_customer) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                       std::vector<SqlValue>{id(a.complaint), a.filename, a.content_type, a.size,
+                                             a.sha256, a.storage_key, id(a.uploaded_by), ms(a.at),
+                                             sql_value(a.by_customer)}));
   return rows.at(0).i64(0);
 }
 
-Result<std::vector<Attachment>> CaseRecordRepo::attachments(ComplaintId cid) const {
-  REDRESS_TRY(auto rows, s_.query("SELECT id, complaint_id, filename, content_type, size, sha256, "
-                                  "storage_key, uploaded_by, at FROM attachments WHERE "
-                                  "complaint_id = $1 ORDER BY id",
-                                  params(cid.value)));
+namespace {
+
+constexpr const char* kAttachmentColumns =
+    "SELECT id, complaint_id, filename, content_type, size, sha256, storage_key, uploaded_by, at, "
+    "by_customer FROM attachments WHERE ";
+
+std::vector<Attachment> attachment_rows(const std::vector<SqlRow>& rows) {
   std::vector<Attachment> out;
   for (const auto& r : rows) {
     out.push_back(Attachment{r.i64(0), ComplaintId{r.i64(1)}, r.text(2), r.text(3), r.i64(4),
-                             r.text(5), r.text(6), opt_id<UserTag>(r, 7), from_epoch_ms(r.i64(8))});
+                             r.text(5), r.text(6), opt_id<UserTag>(r, 7), from_epoch_ms(r.i64(8)),
+                             r.i64(9) != 0});
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Attachment>> CaseRecordRepo::attachments(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query(std::string(kAttachmentColumns) + "complaint_id = $1 ORDER BY id",
+                                  params(cid.value)));
+  return attachment_rows(rows);
+}
+
+Result<std::vector<Attachment>> CaseRecordRepo::customer_attachments(ComplaintId cid) const {
+  REDRESS_TRY(auto rows, s_.query(std::string(kAttachmentColumns) +
+                                      "by_customer = 1 AND COALESCE(origin_complaint_id, "
+                                      "complaint_id) = $1 ORDER BY id",
+                                  params(cid.value)));
+  return attachment_rows(rows);
 }
 
 Result<std::int64_t> CaseRecordRepo::add_accountability(const AccountabilityEntry& e) {

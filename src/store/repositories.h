@@ -148,6 +148,9 @@ class CaseRecordRepo {
   Result<std::vector<Message>> messages(ComplaintId id) const;
   Result<std::int64_t> add_attachment(const Attachment& a);
   Result<std::vector<Attachment>> attachments(ComplaintId id) const;
+  // The attachments the customer of complaint `id` added on the portal, wherever
+  // a merge has since moved them (their origin is `id`); never anyone else's.
+  Result<std::vector<Attachment>> customer_attachments(ComplaintId id) const;
   Result<std::int64_t> add_accountability(const AccountabilityEntry& e);
   Status update_accountability(const AccountabilityEntry& e);
   Result<std::vector<AccountabilityEntry>> accountability(ComplaintId id) const;

@@ -472,8 +472,9 @@ class Client:
 
     # -- multipart upload
     def upload(self, path: str, files: list[tuple[str, str, bytes]], *, csrf: bool = True,
-               field: str = "file") -> Resp:
-        """POST multipart/form-data with `files` = [(filename, content_type, data)].
+               field: str = "file", headers: dict | None = None) -> Resp:
+        """POST multipart/form-data with `files` = [(filename, content_type, data)] and any
+        extra `headers` (the portal's X-Access-Token).
         Uses Expect: 100-continue so a 413/415 decided on the head is read reliably."""
         boundary = "----redress" + uuid.uuid4().hex
         parts = []
@@ -490,6 +491,9 @@ class Client:
             hdrs["Authorization"] = f"Bearer {self.bearer}"
         if csrf and self.csrf:
             hdrs["X-CSRF-Token"] = self.csrf
+        for k, v in (headers or {}).items():
+            if v is not None:
+                hdrs[k] = v
         return raw_request(self.server.port, "POST", path, hdrs, body)
 
 
@@ -576,6 +580,15 @@ class PublicClient(Client):
     def act(self, code: str, token: str | None, action: str, **payload) -> Resp:
         return self.post(f"/api/v1/public/complaints/{urllib.parse.quote(code)}/actions",
                          {"action": action, **payload}, headers={"X-Access-Token": token})
+
+    def attach(self, code: str, token: str | None, files: list[tuple[str, str, bytes]]) -> Resp:
+        """The customer adds files (multipart, parts named 'file') on the portal."""
+        return self.upload(f"/api/v1/public/complaints/{urllib.parse.quote(code)}/attachments",
+                           files, headers={"X-Access-Token": token})
+
+    def download(self, code: str, token: str | None, aid) -> Resp:
+        return self.get(f"/api/v1/public/complaints/{urllib.parse.quote(code)}/attachments/{aid}",
+                        headers={"X-Access-Token": token})
 
 
 # --------------------------------------------------------------------------- test base

@@ -232,6 +232,11 @@ MATRIX = {
     ("POST", "/api/v1/public/complaints"): EVERYONE,
     ("GET", "/api/v1/public/complaints/{code}"): PORTAL_OWN,
     ("POST", "/api/v1/public/complaints/{code}/actions"): PORTAL_OWN,
+    # the customer's evidence: added and downloaded with the complaint's own token only
+    # ({aid}: a file the customer added; staff evidence is checked in
+    # test_portal_attachments.py)
+    ("POST", "/api/v1/public/complaints/{code}/attachments"): PORTAL_OWN,
+    ("GET", "/api/v1/public/complaints/{code}/attachments/{aid}"): PORTAL_OWN,
 }
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -308,6 +313,10 @@ class AuthorizationMatrix(ApiTestCase):
         f["notification"] = self.new_notification()
         other = self.intake()
         self.callers["customer_own"] = self.customer(case, "customer_own")
+        r = self.public.attach(case["tracking_code"], case["access_token"],
+                               [("receipt.txt", "text/plain", b"the customer's receipt")])
+        self.assertEqual(r.status, 201, r)
+        f["customer_attachment"] = r.body["items"][0]["id"]
         self.callers["customer_other"] = self.customer(other, "customer_other")
         f["code"] = case["tracking_code"]
         admin = self.admin
@@ -465,6 +474,8 @@ class AuthorizationMatrix(ApiTestCase):
             ids["id"] = f["notification"]
         elif path.startswith("/api/v1/reports/departments/{id}"):
             ids["id"] = self.department_id("storage_transport")
+        elif path == "/api/v1/public/complaints/{code}/attachments/{aid}":
+            ids["aid"] = f["customer_attachment"]
 
         if key == ("POST", "/api/v1/auth/login"):
             body = {"username": STAFF.get(role, "agent"), "password": DEMO_PASSWORD}
@@ -572,6 +583,8 @@ class AuthorizationMatrix(ApiTestCase):
             body = {"subject": "Khảo sát {{tracking_code}}", "body": "Matrix " + tag}
         elif key == ("POST", "/api/v1/public/complaints/{code}/actions"):
             body = {"action": "message", "text": "A question from the customer " + tag}
+        elif key == ("POST", "/api/v1/public/complaints/{code}/attachments"):
+            upload = [("photo-note.txt", "text/plain", b"matrix customer evidence " + tag.encode())]
         elif method != "GET" and key not in (("DELETE", "/api/v1/routing-rules/{id}"),
                                              ("DELETE", "/api/v1/sanction-rules/{id}"),
                                              ("DELETE", "/api/v1/sla-policies/{id}"),
@@ -589,7 +602,7 @@ class AuthorizationMatrix(ApiTestCase):
         client = req["session"] or self.callers[role]
         headers = dict(getattr(client, "extra", {}))
         if req["upload"] is not None:  # a customer's portal token goes as the bearer token
-            return client.upload(req["url"], req["upload"])
+            return client.upload(req["url"], req["upload"], headers=headers)
         if method == "GET" or method == "DELETE":
             return client.request(method, req["url"], headers=headers)
         return client.request(method, req["url"], req["body"], headers=headers)

@@ -81,6 +81,11 @@ class OpenApi(ApiTestCase):
                                       "fixtures", "cfpb-excerpt.csv"), "rb").read()).body["id"],
         }
 
+        # the portal serves only files the customer added: one of theirs
+        mine = self.public.attach(code, token, [("mine.txt", "text/plain", b"customer file")])
+        self.assertEqual(mine.status, 201, mine)
+        public_attachment = mine.body["items"][0]["id"]
+
         def fill(path):
             segs, out = path.split("/"), []
             for i, s in enumerate(segs):
@@ -88,6 +93,8 @@ class OpenApi(ApiTestCase):
                     prev = segs[i - 1] if i else ""
                     if prev == "complaints" and "/public/" in path:
                         out.append(code)
+                    elif prev == "attachments" and "/public/" in path:
+                        out.append(str(public_attachment))
                     else:
                         out.append(str(values.get(prev, 1)))
                 else:

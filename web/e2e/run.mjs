@@ -180,7 +180,10 @@ async function act(page, action, fill = {}) {
   return state
 }
 
-async function submitOnPortal(page, { name = 'Ana Pérez', description, subject = 'Late parcel' }) {
+// A 1×1 PNG: a photo a customer attaches on the portal.
+const PHOTO = { name: 'crushed-box.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64') }
+
+async function submitOnPortal(page, { name = 'Ana Pérez', description, subject = 'Late parcel', files = [] }) {
   await page.goto('/portal')
   await page.fill('input[name=name]', name)
   await page.fill('input[name=email]', 'ana@example.com')
@@ -188,8 +191,20 @@ async function submitOnPortal(page, { name = 'Ana Pérez', description, subject 
   await page.fill('textarea[name=description]', description)
   await page.fill('textarea[name=demands]', 'Refund of the shipping fee.')
   await page.fill('input[name=order_ref]', 'ORD-1042')
+  if (files.length) {
+    await page.setInputFiles('input[type=file][name=file]', files)
+    const chosen = await page.textContent('[data-testid=chosen-files]')
+    check(files.every((f) => chosen.includes(f.name)), 'the chosen files are not shown: ' + chosen)
+  }
   await page.click('button[type=submit]')
   await page.waitForSelector('[data-testid=tracking-code]')
+  if (files.length) {
+    // the upload follows the submission; its outcome is shown beside the tracking code
+    await page.waitForSelector('[data-testid=attached-files], [data-testid=upload-error]')
+    const attached = (await page.locator('[data-testid=attached-files]').count()) ? await page.textContent('[data-testid=attached-files]') : ''
+    const failed = (await page.locator('[data-testid=upload-error]').count()) ? await page.textContent('[data-testid=upload-error]') : ''
+    check(files.every((f) => attached.includes(f.name)), 'the files were not attached: ' + (failed || attached))
+  }
   const code = (await page.textContent('[data-testid=tracking-code]')).trim()
   const link = await page.getAttribute('[data-testid=tracking-link]', 'href')
   return { code, link }
@@ -215,7 +230,7 @@ let tracked // { code, link } of the portal complaint carried through the lifecy
 
 await test('a customer submits on the portal and tracks it with the link', async () => {
   const page = await newPage()
-  tracked = await submitOnPortal(page, { description: 'My order ORD-1042 arrived nine days late and the box was crushed.' })
+  tracked = await submitOnPortal(page, { description: 'My order ORD-1042 arrived nine days late and the box was crushed.', files: [PHOTO] })
   check(/#token=/.test(tracked.link), 'the tracking link carries no token in its fragment: ' + tracked.link)
   await shot(page, 'portal-confirmation-en')
   await page.goto(tracked.link)
@@ -223,6 +238,11 @@ await test('a customer submits on the portal and tracks it with the link', async
   const progress = await page.textContent('[data-testid=progress]')
   check(/received your complaint/.test(progress), 'progress: ' + progress)
   await shot(page, 'portal-tracking-en')
+  const files = await page.textContent('[data-testid=portal-attachments]')
+  check(files.includes(PHOTO.name), 'the tracking page does not list the photo: ' + files)
+  // the customer can download it back (the token goes in a header, not in a link)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=portal-attachments] a:has-text("${PHOTO.name}")`)])
+  check(download.suggestedFilename() === PHOTO.name, 'download name: ' + download.suggestedFilename())
   await page.context().close()
 })
 
@@ -233,6 +253,10 @@ await test('the agent signs in, sees the queue, takes and accepts the complaint'
   await shot(page, 'queue-en')
   await openComplaint(page, tracked.code)
   check((await stateOf(page)) === 'New', 'state: ' + (await stateOf(page)))
+  // the photo the customer attached on the portal is in the case file, marked as theirs
+  const photo = page.locator('[data-testid^=attachment-]', { hasText: PHOTO.name })
+  await photo.waitFor()
+  check((await photo.locator('[data-testid=from-customer]').count()) === 1, 'the portal photo is not marked as the customer\'s')
   check((await act(page, 'take')) === 'Assessing', 'take did not move to Assessing')
   // A refused action shows the server's message: accept without a classification.
   await page.click('.actions button[data-action=accept]')

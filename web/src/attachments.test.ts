@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { previewKind } from './attachments'
+import { MAX_FILES_PER_UPLOAD, MAX_UPLOAD_BYTES, checkFiles, formatBytes, previewKind, uploadErrorMessage } from './attachments'
 
 describe('attachment previews', () => {
   it('inline raster images, mark PDFs, link the rest', () => {
@@ -9,5 +9,37 @@ describe('attachment previews', () => {
     expect(previewKind('image/svg+xml')).toBe('file')
     expect(previewKind('text/plain')).toBe('file')
     expect(previewKind(null)).toBe('file')
+  })
+})
+
+describe('upload checks in the browser', () => {
+  it('mirror the server limits: 10 MiB a file, 10 files at once', () => {
+    expect(MAX_UPLOAD_BYTES).toBe(10 * 1024 * 1024)
+    const ok = checkFiles([{ name: 'a.png', size: MAX_UPLOAD_BYTES }])
+    expect(ok).toEqual({ tooLarge: [], tooLargeTogether: false, tooMany: false })
+    const big = checkFiles([{ name: 'a.png', size: 1 }, { name: 'video.mov', size: MAX_UPLOAD_BYTES + 1 }])
+    expect(big.tooLarge).toEqual(['video.mov'])
+    // one request carries at most 10 MiB: two 6 MiB photos go in two goes
+    const two = checkFiles([{ name: 'a.jpg', size: 6 * 1024 * 1024 }, { name: 'b.jpg', size: 6 * 1024 * 1024 }])
+    expect(two).toEqual({ tooLarge: [], tooLargeTogether: true, tooMany: false })
+    const many = checkFiles(Array.from({ length: MAX_FILES_PER_UPLOAD + 1 }, (_, i) => ({ name: `n${i}.txt`, size: 1 })))
+    expect(many.tooMany).toBe(true)
+    expect(checkFiles(many.tooLarge.map((n) => ({ name: n, size: 1 }))).tooMany).toBe(false)
+  })
+
+  it('formats sizes in binary multiples', () => {
+    expect(formatBytes(812)).toBe('812 byte')
+    expect(formatBytes(3.5 * 1024)).toBe('3.5 kB')
+    expect(formatBytes(MAX_UPLOAD_BYTES)).toBe('10 MB')
+  })
+
+  it("shows the server's own sentence, else what it said about the file", () => {
+    expect(uploadErrorMessage({ detail: 'a file is larger than 10 MiB (big.txt)', errors: [{ field: 'file', message: 'is larger than 10 MiB (big.txt)' }] }, 413)).toBe(
+      'a file is larger than 10 MiB (big.txt)',
+    )
+    expect(uploadErrorMessage({ errors: [{ field: 'file', message: 'unsupported type application/x-dosexec' }] }, 415)).toBe(
+      'unsupported type application/x-dosexec',
+    )
+    expect(uploadErrorMessage(null, 502)).toBe('HTTP 502')
   })
 })
