@@ -658,6 +658,7 @@ constexpr const char* kAttachmentColumns =
 
 std::vector<Attachment> attachment_rows(const std::vector<SqlRow>& rows) {
   std::vector<Attachment> out;
+  out.reserve(rows.size());
   for (const auto& r : rows) {
     out.push_back(Attachment{r.i64(0), ComplaintId{r.i64(1)}, r.text(2), r.text(3), r.i64(4),
                              r.text(5), r.text(6), opt_id<UserTag>(r, 7), from_epoch_ms(r.i64(8)),
