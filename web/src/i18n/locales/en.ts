@@ -343,6 +343,12 @@ export default {
     reason: 'Reason',
   },
   admin: {
+    slaPolicies: 'SLA policies',
+    firstResponse: 'First response (ISO 8601 duration, e.g. PT24H)',
+    resolution: 'Resolution (ISO 8601 duration, e.g. P5D)',
+    warningPercent: 'Warning at (% of the time)',
+    directorPercent: 'Director alerted at (% of the time)',
+    calendarId: 'Business calendar (id)',
     changeLog: 'Change log',
     changeLogHint: 'Every creation, edit, deactivation and reactivation of users, departments and categories, newest first.',
     changeEntity: 'Record',

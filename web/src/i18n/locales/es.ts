@@ -343,6 +343,12 @@ const es: typeof en = {
     reason: 'Motivo',
   },
   admin: {
+    slaPolicies: 'Políticas de SLA',
+    firstResponse: 'Primera respuesta (duración ISO 8601, p. ej. PT24H)',
+    resolution: 'Resolución (duración ISO 8601, p. ej. P5D)',
+    warningPercent: 'Aviso al (% del plazo)',
+    directorPercent: 'Aviso a la dirección al (% del plazo)',
+    calendarId: 'Calendario laboral (id)',
     changeLog: 'Registro de cambios',
     changeLogHint: 'Cada alta, modificación, desactivación y reactivación de usuarios, departamentos y categorías, de la más reciente a la más antigua.',
     changeEntity: 'Registro',

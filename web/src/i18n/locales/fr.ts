@@ -343,6 +343,12 @@ const fr: typeof en = {
     reason: 'Raison',
   },
   admin: {
+    slaPolicies: 'Politiques de SLA',
+    firstResponse: 'Première réponse (durée ISO 8601, p. ex. PT24H)',
+    resolution: 'Résolution (durée ISO 8601, p. ex. P5D)',
+    warningPercent: 'Alerte à (% du délai)',
+    directorPercent: 'Direction alertée à (% du délai)',
+    calendarId: 'Calendrier ouvré (id)',
     changeLog: 'Journal des modifications',
     changeLogHint: 'Chaque création, modification, désactivation et réactivation d’utilisateurs, de services et de catégories, de la plus récente à la plus ancienne.',
     changeEntity: 'Fiche',

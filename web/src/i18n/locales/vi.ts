@@ -343,6 +343,12 @@ const vi: typeof en = {
     reason: 'Lý do',
   },
   admin: {
+    slaPolicies: 'Chính sách SLA',
+    firstResponse: 'Phản hồi đầu tiên (thời lượng ISO 8601, ví dụ PT24H)',
+    resolution: 'Giải quyết (thời lượng ISO 8601, ví dụ P5D)',
+    warningPercent: 'Cảnh báo khi đạt (% thời hạn)',
+    directorPercent: 'Báo giám đốc khi đạt (% thời hạn)',
+    calendarId: 'Lịch làm việc (mã)',
     changeLog: 'Nhật ký thay đổi',
     changeLogHint: 'Mọi lần tạo, sửa, ngừng kích hoạt và kích hoạt lại người dùng, phòng ban và danh mục, mới nhất trước.',
     changeEntity: 'Đối tượng',

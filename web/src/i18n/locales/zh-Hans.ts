@@ -343,6 +343,12 @@ const zhHans: typeof en = {
     reason: '原因',
   },
   admin: {
+    slaPolicies: 'SLA 策略',
+    firstResponse: '首次响应（ISO 8601 时长，如 PT24H）',
+    resolution: '解决（ISO 8601 时长，如 P5D）',
+    warningPercent: '预警时点（时限的 %）',
+    directorPercent: '通知总监时点（时限的 %）',
+    calendarId: '工作日历（编号）',
     changeLog: '变更记录',
     changeLogHint: '用户、部门和类别的每一次创建、修改、停用和重新启用，按时间由近及远。',
     changeEntity: '对象',

@@ -343,6 +343,12 @@ const zhHant: typeof en = {
     reason: '原因',
   },
   admin: {
+    slaPolicies: 'SLA 政策',
+    firstResponse: '首次回應（ISO 8601 時長，如 PT24H）',
+    resolution: '解決（ISO 8601 時長，如 P5D）',
+    warningPercent: '預警時點（時限的 %）',
+    directorPercent: '通知總監時點（時限的 %）',
+    calendarId: '工作日曆（編號）',
     changeLog: '變更紀錄',
     changeLogHint: '使用者、部門和類別的每一次建立、修改、停用和重新啟用，依時間由近及遠。',
     changeEntity: '對象',
