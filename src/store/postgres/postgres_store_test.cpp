@@ -329,8 +329,10 @@ TEST_F(PostgresStoreTest, AdministratorChangesAreSerialisedAcrossInstances) {
     return a->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
       REDRESS_CHECK(tx.directory().lock_administrators());
       REDRESS_TRY(auto u, tx.directory().user(second));
-      u->active = false;
-      REDRESS_CHECK(tx.directory().update_user(*u));
+      if (!u) return fail(Error::not_found("user"));
+      User demoted = *u;
+      demoted.active = false;
+      REDRESS_CHECK(tx.directory().update_user(demoted));
       locked.set_value();
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
       return true;
@@ -340,7 +342,9 @@ TEST_F(PostgresStoreTest, AdministratorChangesAreSerialisedAcrossInstances) {
   auto seen = b->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
     REDRESS_CHECK(tx.directory().lock_administrators());
     REDRESS_TRY(auto u, tx.directory().user(second));
-    return u->active;
+    if (!u) return fail(Error::not_found("user"));
+    const bool active = u->active;
+    return active;
   });
   ASSERT_TRUE(first.get());
   ASSERT_TRUE(seen) << seen.error().message;
