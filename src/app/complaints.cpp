@@ -267,8 +267,8 @@ Result<ComplaintView> Complaints::view(const store::ReadTx& tx, const Actor& act
   if (!flags.empty()) v.likely_duplicate = std::move(flags.front());
   REDRESS_TRY(auto suggestions, tx.triage().suggestions_of(ids));
   if (!suggestions.empty() && !v.complaint.category) {
-    REDRESS_TRY(const auto retired, retired_values(tx));
-    attach_suggestion(v, suggestions.front(), retired.categories);
+    REDRESS_TRY(const auto retired, retired_categories(tx));
+    attach_suggestion(v, suggestions.front(), retired);
   }
   return v;
 }
@@ -328,9 +328,9 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
   std::map<std::int64_t, store::DuplicateFlag> flag_by_id;
   for (store::DuplicateFlag& f : flags) flag_by_id.emplace(f.complaint.value, std::move(f));
   REDRESS_TRY(auto suggestions, tx.triage().suggestions_of(complaint_ids));
-  RetiredValues retired;
+  std::set<std::string> retired;
   if (!suggestions.empty()) {
-    REDRESS_TRY(retired, retired_values(tx));
+    REDRESS_TRY(retired, retired_categories(tx));
   }
   std::map<std::int64_t, store::StoredTriageSuggestion> suggestion_by_id;
   for (auto& sg : suggestions) suggestion_by_id.emplace(sg.complaint.value, std::move(sg));
@@ -353,7 +353,7 @@ Result<std::vector<ComplaintView>> Complaints::list(const store::ReadTx& tx, con
     if (flag != flag_by_id.end()) out.back().likely_duplicate = flag->second;
     if (auto sg = suggestion_by_id.find(out.back().complaint.id.value);
         sg != suggestion_by_id.end()) {
-      attach_suggestion(out.back(), sg->second, retired.categories);
+      attach_suggestion(out.back(), sg->second, retired);
     }
   }
   if (filter.search) {

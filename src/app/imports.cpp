@@ -8,6 +8,26 @@ namespace redress::app {
 
 using Json = nlohmann::json;
 
+namespace {
+// The change-log row of a department or category an import created, by the
+// importing actor, marked as made by an import.
+Status log_created(store::WriteTx& tx, const Actor& actor, Instant now, std::string entity,
+                   std::string key, std::string code, std::string name) {
+  store::AdminChange change;
+  change.at = now;
+  if (actor.kind == Actor::Kind::user) change.actor = actor.user;
+  change.entity = std::move(entity);
+  change.key = std::move(key);
+  change.action = "created";
+  change.before = "{}";
+  change.after =
+      Json{{"code", std::move(code)}, {"name", std::move(name)}, {"via", "import"}}.dump();
+  REDRESS_TRY(auto id, tx.directory().add_change(change));
+  (void)id;
+  return {};
+}
+}  // namespace
+
 std::string slug(std::string_view text, std::size_t max) {
   std::string out;
   for (unsigned char ch : text) {
@@ -24,14 +44,15 @@ std::string slug(std::string_view text, std::size_t max) {
   return out.empty() ? "unnamed" : out;
 }
 
-Result<std::string> Importer::category_for(store::WriteTx& tx, const ImportRecord& r) {
+Result<std::string> Importer::category_for(store::WriteTx& tx, const Actor& actor, Instant now,
+                                           const ImportRecord& r) {
   const std::string key = r.category_name + "\n" + r.subcategory_name;
   if (auto it = category_codes_.find(key); it != category_codes_.end()) return it->second;
   const std::string parent = r.source + "." + slug(r.category_name);
   REDRESS_TRY(auto existing, tx.directory().category(parent));
   if (!existing) {
     REDRESS_CHECK(tx.directory().add_category({parent, r.category_name, {}}));
-    REDRESS_CHECK(log_created(tx, "category", parent, parent, r.category_name));
+    REDRESS_CHECK(log_created(tx, actor, now, "category", parent, parent, r.category_name));
   }
   std::string code = parent;
   if (!r.subcategory_name.empty()) {
@@ -39,22 +60,25 @@ Result<std::string> Importer::category_for(store::WriteTx& tx, const ImportRecor
     REDRESS_TRY(auto child, tx.directory().category(code));
     if (!child) {
       REDRESS_CHECK(tx.directory().add_category({code, r.subcategory_name, parent}));
-      REDRESS_CHECK(log_created(tx, "category", code, code, r.subcategory_name));
+      REDRESS_CHECK(log_created(tx, actor, now, "category", code, code, r.subcategory_name));
     }
   }
   category_codes_[key] = code;
   return code;
 }
 
-Result<DepartmentId> Importer::department_for(store::WriteTx& tx, const ImportRecord& r) {
+Result<DepartmentId> Importer::department_for(store::WriteTx& tx, const Actor& actor, Instant now,
+                                              const ImportRecord& r) {
   if (auto it = department_ids_.find(r.organisation); it != department_ids_.end()) {
     return it->second;
   }
-  REDRESS_TRY(auto id, department_by_code(tx, "org." + slug(r.organisation, 56), r.organisation));
+  REDRESS_TRY(auto id, department_by_code(tx, actor, now, "org." + slug(r.organisation, 56),
+                                          r.organisation));
   return department_ids_[r.organisation] = id;
 }
 
-Result<DepartmentId> Importer::department_by_code(store::WriteTx& tx, const std::string& code,
+Result<DepartmentId> Importer::department_by_code(store::WriteTx& tx, const Actor& actor,
+                                                  Instant now, const std::string& code,
                                                   const std::string& name) {
   if (!departments_loaded_) {
     // Once per importer, not once per new organisation: a CFPB file names
@@ -69,7 +93,7 @@ Result<DepartmentId> Importer::department_by_code(store::WriteTx& tx, const std:
   }
   REDRESS_TRY(auto id,
               tx.directory().add_department(Department{DepartmentId{}, code, name, {}, {}}));
-  REDRESS_CHECK(log_created(tx, "department", std::to_string(id.value), code, name));
+  REDRESS_CHECK(log_created(tx, actor, now, "department", std::to_string(id.value), code, name));
   department_ids_by_code_[code] = id;
   return id;
 }
@@ -93,13 +117,14 @@ Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, cons
     REDRESS_TRY(auto existing, tx.directory().category(*c.category));
     if (!existing) {
       REDRESS_CHECK(tx.directory().add_category({*c.category, *c.category, {}}));
-      REDRESS_CHECK(log_created(tx, "category", *c.category, *c.category, *c.category));
+      REDRESS_CHECK(log_created(tx, actor, now, "category", *c.category, *c.category, *c.category));
     }
     category_codes_["=" + *c.category] = *c.category;
   }
   c.department.reset();
   if (!r.department_code.empty()) {
-    REDRESS_TRY(c.department, department_by_code(tx, r.department_code, r.department_code));
+    REDRESS_TRY(c.department,
+                department_by_code(tx, actor, now, r.department_code, r.department_code));
   }
   REDRESS_TRY(c.id, tx.complaints().insert(c));
   REDRESS_CHECK(tx.imports().link(r.source, r.external_id, c.id));
@@ -110,29 +135,11 @@ Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, cons
   return true;
 }
 
-Status Importer::log_created(store::WriteTx& tx, std::string entity, std::string key,
-                             std::string code, std::string name) {
-  store::AdminChange change;
-  change.at = batch_now_;
-  if (batch_actor_.kind == Actor::Kind::user) change.actor = batch_actor_.user;
-  change.entity = std::move(entity);
-  change.key = std::move(key);
-  change.action = "created";
-  change.before = "{}";
-  change.after =
-      Json{{"code", std::move(code)}, {"name", std::move(name)}, {"via", "import"}}.dump();
-  REDRESS_TRY(auto id, tx.directory().add_change(change));
-  (void)id;
-  return {};
-}
-
 Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor& actor,
                                                 const std::vector<ImportRecord>& records,
                                                 const std::function<bool()>& stopped) {
   REDRESS_CHECK(Admin::require_admin(actor));
   const Instant now = clock_.now();
-  batch_actor_ = actor;
-  batch_now_ = now;
   ImportBatchResult result;
   for (const ImportRecord& r : records) {
     if (stopped && stopped()) {
@@ -166,11 +173,11 @@ Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor&
     c.tags = r.tags;
     c.kind = Kind::complaint;
     c.validity = Validity::founded;
-    REDRESS_TRY(c.category, category_for(tx, r));
+    REDRESS_TRY(c.category, category_for(tx, actor, now, r));
     c.urgency = Urgency::general;
     c.difficulty = Difficulty::simple;
     if (!r.organisation.empty()) {
-      REDRESS_TRY(c.department, department_for(tx, r));
+      REDRESS_TRY(c.department, department_for(tx, actor, now, r));
     }
     c.state = r.closed ? State::closed : State::assigned;
     c.reopen_count = r.disputed ? 1 : 0;

@@ -74,22 +74,18 @@ class Importer {
                                         const std::function<bool()>& stopped = {});
 
  private:
-  Result<std::string> category_for(store::WriteTx& tx, const ImportRecord& r);
-  Result<DepartmentId> department_for(store::WriteTx& tx, const ImportRecord& r);
+  // Categories and departments created here are logged by `actor` at `now`.
+  Result<std::string> category_for(store::WriteTx& tx, const Actor& actor, Instant now,
+                                   const ImportRecord& r);
+  Result<DepartmentId> department_for(store::WriteTx& tx, const Actor& actor, Instant now,
+                                      const ImportRecord& r);
   // The department with `code`, created with `name` when missing.
-  Result<DepartmentId> department_by_code(store::WriteTx& tx, const std::string& code,
-                                          const std::string& name);
+  Result<DepartmentId> department_by_code(store::WriteTx& tx, const Actor& actor, Instant now,
+                                          const std::string& code, const std::string& name);
   // Writes a native record; false when its tracking code is already taken.
   Result<bool> write_native(store::WriteTx& tx, const Actor& actor, const ImportRecord& r,
                             Instant now);
-  // The change-log row of a department or category the import created, by the
-  // batch's actor, marked as made by an import.
-  Status log_created(store::WriteTx& tx, std::string entity, std::string key, std::string code,
-                     std::string name);
   const Clock& clock_;
-  // The running batch's actor and time (write_batch sets them).
-  Actor batch_actor_;
-  Instant batch_now_{};
   std::map<std::string, std::string> category_codes_;           // name path → code
   std::map<std::string, DepartmentId> department_ids_;          // organisation → id
   std::map<std::string, DepartmentId> department_ids_by_code_;  // every department, by code

@@ -295,12 +295,18 @@ Result<std::optional<Json>> record_triage_outcome(store::WriteTx& tx, const Comp
   return std::optional<Json>(std::move(outcome));
 }
 
-Result<RetiredValues> retired_values(const store::ReadTx& tx) {
-  RetiredValues out;
+Result<std::set<std::string>> retired_categories(const store::ReadTx& tx) {
+  std::set<std::string> out;
   REDRESS_TRY(const auto categories, tx.directory().categories());
   for (const auto& c : categories) {
-    if (!c.active) out.categories.insert(c.code);
+    if (!c.active) out.insert(c.code);
   }
+  return out;
+}
+
+Result<RetiredValues> retired_values(const store::ReadTx& tx) {
+  RetiredValues out;
+  REDRESS_TRY(out.categories, retired_categories(tx));
   REDRESS_TRY(const auto departments, tx.directory().departments());
   for (const auto& d : departments) {
     if (!d.active) out.departments.insert(d.id.value);

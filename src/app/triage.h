@@ -139,6 +139,8 @@ struct RetiredValues {
   std::set<std::int64_t> departments;
 };
 Result<RetiredValues> retired_values(const store::ReadTx& tx);
+// Only the retired category codes (the queue's suggestion badge needs no more).
+Result<std::set<std::string>> retired_categories(const store::ReadTx& tx);
 
 // What GET /api/v1/complaints/{id}/suggestions shows.
 struct TriageView {

@@ -184,22 +184,12 @@ void Api::register_admin(Router& router) {
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
-        std::optional<std::string> entity, key;
-        if (auto e = r.query_param("entity")) entity = std::string(*e);
-        if (auto k = r.query_param("key")) key = std::string(*k);
-        std::int64_t limit = 100;
-        if (auto l = r.query_param("limit")) {
-          const std::string text(*l);
-          char* end = nullptr;
-          const long long v = std::strtoll(text.c_str(), &end, 10);
-          if (text.empty() || *end != '\0' || v < 1 || v > 500) {
-            co_return problem(Error::invalid("limit", "must be a whole number from 1 to 500"));
-          }
-          limit = v;
-        }
+        auto query = read_admin_change_query(r);
+        if (!query) co_return problem(query.error());
         const Actor actor = who->actor;
-        auto rows = store_.read<std::vector<store::AdminChange>>(
-            [&](const store::ReadTx& tx) { return admin_.changes(tx, actor, entity, key, limit); });
+        auto rows = store_.read<std::vector<store::AdminChange>>([&](const store::ReadTx& tx) {
+          return admin_.changes(tx, actor, query->entity, query->key, query->limit);
+        });
         if (!rows) co_return problem(rows.error());
         Json items = Json::array();
         for (const auto& c : *rows) {
@@ -641,6 +631,13 @@ std::string Api::openapi_json() const {
     document_lesson_route(d.method, d.pattern, parameters);
     document_notification_route(d.method, d.pattern, parameters);
     document_portal_attachment_route(d.method, d.pattern, parameters, op);
+    if (d.method == "GET" && d.pattern == "/api/v1/admin-changes") {  // read_admin_change_query
+      parameters.push_back(
+          openapi_query_parameter("entity", "string", "user, department or category."));
+      parameters.push_back(
+          openapi_query_parameter("key", "string", "The user or department id, or category code."));
+      parameters.push_back(openapi_query_parameter("limit", "integer", "1–500, default 100."));
+    }
     if (!parameters.empty()) op["parameters"] = parameters;
     paths[path][method] = op;
   }

@@ -737,6 +737,29 @@ Result<NotificationQuery> read_notification_query(const Request& r) {
   return q;
 }
 
+Result<AdminChangeQuery> read_admin_change_query(const Request& r) {
+  AdminChangeQuery q;
+  std::vector<FieldError> errors;
+  if (auto e = r.query_param("entity")) {
+    if (*e == "user" || *e == "department" || *e == "category") {
+      q.entity = std::string(*e);
+    } else {
+      errors.push_back({"entity", "must be user, department or category"});
+    }
+  }
+  if (auto k = r.query_param("key")) q.key = std::string(*k);
+  if (auto l = r.query_param("limit")) {
+    auto n = digits(*l);
+    if (!n || *n < 1 || *n > 500) {
+      errors.push_back({"limit", "must be between 1 and 500"});
+    } else {
+      q.limit = *n;
+    }
+  }
+  if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
+  return q;
+}
+
 Result<store::LessonFilter> read_lesson_filter(const Request& r, Instant now) {
   store::LessonFilter filter;
   std::vector<FieldError> errors;

@@ -77,6 +77,15 @@ struct NotificationQuery {
 // unread=true|false, limit 1–200 (default 50), cursor (next_cursor of the
 // previous page); every bad parameter named.
 Result<NotificationQuery> read_notification_query(const Request& r);
+// entity, key and limit of GET /api/v1/admin-changes.
+struct AdminChangeQuery {
+  std::optional<std::string> entity;  // user, department or category
+  std::optional<std::string> key;     // the id, or the category code
+  std::int64_t limit = 100;           // 1–500
+};
+// entity=user|department|category, key (any text), limit 1–500 (default 100);
+// every bad parameter named.
+Result<AdminChangeQuery> read_admin_change_query(const Request& r);
 // GET /api/v1/lessons: q (search over lessons and action titles),
 // department_id, category, received_from/received_to, the action conditions
 // status, owner_id and overdue=true (due before `now`, not done), limit (1–200)

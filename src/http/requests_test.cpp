@@ -113,6 +113,21 @@ TEST(Requests, OutboxQueryRefusesWhatAtoiAccepted) {
   }
 }
 
+TEST(Requests, AdminChangeQueryNamesAnUnknownEntityAndABadLimit) {
+  auto ok = read_admin_change_query(
+      with_query({{"entity", "category"}, {"key", "billing"}, {"limit", "500"}}));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->entity, "category");
+  EXPECT_EQ(ok->key, "billing");
+  EXPECT_EQ(ok->limit, 500);
+  EXPECT_EQ(read_admin_change_query(with_query({}))->limit, 100);
+  auto bad = read_admin_change_query(with_query({{"entity", "policy"}, {"limit", "12x"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(names(bad.error(), "entity"));
+  EXPECT_TRUE(names(bad.error(), "limit"));
+  EXPECT_FALSE(read_admin_change_query(with_query({{"limit", "501"}})));
+}
+
 // A score of 2^32 + 4 was cast to int before the 1–5 check and became 4.
 TEST(Requests, ScoresOutsideOneToFiveAreRefusedNotTruncated) {
   std::vector<FieldError> errors;

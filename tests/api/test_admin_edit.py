@@ -21,6 +21,14 @@ class AdminEdit(ApiTestCase):
     def user(self, uid: int) -> dict:
         return {u["id"]: u for u in items_of(self.admin.get("/api/v1/users").body)}[uid]
 
+    def test_change_log_query_names_bad_parameters(self):
+        r = self.admin.get("/api/v1/admin-changes?entity=policy&limit=0")
+        self.assertProblem(r, 422, fields=("entity", "limit"))
+        r = self.admin.get("/api/v1/admin-changes?entity=category&limit=2")
+        self.assertEqual(r.status, 200, r)
+        self.assertLessEqual(len(r.body["items"]), 2)
+        self.assertTrue(all(c["entity"] == "category" for c in r.body["items"]), r.body)
+
     def test_user_edit_retire_and_guards(self):
         admin, tag = self.admin, uuid.uuid4().hex[:8]
         r = admin.post("/api/v1/users", {"username": "edit." + tag, "password": "edit-pw-" + tag,

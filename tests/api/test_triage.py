@@ -117,6 +117,16 @@ class Triage(ApiTestCase):
         r = self.agent.get(f"/api/v1/complaints/{sub['id']}/suggestions")
         self.assertEqual(r.body["suggestions"]["category"][0]["value"], "billing", r.body)
         self.assertEqual(queue_suggestion(), "billing")
+        # The same for a retired department.
+        r = self.admin.patch(f"/api/v1/departments/{sales}", {"active": False})
+        self.assertEqual(r.status, 200, r)
+        r = self.agent.get(f"/api/v1/complaints/{sub['id']}/suggestions")
+        self.assertNotIn(sales, [x["value"] for x in r.body["suggestions"]["department"]], r.body)
+        self.assertNotEqual(r.body["prefill"].get("department_id"), sales, r.body)
+        r = self.admin.patch(f"/api/v1/departments/{sales}", {"active": True})
+        self.assertEqual(r.status, 200, r)
+        r = self.agent.get(f"/api/v1/complaints/{sub['id']}/suggestions")
+        self.assertEqual(r.body["suggestions"]["department"][0]["value"], sales, r.body)
 
         # Staff intake (POST /api/v1/complaints) stores suggestions too.
         r = self.agent.post("/api/v1/complaints", {
