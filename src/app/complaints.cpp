@@ -843,6 +843,16 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       c.supervisor_approved = false;
       c.director_approved = false;
       data["instructions"] = *in.instructions;
+      if (c.assignee && *c.assignee != actor.user) {
+        // The handler who must rework the plan hears of it, with the reason.
+        REDRESS_TRY(auto handler, tx.directory().user(*c.assignee));
+        if (handler) {
+          REDRESS_CHECK(
+              notify_user(tx, *handler, c, kNotifyPlanReturned,
+                          Json{{"instructions", *in.instructions}, {"plan_round", c.plan_round}},
+                          now, NoticeMail::none));
+        }
+      }
       break;
     case Action::record_customer_answer:
       c.customer_accepted = in.accepted;

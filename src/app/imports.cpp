@@ -138,6 +138,21 @@ Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, cons
 Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor& actor,
                                                 const std::vector<ImportRecord>& records,
                                                 const std::function<bool()>& stopped) {
+  auto written = write_rows(tx, actor, records, stopped);
+  if (!written) forget_uncommitted();  // the caller's transaction rolls back
+  return written;
+}
+
+void Importer::forget_uncommitted() {
+  category_codes_.clear();
+  department_ids_.clear();
+  department_ids_by_code_.clear();
+  departments_loaded_ = false;
+}
+
+Result<ImportBatchResult> Importer::write_rows(store::WriteTx& tx, const Actor& actor,
+                                               const std::vector<ImportRecord>& records,
+                                               const std::function<bool()>& stopped) {
   REDRESS_CHECK(Admin::require_admin(actor));
   const Instant now = clock_.now();
   ImportBatchResult result;

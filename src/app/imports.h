@@ -69,11 +69,21 @@ class Importer {
   // batch fails with `unavailable` and its writes roll back, so a server
   // shutting down need not wait for a batch of thousands of rows (the import
   // resumes from its last committed batch).
+  // A failed batch forgets what it cached (forget_uncommitted) before it
+  // returns the error.
   Result<ImportBatchResult> write_batch(store::WriteTx& tx, const Actor& actor,
                                         const std::vector<ImportRecord>& records,
                                         const std::function<bool()>& stopped = {});
+  // Drops every cached category and department, so the next batch looks them
+  // up again. The caller calls it when the transaction a successful
+  // write_batch wrote into did not commit after all: the cache would
+  // otherwise hand out ids of rows that were rolled back.
+  void forget_uncommitted();
 
  private:
+  Result<ImportBatchResult> write_rows(store::WriteTx& tx, const Actor& actor,
+                                       const std::vector<ImportRecord>& records,
+                                       const std::function<bool()>& stopped);
   // Categories and departments created here are logged by `actor` at `now`.
   Result<std::string> category_for(store::WriteTx& tx, const Actor& actor, Instant now,
                                    const ImportRecord& r);

@@ -23,6 +23,8 @@ inline constexpr const char* kNotifyAssignment = "assignment";  // you are the a
 // routed to your department with no assignee: you, its supervisor, answer for it
 inline constexpr const char* kNotifyDepartmentAssignment = "department_assignment";
 inline constexpr const char* kNotifyApprovalWaiting = "approval_waiting";  // a plan awaits you
+// your plan came back from the approver, with instructions to rework it
+inline constexpr const char* kNotifyPlanReturned = "plan_returned";
 inline constexpr const char* kNotifyEscalation = "escalation";
 inline constexpr const char* kNotifySlaWarning = "sla_warning";
 

@@ -43,7 +43,8 @@ void Api::register_notifications(Router& router) {
   add(router, "GET", "/api/v1/notifications", "notifications",
       "The caller's notifications, newest first: {items: [{id, kind, complaint_id, "
       "tracking_code, params, created_at, read_at}], next_cursor, unread_count}. Kinds: "
-      "assignment, department_assignment, approval_waiting, escalation, sla_warning. "
+      "assignment, department_assignment, approval_waiting, plan_returned, escalation, "
+      "sla_warning. "
       "unread=true lists only unread ones. Each user sees only their own.",
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);

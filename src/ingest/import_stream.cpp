@@ -59,24 +59,27 @@ Result<ImportCounts> import_stream(store::Store& store, const Clock& clock, std:
 
   auto flush = [&]() -> Status {
     if (current.batch.rows == 0) return {};
-    REDRESS_TRY(auto written, store.write_sync<app::ImportBatchResult>(
-                                  [&](store::WriteTx& tx) -> Result<app::ImportBatchResult> {
-                                    REDRESS_TRY(auto w, importer.write_batch(tx, system, records,
-                                                                             options.cancelled));
-                                    ImportBatch b = current;
-                                    b.bytes_read = reader.bytes_read();
-                                    b.batch.created = w.created;
-                                    b.batch.skipped = w.skipped;
-                                    b.total.created += w.created;
-                                    b.total.skipped += w.skipped;
-                                    if (options.in_batch) REDRESS_CHECK(options.in_batch(tx, b));
-                                    return w;
-                                  },
-                                  store::WriteMode::alone));
-    current.batch.created = written.created;
-    current.batch.skipped = written.skipped;
-    total.created += written.created;
-    total.skipped += written.skipped;
+    auto written = store.write_sync<app::ImportBatchResult>(
+        [&](store::WriteTx& tx) -> Result<app::ImportBatchResult> {
+          REDRESS_TRY(auto w, importer.write_batch(tx, system, records, options.cancelled));
+          ImportBatch b = current;
+          b.bytes_read = reader.bytes_read();
+          b.batch.created = w.created;
+          b.batch.skipped = w.skipped;
+          b.total.created += w.created;
+          b.total.skipped += w.skipped;
+          if (options.in_batch) REDRESS_CHECK(options.in_batch(tx, b));
+          return w;
+        },
+        store::WriteMode::alone);
+    if (!written) {
+      importer.forget_uncommitted();  // e.g. in_batch or the commit failed
+      return fail(std::move(written.error()));
+    }
+    current.batch.created = written->created;
+    current.batch.skipped = written->skipped;
+    total.created += written->created;
+    total.skipped += written->skipped;
     current.total = total;
     current.bytes_read = reader.bytes_read();
     if (options.after_batch) options.after_batch(current);

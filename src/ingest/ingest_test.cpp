@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/crypto.h"
+#include "app/imports.h"
 #include "ingest/cfpb.h"
 #include "ingest/csv_reader.h"
 #include "ingest/import_stream.h"
@@ -224,6 +225,84 @@ TEST(ImportStream, StopsInsideABatchAndRollsItBack) {
         });
     ASSERT_TRUE(imported) << imported.error().message;
     EXPECT_EQ(*imported, 10);  // batch 1 only: nothing of the stopped batch 2
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A batch that rolls back must not leave its new department and category in
+// the importer's cache: the next batch would file complaints under ids that
+// were never committed.
+TEST(Importer, ForgetsWhatARolledBackBatchCreated) {
+  app::init_crypto();
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("redress-import-forget-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const Instant now = *parse_iso8601("2026-03-02T09:00:00Z");
+  {
+    auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
+    ASSERT_TRUE(store) << store.error().message;
+    FixedClock clock(now);
+    app::Importer importer(clock);
+    const Actor system{.kind = Actor::Kind::system};
+    auto record = [&](const std::string& id, const std::string& organisation) {
+      app::ImportRecord r;
+      r.source = "cfpb";
+      r.external_id = id;
+      r.received_at = now;
+      r.category_name = "Brand new product " + organisation;
+      r.organisation = organisation;
+      r.subject = "Subject " + id;
+      r.description = "Description " + id;
+      r.customer_name = "Customer " + id;
+      return r;
+    };
+    // Where complaint `id` was filed, and whether its department and category exist.
+    auto filed = [&](const std::string& id) {
+      return (*store)->read<std::pair<bool, bool>>(
+          [&](const store::ReadTx& tx) -> Result<std::pair<bool, bool>> {
+            REDRESS_TRY(auto link, tx.imports().find("cfpb", id));
+            if (!link) return fail(Error::not_found("no link for " + id));
+            REDRESS_TRY(auto c, tx.complaints().find(*link));
+            if (!c || !c->department || !c->category) return fail(Error::internal("unfiled"));
+            REDRESS_TRY(auto d, tx.directory().department(*c->department));
+            REDRESS_TRY(auto k, tx.directory().category(*c->category));
+            return std::pair{d.has_value(), k.has_value()};
+          });
+    };
+
+    // 1. The commit fails after write_batch succeeded: the caller forgets.
+    auto failed = (*store)->write_sync<int>([&](store::WriteTx& tx) -> Result<int> {
+      REDRESS_TRY(auto w, importer.write_batch(tx, system, {record("1", "RolledBack Bank")}));
+      EXPECT_EQ(w.created, 1);
+      return fail(Error::unavailable("the commit failed"));
+    });
+    ASSERT_FALSE(failed);
+    importer.forget_uncommitted();
+    auto second = (*store)->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
+      return importer.write_batch(tx, system, {record("2", "RolledBack Bank")});
+    });
+    ASSERT_TRUE(second) << second.error().message;
+    auto where = filed("2");
+    ASSERT_TRUE(where) << where.error().message;
+    EXPECT_EQ(*where, std::pair(true, true));
+
+    // 2. write_batch itself fails (stopped at its second row, after the first
+    // row created a department): it forgets on its own.
+    int asked = 0;
+    auto stopped = (*store)->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
+      return importer.write_batch(tx, system,
+                                  {record("3", "Stopped Bank"), record("4", "Stopped Bank")},
+                                  [&asked] { return ++asked > 1; });
+    });
+    ASSERT_FALSE(stopped);
+    EXPECT_EQ(stopped.error().code, ErrorCode::unavailable);
+    auto third = (*store)->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
+      return importer.write_batch(tx, system, {record("5", "Stopped Bank")});
+    });
+    ASSERT_TRUE(third) << third.error().message;
+    where = filed("5");
+    ASSERT_TRUE(where) << where.error().message;
+    EXPECT_EQ(*where, std::pair(true, true));
   }
   std::filesystem::remove_all(dir);
 }

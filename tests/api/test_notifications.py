@@ -153,6 +153,31 @@ class Notifications(NotificationsTestCase):
         for u in ("agent", "handler.qm", "supervisor.qm", "qa", "admin"):
             self.assertEqual(got[u], [], u)
 
+    def test_a_returned_plan_tells_its_handler_why(self):
+        nobody = {u: [] for u in WATCHED}
+        cid = self.registered()
+        self.accept(cid, assignee_id=self.user_id("handler.st"))
+        handler = self.client("handler.st")
+        self.act(handler, cid, "start_investigation", "investigating")
+        self.act(handler, cid, "propose_plan", "plan_review",
+                 remedies=[{"type": "apology", "description": "Written apology"}],
+                 feasibility="Today.")
+        self.act(self.client("supervisor.st"), cid, "return_plan", "investigating",
+                 instructions="Offer the refund as well.")
+        got = self.kinds(cid)
+        self.assertEqual(got, nobody | {"handler.st": ["assignment", "plan_returned"],
+                                        "supervisor.st": ["approval_waiting"]})
+        [returned] = [n for n in self.notices("handler.st", cid) if n["kind"] == "plan_returned"]
+        self.assertEqual(returned["params"]["instructions"], "Offer the refund as well.")
+        self.assertEqual(returned["params"]["plan_round"], 1)
+        self.assertIsNone(returned["read_at"])
+        # the second proposal waits for the supervisor again (round 2)
+        self.act(handler, cid, "propose_plan", "plan_review",
+                 remedies=[{"type": "refund", "description": "Fee", "amount": 5,
+                            "currency": "EUR"}], feasibility="Today.")
+        rounds = sorted(n["params"]["plan_round"] for n in self.notices("supervisor.st", cid))
+        self.assertEqual(rounds, [1, 2])
+
     def test_bad_queries_and_pages(self):
         handler = self.client("handler.st")
         for query, field in (("unread=yes", "unread"), ("limit=0", "limit"),

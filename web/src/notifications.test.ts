@@ -25,11 +25,15 @@ describe('notice sentences', () => {
     )
     const sla = noticeMessage(notice('escalation', { reason: 'sla_breach', level: 2 }))
     expect(sla).toEqual({ key: 'notifications.text.escalationSla', values: { code: 'RD-7', level: 2 } })
+    expect(noticeMessage(notice('plan_returned', { instructions: 'Add a refund.' }))).toEqual({
+      key: 'notifications.text.planReturned',
+      values: { code: 'RD-7', instructions: 'Add a refund.' },
+    })
     expect(noticeMessage(notice('something_new')).key).toBe('notifications.text.other')
   })
 
   it('name only keys the English catalog has', () => {
-    const kinds = ['assignment', 'department_assignment', 'approval_waiting', 'escalation', 'sla_warning', 'x']
+    const kinds = ['assignment', 'department_assignment', 'approval_waiting', 'plan_returned', 'escalation', 'sla_warning', 'x']
     for (const kind of kinds) {
       for (const params of [{}, { awaiting: 'director' }, { reason: 'urgent' }, { clock: 'state', state: 'assigned' }]) {
         const m = noticeMessage(notice(kind, params))

@@ -85,6 +85,9 @@ export function noticeMessage(n: Notice): { key: string; values: Record<string, 
         key: p.awaiting === 'director' ? 'notifications.text.approvalDirector' : 'notifications.text.approvalSupervisor',
         values,
       }
+    case 'plan_returned':
+      values.instructions = String(p.instructions ?? '')
+      return { key: 'notifications.text.planReturned', values }
     case 'escalation':
       values.level = Number(p.level ?? 1)
       return {

@@ -555,6 +555,7 @@ export default {
       departmentAssignment: 'Complaint {code} was routed to your department and no one is assigned yet.',
       approvalSupervisor: 'The handling plan of complaint {code} is waiting for your approval.',
       approvalDirector: 'The handling plan of complaint {code} needs the director\'s approval.',
+      planReturned: 'Your handling plan for complaint {code} was sent back: {instructions}',
       escalationUrgent: 'Escalation: urgent complaint {code} needs your attention.',
       escalationSla: 'Escalation (level {level}): complaint {code} is overdue.',
       slaWarning: 'Complaint {code} is due soon.',

@@ -555,6 +555,7 @@ const es: typeof en = {
       departmentAssignment: 'La queja {code} se remitió a su departamento y aún no tiene persona a cargo.',
       approvalSupervisor: 'El plan de manejo de la queja {code} espera su aprobación.',
       approvalDirector: 'El plan de manejo de la queja {code} requiere la aprobación de la dirección.',
+      planReturned: 'Su plan de manejo de la queja {code} fue devuelto: {instructions}',
       escalationUrgent: 'Escalamiento: la queja urgente {code} requiere su atención.',
       escalationSla: 'Escalamiento (nivel {level}): la queja {code} está vencida.',
       slaWarning: 'La queja {code} vence pronto.',

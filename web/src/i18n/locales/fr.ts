@@ -555,6 +555,7 @@ const fr: typeof en = {
       departmentAssignment: 'La réclamation {code} a été attribuée à votre service, sans responsable du dossier pour l’instant.',
       approvalSupervisor: 'Le plan de traitement de la réclamation {code} attend votre approbation.',
       approvalDirector: 'Le plan de traitement de la réclamation {code} attend l’approbation de la direction.',
+      planReturned: 'Votre plan de traitement de la réclamation {code} vous a été renvoyé : {instructions}',
       escalationUrgent: 'Escalade : la réclamation urgente {code} demande votre attention.',
       escalationSla: 'Escalade (niveau {level}) : la réclamation {code} est en retard.',
       slaWarning: 'Échéance proche pour la réclamation {code}.',

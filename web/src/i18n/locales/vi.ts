@@ -555,6 +555,7 @@ const vi: typeof en = {
       departmentAssignment: 'Khiếu nại {code} đã được chuyển đến đơn vị của bạn, chưa có người phụ trách.',
       approvalSupervisor: 'Phương án xử lý của khiếu nại {code} đang chờ bạn phê duyệt.',
       approvalDirector: 'Phương án xử lý của khiếu nại {code} cần Ban Giám đốc phê duyệt.',
+      planReturned: 'Phương án xử lý khiếu nại {code} của bạn đã bị trả lại: {instructions}',
       escalationUrgent: 'Chuyển cấp: khiếu nại khẩn cấp {code} cần bạn xử lý.',
       escalationSla: 'Chuyển cấp (cấp {level}): khiếu nại {code} đã quá hạn.',
       slaWarning: 'Khiếu nại {code} sắp quá hạn.',

@@ -555,6 +555,7 @@ const zhHans: typeof en = {
       departmentAssignment: '投诉 {code} 已转至您的部门，尚未指定负责人。',
       approvalSupervisor: '投诉 {code} 的处理方案等待您审批。',
       approvalDirector: '投诉 {code} 的处理方案需要总经理审批。',
+      planReturned: '您对投诉 {code} 的处理方案已被退回：{instructions}',
       escalationUrgent: '升级上报：紧急投诉 {code} 需要您处理。',
       escalationSla: '升级上报（第 {level} 级）：投诉 {code} 已超时。',
       slaWarning: '投诉 {code} 即将超时。',

@@ -555,6 +555,7 @@ const zhHant: typeof en = {
       departmentAssignment: '投訴 {code} 已轉至您的部門，尚未指定負責人。',
       approvalSupervisor: '投訴 {code} 的處理方案等待您審批。',
       approvalDirector: '投訴 {code} 的處理方案需要總經理審批。',
+      planReturned: '您對投訴 {code} 的處理方案已被退回：{instructions}',
       escalationUrgent: '升級上報：緊急投訴 {code} 需要您處理。',
       escalationSla: '升級上報（第 {level} 級）：投訴 {code} 已逾時。',
       slaWarning: '投訴 {code} 即將逾時。',
