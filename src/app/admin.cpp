@@ -574,9 +574,10 @@ Result<Category> Admin::update_category(store::WriteTx& tx, const Actor& actor,
 Result<std::vector<store::AdminChange>> Admin::changes(const store::ReadTx& tx, const Actor& actor,
                                                        const std::optional<std::string>& entity,
                                                        const std::optional<std::string>& key,
+                                                       std::int64_t before,
                                                        std::int64_t limit) const {
   REDRESS_CHECK(require_admin(actor));
-  return tx.directory().changes(entity, key, std::clamp<std::int64_t>(limit, 1, 500));
+  return tx.directory().changes(entity, key, before, std::clamp<std::int64_t>(limit, 1, 500));
 }
 
 Result<std::vector<User>> active_directors(const store::ReadTx& tx) {

@@ -81,11 +81,12 @@ class Admin {
   // Edits or retires a category, with the same tree rules as departments.
   Result<Category> update_category(store::WriteTx& tx, const Actor& actor, const std::string& code,
                                    const CategoryPatch& p);
-  // The organisation's change log, newest first (administrators only).
+  // The organisation's change log, newest first, ids below `before` (0: from
+  // the newest), at most `limit` (1–500) rows (administrators only).
   Result<std::vector<store::AdminChange>> changes(const store::ReadTx& tx, const Actor& actor,
                                                   const std::optional<std::string>& entity,
                                                   const std::optional<std::string>& key,
-                                                  std::int64_t limit) const;
+                                                  std::int64_t before, std::int64_t limit) const;
   Result<Policy> add_policy(store::WriteTx& tx, const Actor& actor, Policy p);
   Result<Policy> update_policy(store::WriteTx& tx, const Actor& actor, Policy p);
   Result<RoutingRule> add_routing_rule(store::WriteTx& tx, const Actor& actor, RoutingRule r);

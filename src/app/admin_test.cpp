@@ -123,7 +123,7 @@ TEST_F(AdminEditTest, UserGuardsAndRetirementEndsSessions) {
 
   // The change log names who retired Bob, when, and what changed.
   auto log = store_->read<std::vector<store::AdminChange>>([&](const store::ReadTx& tx) {
-    return admin_.changes(tx, alice_, std::string("user"), std::to_string(bob_.user.value), 10);
+    return admin_.changes(tx, alice_, std::string("user"), std::to_string(bob_.user.value), 0, 10);
   });
   ASSERT_TRUE(log);
   ASSERT_EQ(log->size(), 2u);  // newest first: deactivated, created

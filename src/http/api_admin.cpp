@@ -1,6 +1,7 @@
 // Routes for administration (organisation and rules), the public portal and
 // the OpenAPI document.
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "app/crypto.h"
 #include "http/api.h"
@@ -180,7 +181,8 @@ void Api::register_admin(Router& router) {
         });
   add(router, "GET", "/api/v1/admin-changes", "administration",
       "The organisation's change log, newest first (administrators): ?entity=user|department|"
-      "category, ?key=id or code, ?limit=1-500 (default 100).",
+      "category, ?key=id or code, ?limit=1-500 (default 100), ?cursor= the next_cursor of the "
+      "previous page (null on the last one).",
       [this](Request& r) -> Awaitable {
         auto who = authenticate(r, false);
         if (!who) co_return problem(who.error());
@@ -188,7 +190,7 @@ void Api::register_admin(Router& router) {
         if (!query) co_return problem(query.error());
         const Actor actor = who->actor;
         auto rows = store_.read<std::vector<store::AdminChange>>([&](const store::ReadTx& tx) {
-          return admin_.changes(tx, actor, query->entity, query->key, query->limit);
+          return admin_.changes(tx, actor, query->entity, query->key, query->before, query->limit);
         });
         if (!rows) co_return problem(rows.error());
         Json items = Json::array();
@@ -202,7 +204,9 @@ void Api::register_admin(Router& router) {
                            {"before", Json::parse(c.before, nullptr, false)},
                            {"after", Json::parse(c.after, nullptr, false)}});
         }
-        co_return json_response(200, Json{{"items", items}});
+        Json next = nullptr;
+        if (std::cmp_equal(rows->size(), query->limit)) next = list_cursor(rows->back().id);
+        co_return json_response(200, Json{{"items", items}, {"next_cursor", next}});
       });
 
   list("/api/v1/policies", "Policies switching the optional lifecycle steps.",
@@ -636,6 +640,8 @@ std::string Api::openapi_json() const {
           openapi_query_parameter("entity", "string", "user, department or category."));
       parameters.push_back(
           openapi_query_parameter("key", "string", "The user or department id, or category code."));
+      parameters.push_back(
+          openapi_query_parameter("cursor", "string", "next_cursor of the previous page."));
       parameters.push_back(openapi_query_parameter("limit", "integer", "1–500, default 100."));
     }
     if (!parameters.empty()) op["parameters"] = parameters;

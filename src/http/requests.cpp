@@ -748,6 +748,13 @@ Result<AdminChangeQuery> read_admin_change_query(const Request& r) {
     }
   }
   if (auto k = r.query_param("key")) q.key = std::string(*k);
+  if (auto c = r.query_param("cursor")) {
+    if (auto before = parse_cursor(*c)) {
+      q.before = *before;
+    } else {
+      errors.push_back(before.error().fields.at(0));
+    }
+  }
   if (auto l = r.query_param("limit")) {
     auto n = digits(*l);
     if (!n || *n < 1 || *n > 500) {

@@ -81,10 +81,11 @@ Result<NotificationQuery> read_notification_query(const Request& r);
 struct AdminChangeQuery {
   std::optional<std::string> entity;  // user, department or category
   std::optional<std::string> key;     // the id, or the category code
+  std::int64_t before = 0;            // from `cursor`: ids below it (0: from the newest)
   std::int64_t limit = 100;           // 1–500
 };
-// entity=user|department|category, key (any text), limit 1–500 (default 100);
-// every bad parameter named.
+// entity=user|department|category, key (any text), cursor (a next_cursor),
+// limit 1–500 (default 100); every bad parameter named.
 Result<AdminChangeQuery> read_admin_change_query(const Request& r);
 // GET /api/v1/lessons: q (search over lessons and action titles),
 // department_id, category, received_from/received_to, the action conditions

@@ -126,6 +126,10 @@ TEST(Requests, AdminChangeQueryNamesAnUnknownEntityAndABadLimit) {
   EXPECT_TRUE(names(bad.error(), "entity"));
   EXPECT_TRUE(names(bad.error(), "limit"));
   EXPECT_FALSE(read_admin_change_query(with_query({{"limit", "501"}})));
+  EXPECT_EQ(read_admin_change_query(with_query({{"cursor", "c42"}}))->before, 42);
+  auto cursor = read_admin_change_query(with_query({{"cursor", "42"}}));
+  ASSERT_FALSE(cursor);
+  EXPECT_TRUE(names(cursor.error(), "cursor"));
 }
 
 // A score of 2^32 + 4 was cast to int before the 1–5 check and became 4.

@@ -1048,6 +1048,7 @@ Result<std::int64_t> DirectoryRepo::add_change(const AdminChange& c) {
 
 Result<std::vector<AdminChange>> DirectoryRepo::changes(const std::optional<std::string>& entity,
                                                         const std::optional<std::string>& key,
+                                                        std::int64_t before,
                                                         std::int64_t limit) const {
   // Filters are added only when set: PostgreSQL cannot type a NULL in "$1 IS NULL".
   std::string sql =
@@ -1062,6 +1063,11 @@ Result<std::vector<AdminChange>> DirectoryRepo::changes(const std::optional<std:
     args.emplace_back(*key);
     sql +=
         std::string(entity ? " AND" : " WHERE") + " entity_key = $" + std::to_string(args.size());
+  }
+  if (before > 0) {
+    args.push_back(sql_value(before));
+    sql +=
+        std::string(args.size() > 1 ? " AND" : " WHERE") + " id < $" + std::to_string(args.size());
   }
   args.push_back(sql_value(limit));
   sql += " ORDER BY id DESC LIMIT $" + std::to_string(args.size());

@@ -226,10 +226,11 @@ class DirectoryRepo {
   Status update_category(const Category& c);
   // Appends one row to the organisation's append-only change log.
   Result<std::int64_t> add_change(const AdminChange& c);
-  // The log, newest first, at most `limit` rows; `entity`/`key` narrow it when set.
+  // The log, newest first, at most `limit` rows with ids below `before` (0:
+  // from the newest); `entity`/`key` narrow it when set.
   Result<std::vector<AdminChange>> changes(const std::optional<std::string>& entity,
                                            const std::optional<std::string>& key,
-                                           std::int64_t limit) const;
+                                           std::int64_t before, std::int64_t limit) const;
 
  private:
   SqlSession& s_;

@@ -28,6 +28,33 @@ class AdminEdit(ApiTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertLessEqual(len(r.body["items"]), 2)
         self.assertTrue(all(c["entity"] == "category" for c in r.body["items"]), r.body)
+        self.assertProblem(self.admin.get("/api/v1/admin-changes?cursor=zz"), 422,
+                           fields=("cursor",))
+
+    def test_change_log_pages_follow_the_cursor_without_overlap(self):
+        for i in range(5):
+            r = self.admin.post("/api/v1/categories", {"code": f"paging_{uuid.uuid4().hex[:8]}",
+                                                       "name": f"Paging {i}"})
+            self.assertEqual(r.status, 201, r)
+        everything = self.admin.get("/api/v1/admin-changes?limit=500").body["items"]
+        seen, cursor = [], None
+        while True:
+            r = self.admin.get("/api/v1/admin-changes?limit=2"
+                               + (f"&cursor={cursor}" if cursor else ""))
+            self.assertEqual(r.status, 200, r)
+            self.assertLessEqual(len(r.body["items"]), 2)
+            seen += [c["id"] for c in r.body["items"]]
+            cursor = r.body["next_cursor"]
+            if cursor is None:
+                break
+        self.assertEqual(seen, [c["id"] for c in everything], "every entry once, newest first")
+        self.assertGreaterEqual(len(seen), 5)
+        # the cursor combines with the entity filter
+        first = self.admin.get("/api/v1/admin-changes?entity=category&limit=1").body
+        second = self.admin.get("/api/v1/admin-changes?entity=category&limit=1&cursor="
+                                + first["next_cursor"]).body
+        self.assertEqual(second["items"][0]["entity"], "category")
+        self.assertLess(second["items"][0]["id"], first["items"][0]["id"])
 
     def test_user_edit_retire_and_guards(self):
         admin, tag = self.admin, uuid.uuid4().hex[:8]

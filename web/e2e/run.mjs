@@ -210,6 +210,26 @@ async function submitOnPortal(page, { name = 'Ana Pérez', description, subject 
   return { code, link }
 }
 
+// Signs `user` in over the API (no browser): a JSON writer for set-up that the UI under
+// test does not cover.
+async function apiAs(user) {
+  const login = await fetch(base + '/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user, password: PASSWORD }),
+  })
+  check(login.status === 200, `${user} login: ${login.status}`)
+  const { csrf_token: csrf } = await login.json()
+  const cookie = login.headers.get('set-cookie').split(';')[0]
+  return {
+    post: (path, body) => fetch(base + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+      body: JSON.stringify(body),
+    }),
+  }
+}
+
 async function shot(page, name) {
   if (!SHOTS) return
   mkdirSync(SHOTS, { recursive: true })
@@ -257,6 +277,30 @@ await test('the agent signs in, sees the queue, takes and accepts the complaint'
   const photo = page.locator('[data-testid^=attachment-]', { hasText: PHOTO.name })
   await photo.waitFor()
   check((await photo.locator('[data-testid=from-customer]').count()) === 1, 'the portal photo is not marked as the customer\'s')
+  // Previews: the photo is shown inline (the image really loads under the CSP), with its size
+  // in words; a PDF the agent adds is a marked link, a text file a plain one, neither inlined.
+  await page.waitForFunction((name) => {
+    const img = document.querySelector(`[data-testid^=attachment-] img[alt="${name}"]`)
+    return img && img.complete && img.naturalWidth === 1
+  }, PHOTO.name)
+  check(/image\/png, \d+ bytes/.test(await photo.locator('[data-testid=attachment-size]').textContent()), 'the photo\'s size in words')
+  await page.setInputFiles('form.sub-form input[type=file][name=file]', [
+    { name: 'delivery-note.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n') },
+    { name: 'call-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Customer called at 10:05 about the crushed box.\n') },
+  ])
+  await page.click('form.sub-form:has(input[name=file]) button[type=submit]')
+  const pdf = page.locator('[data-testid^=attachment-]', { hasText: 'delivery-note.pdf' })
+  const notes = page.locator('[data-testid^=attachment-]', { hasText: 'call-notes.txt' })
+  await pdf.waitFor()
+  await notes.waitFor()
+  check((await pdf.locator('.badge', { hasText: 'PDF' }).count()) === 1 && (await pdf.locator('img').count()) === 0, 'the PDF is a marked link')
+  check((await notes.locator('.badge').count()) === 0 && (await notes.locator('img').count()) === 0, 'the text file is a plain link')
+  check((await pdf.locator('[data-testid=from-customer]').count()) === 0, 'staff evidence is not marked as the customer\'s')
+  const served = await page.evaluate(async (href) => {
+    const r = await fetch(href)
+    return [r.status, r.headers.get('content-type'), (await r.text()).slice(0, 5)]
+  }, await pdf.locator('a:has-text("delivery-note.pdf")').getAttribute('href'))
+  check(served[0] === 200 && /application\/pdf/.test(served[1]) && served[2] === '%PDF-', 'the PDF is served as stored: ' + served.join(' '))
   check((await act(page, 'take')) === 'Assessing', 'take did not move to Assessing')
   // A refused action shows the server's message: accept without a classification.
   await page.click('.actions button[data-action=accept]')
@@ -488,19 +532,8 @@ for (const lang of LANGS) {
 await test('the queue lists overdue complaints first with a badge', async () => {
   // An admin sets a one-second first-response target over the API; a complaint
   // submitted on the portal is overdue a moment later.
-  const login = await fetch(base + '/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  })
-  check(login.status === 200, 'admin login: ' + login.status)
-  const { csrf_token: csrf } = await login.json()
-  const cookie = login.headers.get('set-cookie').split(';')[0]
-  const policy = await fetch(base + '/api/v1/sla-policies', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
-    body: JSON.stringify({ name: 'e2e: one second', first_response: 'PT1S' }),
-  })
+  const admin = await apiAs('admin')
+  const policy = await admin.post('/api/v1/sla-policies', { name: 'e2e: one second', first_response: 'PT1S' })
   check(policy.status === 201, 'SLA policy: ' + policy.status)
   const portal = await newPage()
   const late = await submitOnPortal(portal, { description: 'Nobody called me back about my broken washing machine.' })
@@ -587,6 +620,12 @@ await test('an administrator uploads a CFPB file and watches it import; the queu
 })
 
 await test('an administrator edits and deactivates a department; forms stop offering it', async () => {
+  // More than a page of older changes, so the change log has to page.
+  const admin = await apiAs('admin')
+  for (let i = 0; i < 51; ++i) {
+    const r = await admin.post('/api/v1/categories', { code: `e2e_paging_${i}`, name: `Paging ${i}` })
+    check(r.status === 201, 'category for paging: ' + r.status)
+  }
   const page = await signIn('admin')
   await page.goto('/admin')
   await page.click('[role=tab]:has-text("Departments")')
@@ -623,7 +662,17 @@ await test('an administrator edits and deactivates a department; forms stop offe
   const texts = await rows.allInnerTexts()
   check(texts.length === 3, 'three changes of the department: ' + texts.join(' | '))
   check(/Deactivated/.test(texts[0]) && /Edited/.test(texts[1]) && /Created/.test(texts[2]), 'newest first: ' + texts.join(' | '))
-  check(/name: Returns \(old\) → Returns desk/.test(texts[1]) && /Admin|admin/.test(texts[1]), 'the edit names the field and its author: ' + texts[1])
+  check(/Name: Returns \(old\) → Returns desk/.test(texts[1]) && /Admin|admin/.test(texts[1]), 'the edit names the field and its author: ' + texts[1])
+  check(/Active: Yes → No/.test(texts[0]), 'the deactivation shows the field in words: ' + texts[0])
+  // Pages of 50: "Show older changes" appears exactly when there are more, and appends them.
+  const total = await page.evaluate(async () => (await (await fetch('/api/v1/admin-changes?limit=500')).json()).items.length)
+  const older = page.locator('[data-testid=admin-changes-older]')
+  check(total > 54 && (await older.count()) === 1, `a second page is offered (${total} changes)`)
+  await older.click()
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=admin-changes] tbody tr').length === n, Math.min(total, 100))
+  const ids = await page.locator('[data-testid=admin-changes] tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.testid))
+  check(new Set(ids).size === ids.length, 'no change listed twice')
+  if (total <= 100) check((await older.count()) === 0, 'the end of the log offers no older page')
   await page.selectOption('[data-testid=admin-changes-entity]', 'category')
   await page.waitForFunction(() => !document.querySelector('[data-testid=admin-changes]')?.textContent?.includes('Returns desk'))
   await page.selectOption('[data-testid=admin-changes-entity]', '')

@@ -28,7 +28,9 @@ describe('upload checks in the browser', () => {
   })
 
   it('formats sizes in binary multiples', () => {
-    expect(formatBytes(812)).toBe('812 byte')
+    expect(formatBytes(812)).toBe('812 bytes')
+    expect(formatBytes(1)).toBe('1 byte')
+    expect(formatBytes(70, 'fr')).toBe('70 octets')
     expect(formatBytes(3.5 * 1024)).toBe('3.5 kB')
     expect(formatBytes(MAX_UPLOAD_BYTES)).toBe('10 MB')
   })

@@ -40,11 +40,14 @@ export function checkFiles(files: readonly { name: string; size: number }[]): Fi
   }
 }
 
-/** A file size for people, in the given locale: "812 byte", "3.4 kB", "10 MB" (binary multiples). */
+/** A file size for people, in the given locale: "812 bytes", "3.4 kB", "10 MB" (binary multiples). */
 export function formatBytes(bytes: number, locale = 'en'): string {
   const [value, unit] =
     bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'megabyte'] : bytes >= 1024 ? [bytes / 1024, 'kilobyte'] : [bytes, 'byte']
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value)
+  // Bytes are spelled out: CLDR's short form is "812 byte" in English, its long one
+  // "812 bytes", "812 octets", "812字节"; kB and MB read well short everywhere.
+  const unitDisplay = unit === 'byte' ? 'long' : 'short'
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay, maximumFractionDigits: 1 }).format(value)
 }
 
 /** A file the customer added, as the portal lists it. */
