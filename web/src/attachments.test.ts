@@ -30,7 +30,7 @@ describe('upload checks in the browser', () => {
   it('formats sizes in binary multiples', () => {
     expect(formatBytes(812)).toBe('812 bytes')
     expect(formatBytes(1)).toBe('1 byte')
-    expect(formatBytes(70, 'fr')).toBe('70 octets')
+    expect(formatBytes(70, 'fr')).toMatch(/^70\s+octets$/) // French puts a no-break space
     expect(formatBytes(3.5 * 1024)).toBe('3.5 kB')
     expect(formatBytes(MAX_UPLOAD_BYTES)).toBe('10 MB')
   })
