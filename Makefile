@@ -24,7 +24,7 @@ web/node_modules/.package-lock.json: web/package-lock.json web/package.json
 # Installs, builds, loads the demo organisation (once) and serves it.
 run: build
 	@mkdir -p $(dir $(DB))
-	@if [ ! -f $(DB) ]; then $(BUILD)/src/cli/redress --database $(DB) demo; fi
+	@if [ ! -f $(DB) ]; then $(BUILD)/src/cli/redress --database $(DB) demo --with-model; fi
 	@echo "Redress on http://$(LISTEN)  (demo accounts: admin, agent, handler.st, handler.qm,"
 	@echo "  supervisor.st, supervisor.qm, qa, director; password: redress-demo)"
 	$(BUILD)/src/cli/redress --database $(DB) serve --listen $(LISTEN) --web-root web/dist

@@ -44,7 +44,7 @@ std::vector<FieldError> Admin::validate_user(const NewUser& u) {
   if (u.username.size() < 2 || u.username.size() > 64 || !valid_code(u.username)) {
     errors.push_back({"username", "2–64 characters from a-z, 0-9, '.', '_', '-'"});
   }
-  if (blank(u.display_name)) errors.push_back({"display_name", "is required"});
+  if (blank(u.display_name)) errors.push_back(required_field("display_name"));
   if (u.roles.empty()) errors.push_back({"roles", "at least one role is required"});
   for (Role r : u.roles) {
     if (r == Role::customer) errors.push_back({"roles", "customer is not a staff role"});
@@ -53,7 +53,7 @@ std::vector<FieldError> Admin::validate_user(const NewUser& u) {
 }
 
 std::vector<FieldError> Admin::validate_password(const std::string& password) {
-  if (password.size() < 8) return {{"password", "must be at least 8 characters"}};
+  if (password.size() < 8) return {min_length_field("password", 8)};
   if (password.size() > 1024) return {{"password", "is longer than 1024 characters"}};
   return {};
 }
@@ -66,7 +66,7 @@ Result<User> Admin::add_user(store::WriteTx& tx, const Actor& actor, const NewUs
     if (!d) {
       errors.push_back({"department_id", "is not a department"});
     } else if (!d->active) {
-      errors.push_back({"department_id", "is retired; choose an active department"});
+      errors.push_back(retired_field("department_id", "department"));
     }
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
@@ -97,13 +97,13 @@ Result<Department> Admin::add_department(store::WriteTx& tx, const Actor& actor,
   std::vector<FieldError> errors;
   if (!valid_code(d.code))
     errors.push_back({"code", "1–64 characters from a-z, 0-9, '.', '_', '-'"});
-  if (blank(d.name)) errors.push_back({"name", "is required"});
+  if (blank(d.name)) errors.push_back(required_field("name"));
   if (d.parent) {
     REDRESS_TRY(auto p, tx.directory().department(*d.parent));
     if (!p) {
       errors.push_back({"parent_id", "is not a department"});
     } else if (!p->active) {
-      errors.push_back({"parent_id", "is retired; choose an active department"});
+      errors.push_back(retired_field("parent_id", "department"));
     }
   }
   if (d.supervisor) {
@@ -126,13 +126,13 @@ Result<Category> Admin::add_category(store::WriteTx& tx, const Actor& actor, Cat
   std::vector<FieldError> errors;
   if (!valid_code(c.code))
     errors.push_back({"code", "1–64 characters from a-z, 0-9, '.', '_', '-'"});
-  if (blank(c.name)) errors.push_back({"name", "is required"});
+  if (blank(c.name)) errors.push_back(required_field("name"));
   if (c.parent_code) {
     REDRESS_TRY(auto p, tx.directory().category(*c.parent_code));
     if (!p) {
       errors.push_back({"parent_code", "is not a category"});
     } else if (!p->active) {
-      errors.push_back({"parent_code", "is retired; choose an active category"});
+      errors.push_back(retired_field("parent_code", "category"));
     }
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
@@ -147,12 +147,12 @@ Result<Category> Admin::add_category(store::WriteTx& tx, const Actor& actor, Cat
 namespace {
 std::vector<FieldError> validate_policy(const Policy& p) {
   std::vector<FieldError> errors;
-  if (p.name.empty()) errors.push_back({"name", "is required"});
+  if (p.name.empty()) errors.push_back(required_field("name"));
   if (p.reopen_window_days < 0 || p.reopen_window_days > 3650) {
-    errors.push_back({"reopen_window_days", "must be between 0 and 3650"});
+    errors.push_back(range_field("reopen_window_days", 0, 3650));
   }
   if (p.appeal_window_days < 0 || p.appeal_window_days > 3650) {
-    errors.push_back({"appeal_window_days", "must be between 0 and 3650"});
+    errors.push_back(range_field("appeal_window_days", 0, 3650));
   }
   if (p.director_compensation_threshold && *p.director_compensation_threshold < 0) {
     errors.push_back({"director_compensation_threshold", "cannot be negative"});
@@ -179,21 +179,21 @@ Result<Policy> Admin::update_policy(store::WriteTx& tx, const Actor& actor, Poli
 
 Status Admin::validate_routing_rule(const store::ReadTx& tx, const RoutingRule& r) const {
   std::vector<FieldError> errors;
-  if (blank(r.name)) errors.push_back({"name", "is required"});
+  if (blank(r.name)) errors.push_back(required_field("name"));
   REDRESS_TRY(auto d, tx.directory().department(DepartmentId{r.department_id}));
   if (!d) {
     errors.push_back({"department_id", "is not a department"});
   } else if (!d->active && r.active) {
     // An inactive rule may keep naming a retired department: switching off a
     // rule whose department was retired must not be refused.
-    errors.push_back({"department_id", "is retired; choose an active department"});
+    errors.push_back(retired_field("department_id", "department"));
   }
   if (r.category) {
     REDRESS_TRY(auto c, tx.directory().category(*r.category));
     if (!c) {
       errors.push_back({"category", "is not a category"});
     } else if (!c->active && r.active) {
-      errors.push_back({"category", "is retired; choose an active category"});
+      errors.push_back(retired_field("category", "category"));
     }
   }
   if (r.assignee_id) {
@@ -232,10 +232,10 @@ Result<SanctionRule> Admin::add_sanction_rule(store::WriteTx& tx, const Actor& a
   if (r.max_loss && *r.max_loss <= r.min_loss) {
     errors.push_back({"max_loss", "must be above min_loss"});
   }
-  if (blank(r.sanction)) errors.push_back({"sanction", "is required"});
+  if (blank(r.sanction)) errors.push_back(required_field("sanction"));
   if (r.wage_deduction_percent &&
       (*r.wage_deduction_percent < 0 || *r.wage_deduction_percent > 100)) {
-    errors.push_back({"wage_deduction_percent", "must be between 0 and 100"});
+    errors.push_back(range_field("wage_deduction_percent", 0, 100));
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   REDRESS_TRY(r.id, tx.rules().add_sanction_rule(r));
@@ -303,18 +303,18 @@ Result<User> Admin::update_user(store::WriteTx& tx, const Actor& actor, UserId i
   User u = old;
   std::vector<FieldError> errors;
   if (p.display_name) {
-    if (blank(*p.display_name)) errors.push_back({"display_name", "is required"});
+    if (blank(*p.display_name)) errors.push_back(required_field("display_name"));
     u.display_name = *p.display_name;
   }
   if (p.email) {
     if (!p.email->empty() && p.email->find('@') == std::string::npos) {
-      errors.push_back({"email", "is not an e-mail address"});
+      errors.push_back(email_field("email"));
     }
     u.email = *p.email;
   }
   if (p.language) {
     if (!is_supported_language(*p.language)) {
-      errors.push_back({"language", "must be one of en, es, fr, zh-Hans, zh-Hant, vi"});
+      errors.push_back(language_field("language"));
     }
     u.language = *p.language;
   }
@@ -332,7 +332,7 @@ Result<User> Admin::update_user(store::WriteTx& tx, const Actor& actor, UserId i
       if (!d) {
         errors.push_back({"department_id", "is not a department"});
       } else if (!d->active && old.department != dept) {
-        errors.push_back({"department_id", "is retired; choose an active department"});
+        errors.push_back(retired_field("department_id", "department"));
       }
       u.department = dept;
     } else {
@@ -401,7 +401,7 @@ Result<Department> Admin::update_department(store::WriteTx& tx, const Actor& act
   Department d = old;
   std::vector<FieldError> errors;
   if (p.name) {
-    if (blank(*p.name)) errors.push_back({"name", "is required"});
+    if (blank(*p.name)) errors.push_back(required_field("name"));
     d.name = *p.name;
   }
   if (p.parent_id) {
@@ -429,7 +429,7 @@ Result<Department> Admin::update_department(store::WriteTx& tx, const Actor& act
                             "is below this department (a department cannot be "
                             "inside itself)"});
         } else if (!pit->second->active && old.parent != DepartmentId{parent}) {
-          errors.push_back({"parent_id", "is retired; choose an active department"});
+          errors.push_back(retired_field("parent_id", "department"));
         }
       }
       d.parent = DepartmentId{parent};
@@ -501,7 +501,7 @@ Result<Category> Admin::update_category(store::WriteTx& tx, const Actor& actor,
   Category c = old;
   std::vector<FieldError> errors;
   if (p.name) {
-    if (blank(*p.name)) errors.push_back({"name", "is required"});
+    if (blank(*p.name)) errors.push_back(required_field("name"));
     c.name = *p.name;
   }
   if (p.parent_code) {
@@ -528,7 +528,7 @@ Result<Category> Admin::update_category(store::WriteTx& tx, const Actor& actor,
                             "is below this category (a category cannot be "
                             "inside itself)"});
         } else if (!pit->second->active && old.parent_code != parent) {
-          errors.push_back({"parent_code", "is retired; choose an active category"});
+          errors.push_back(retired_field("parent_code", "category"));
         }
       }
       c.parent_code = parent;

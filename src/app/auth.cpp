@@ -150,7 +150,7 @@ Result<std::int64_t> Auth::revoke_sessions(store::WriteTx& tx, const Actor& acto
 Result<User> Auth::set_language(store::WriteTx& tx, UserId user_id,
                                 const std::string& language) const {
   if (!is_supported_language(language)) {
-    return fail(Error::invalid("language", "must be one of en, es, fr, zh-Hans, zh-Hant, vi"));
+    return fail(Error::invalid(language_field("language")));
   }
   REDRESS_TRY(auto user, tx.directory().user(user_id));
   if (!user) return fail(Error::not_found("user " + std::to_string(user_id.value)));
@@ -166,7 +166,7 @@ Status Auth::change_password(UserId user_id, const std::string& current, const s
   if (!user || !verify_password(current, user->password_hash)) {
     return fail(Error::unauthenticated("the current password is wrong"));
   }
-  if (next.size() < 8) return fail(Error::invalid("new_password", "must be at least 8 characters"));
+  if (next.size() < 8) return fail(Error::invalid(min_length_field("new_password", 8)));
   if (next.size() > 1024) {
     return fail(Error::invalid("new_password", "is longer than 1024 characters"));
   }
@@ -186,7 +186,7 @@ Status Auth::change_password(UserId user_id, const std::string& current, const s
 
 Result<std::string> Auth::create_api_token(store::WriteTx& tx, const Actor& actor,
                                            const std::string& name) {
-  if (name.empty()) return fail(Error::invalid("name", "is required"));
+  if (name.empty()) return fail(Error::invalid(required_field("name")));
   std::string token = random_token(32);
   REDRESS_CHECK(tx.auth().add_api_token(sha256_hex(token), actor.user, name, clock_.now()));
   return token;

@@ -60,7 +60,7 @@ Result<Cause> CaseRecords::add_cause(store::WriteTx& tx, const Actor& actor, Com
                       "is required: people, method, machine, material, measurement or "
                       "environment"});
   }
-  if (blank(req.description)) errors.push_back({"description", "is required"});
+  if (blank(req.description)) errors.push_back(required_field("description"));
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   REDRESS_TRY(auto c, load_for(tx, actor, id, {Role::handler, Role::qa, Role::supervisor},
                                "record root causes"));
@@ -87,7 +87,7 @@ Result<Task> CaseRecords::add_task(store::WriteTx& tx, const Actor& actor, Compl
                                    const TaskRequest& req) {
   const Instant now = clock_.now();
   std::vector<FieldError> errors;
-  if (blank(req.title)) errors.push_back({"title", "is required"});
+  if (blank(req.title)) errors.push_back(required_field("title"));
   if (!req.kind) errors.push_back({"kind", "is required: corrective or preventive"});
   if (req.owner_id) {
     REDRESS_TRY(auto owner, tx.directory().user(UserId{*req.owner_id}));
@@ -148,7 +148,7 @@ Result<Message> CaseRecords::add_message(store::WriteTx& tx, const Actor& actor,
   if (req.kind != "question" && req.kind != "note" && req.kind != "inbound") {
     errors.push_back({"kind", "must be question, note or inbound"});
   }
-  if (blank(req.text)) errors.push_back({"text", "is required"});
+  if (blank(req.text)) errors.push_back(required_field("text"));
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   REDRESS_TRY(auto c,
               load_for(tx, actor, id,
@@ -234,7 +234,7 @@ Result<AccountabilityEntry> CaseRecords::add_accountability(store::WriteTx& tx, 
   const Instant now = clock_.now();
   std::vector<FieldError> errors;
   if (blank(req.subject)) errors.push_back({"subject", "is required: the person or unit"});
-  if (blank(req.finding)) errors.push_back({"finding", "is required"});
+  if (blank(req.finding)) errors.push_back(required_field("finding"));
   if (req.loss_amount && *req.loss_amount < 0) {
     errors.push_back({"loss_amount", "cannot be negative"});
   }
@@ -277,9 +277,9 @@ Result<AccountabilityEntry> CaseRecords::confirm_sanction(store::WriteTx& tx, co
                                                           ComplaintId id, std::int64_t entry_id,
                                                           const ConfirmSanction& req) {
   const Instant now = clock_.now();
-  if (blank(req.sanction)) return fail(Error::invalid("sanction", "is required"));
+  if (blank(req.sanction)) return fail(Error::invalid(required_field("sanction")));
   if (req.deduction_percent && (*req.deduction_percent < 0 || *req.deduction_percent > 100)) {
-    return fail(Error::invalid("deduction_percent", "must be between 0 and 100"));
+    return fail(Error::invalid(range_field("deduction_percent", 0, 100)));
   }
   REDRESS_TRY(auto c,
               load_for(tx, actor, id, {Role::supervisor, Role::director}, "decide sanctions"));
@@ -305,11 +305,11 @@ Result<ReviewRequest> CaseRecords::put_review(store::WriteTx& tx, const Actor& a
                                               ComplaintId id, const ReviewRequest& req) {
   const Instant now = clock_.now();
   std::vector<FieldError> errors;
-  if (blank(req.lessons)) errors.push_back({"lessons", "is required"});
+  if (blank(req.lessons)) errors.push_back(required_field("lessons"));
   for (std::size_t i = 0; i < req.improvement_actions.size(); ++i) {
     const auto& a = req.improvement_actions[i];
     const std::string f = "improvement_actions[" + std::to_string(i) + "]";
-    if (blank(a.title)) errors.push_back({f + ".title", "is required"});
+    if (blank(a.title)) errors.push_back(required_field(f + ".title"));
     if (!is_improvement_status(a.status)) {
       errors.push_back({f + ".status", "must be planned, in_progress or done"});
     }
@@ -336,7 +336,7 @@ Result<ReviewRequest> CaseRecords::put_review(store::WriteTx& tx, const Actor& a
 Status CaseRecords::record_satisfaction(store::WriteTx& tx, const Actor& actor, ComplaintId id,
                                         int score, const std::string& comment) {
   const Instant now = clock_.now();
-  if (score < 1 || score > 5) return fail(Error::invalid("score", "must be between 1 and 5"));
+  if (score < 1 || score > 5) return fail(Error::invalid(range_field("score", 1, 5)));
   REDRESS_TRY(auto c, load_for_write(tx, actor, id));
   if (actor.kind == Actor::Kind::user &&
       !effective_roles(actor, c.id, c.department).intersects({Role::agent, Role::supervisor})) {
@@ -357,7 +357,7 @@ Status CaseRecords::record_satisfaction(store::WriteTx& tx, const Actor& actor, 
 Status CaseRecords::customer_message(store::WriteTx& tx, const Actor& actor, ComplaintId id,
                                      const std::string& text, Channel channel) {
   const Instant now = clock_.now();
-  if (blank(text)) return fail(Error::invalid("text", "is required"));
+  if (blank(text)) return fail(Error::invalid(required_field("text")));
   if (text.size() > 20000) return fail(Error::invalid("text", "is longer than 20000 bytes"));
   REDRESS_TRY(auto c, load_visible(tx, actor, id));
   Message m{0, c.id, Direction::inbound, channel, "customer", text, std::nullopt, now};

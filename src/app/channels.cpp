@@ -153,7 +153,7 @@ Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::Inbound
     errors.push_back({"message_id", "is required: 1–200 characters"});
   }
   if (m.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    errors.push_back({"text", "is required"});
+    errors.push_back(required_field("text"));
   }
   if (m.text.size() > 20000) errors.push_back({"text", "is longer than 20000 bytes"});
   if (m.external_id.size() > 200) {

@@ -133,19 +133,19 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
   const Instant now = clock_.now();
   const bool is_public = actor.kind == Actor::Kind::customer;
   std::vector<FieldError> errors;
-  if (blank(req.customer.name)) errors.push_back({"customer.name", "is required"});
+  if (blank(req.customer.name)) errors.push_back(required_field("customer.name"));
   if (!req.customer.email.empty() &&
       (req.customer.email.find('@') == std::string::npos || req.customer.email.size() > 254)) {
-    errors.push_back({"customer.email", "is not an e-mail address"});
+    errors.push_back(email_field("customer.email"));
   }
   if (is_public && req.customer.email.empty() && req.customer.phone.empty() &&
       !req.replies_through_bridge) {
     errors.push_back({"customer.email", "an e-mail address or a phone number is required"});
   }
   if (!is_supported_language(req.customer.language)) {
-    errors.push_back({"customer.language", "must be one of en, es, fr, zh-Hans, zh-Hant, vi"});
+    errors.push_back(language_field("customer.language"));
   }
-  if (blank(req.description)) errors.push_back({"description", "is required"});
+  if (blank(req.description)) errors.push_back(required_field("description"));
   if (req.description.size() > kMaxText) {
     errors.push_back({"description", "is longer than 20000 bytes"});
   }
@@ -387,7 +387,7 @@ Result<ComplaintView> Complaints::patch(store::WriteTx& tx, const Actor& actor, 
   std::vector<FieldError> errors;
   if (p.description && blank(*p.description)) errors.push_back({"description", "cannot be empty"});
   if (p.language && !is_supported_language(*p.language)) {
-    errors.push_back({"language", "must be one of en, es, fr, zh-Hans, zh-Hant, vi"});
+    errors.push_back(language_field("language"));
   }
   if (p.category) {
     REDRESS_TRY(auto cat, tx.directory().category(*p.category));

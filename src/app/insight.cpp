@@ -427,7 +427,7 @@ Result<Json> Insight::board(const store::ReadTx& tx, const Actor& actor,
                             const std::string& language) const {
   REDRESS_CHECK(require_organisation_reader(actor));
   if (!is_report_language(language)) {
-    return fail(Error::invalid("lang", "must be one of en, es, fr, zh-Hans, zh-Hant, vi"));
+    return fail(Error::invalid(language_field("lang")));
   }
   // Organisation-wide: the system's view, whoever of the readers asks.
   const Actor system{.kind = Actor::Kind::system};

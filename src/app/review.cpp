@@ -138,7 +138,7 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   std::vector<FieldError> errors;
   if (req.from >= req.to) errors.push_back({"from", "must be before to"});
   if (!is_report_language(req.language)) {
-    errors.push_back({"lang", "must be one of en, es, fr, zh-Hans, zh-Hant, vi"});
+    errors.push_back(language_field("lang"));
   }
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
 

@@ -408,7 +408,7 @@ Result<BusinessCalendar> Sla::add_calendar(store::WriteTx& tx, const Actor& acto
                                            BusinessCalendar c) {
   REDRESS_CHECK(Admin::require_admin(actor));
   auto errors = validate_calendar(c);
-  if (c.name.empty()) errors.push_back({"name", "is required"});
+  if (c.name.empty()) errors.push_back(required_field("name"));
   if (!c.time_zone.empty() && !locate_time_zone(c.time_zone)) {
     errors.push_back({"time_zone", "is not an IANA time zone"});
   }
@@ -426,7 +426,7 @@ Result<BusinessCalendar> Sla::update_calendar(store::WriteTx& tx, const Actor& a
                                               BusinessCalendar c) {
   REDRESS_CHECK(Admin::require_admin(actor));
   auto errors = validate_calendar(c);
-  if (c.name.empty()) errors.push_back({"name", "is required"});
+  if (c.name.empty()) errors.push_back(required_field("name"));
   if (!c.time_zone.empty() && !locate_time_zone(c.time_zone)) {
     errors.push_back({"time_zone", "is not an IANA time zone"});
   }

@@ -20,11 +20,11 @@ bool known_event_type(const std::string& t) {
 }
 
 void validate(const WebhookInput& in, bool creating, std::vector<FieldError>& errors) {
-  if (creating && !in.url) errors.push_back({"url", "is required"});
+  if (creating && !in.url) errors.push_back(required_field("url"));
   if (in.url) {
     if (auto why = webhook_url_problem(*in.url)) errors.push_back({"url", *why});
   }
-  if (creating && !in.events) errors.push_back({"events", "is required"});
+  if (creating && !in.events) errors.push_back(required_field("events"));
   if (in.events) {
     if (in.events->empty()) errors.push_back({"events", "must name at least one event type"});
     for (const auto& e : *in.events) {

@@ -27,8 +27,10 @@ class SystemClock final : public Clock {
 Result<std::unique_ptr<store::Store>> open_store(const std::string& database, const Clock& clock,
                                                  int sqlite_cache_mib = 0);
 
-// Loads the demo organisation and a few dozen complaints in various states.
-// Fails with conflict if the database already has departments.
-Status load_demo(store::Store& store, Clock& clock);
+// Loads the demo organisation and a few dozen complaints in various states,
+// one of them a likely duplicate of another; `with_model` also trains and
+// stores a triage model from the classified ones. Fails with conflict if the
+// database already has departments.
+Status load_demo(store::Store& store, Clock& clock, bool with_model = false);
 
 }  // namespace redress::cli

@@ -2,14 +2,20 @@
 // seed 000 (customer service, quality management, storage and transport,
 // sales, QA), one user per role, a taxonomy, routing and sanction rules, and
 // complaints in every state, each moved there through the real use cases so
-// its timeline is genuine.
+// its timeline is genuine. Intake goes through the same signals as every
+// intake path (app/intake_signals.h), so the one deliberate repeat is flagged
+// as a likely duplicate; `with_model` then trains the triage model from the
+// complaints the demo agent classified, so new complaints get suggestions.
 #include <array>
+#include <iostream>
 #include <map>
 
 #include "app/admin.h"
 #include "app/case_records.h"
 #include "app/complaints.h"
 #include "app/crypto.h"
+#include "app/intake_signals.h"
+#include "app/triage.h"
 #include "cli/context.h"
 
 namespace redress::cli {
@@ -66,6 +72,41 @@ constexpr std::array<DemoText, 12> kTexts{{
      "Consider evening slots.", "other"},
 }};
 
+// Who else writes each text on the second and third pass over kTexts: the
+// same complaint from different people is common; the same person writing
+// the same words twice within the duplicate window is what gets flagged, and
+// the demo does that only once, on purpose (kRepeat).
+struct DemoCustomer {
+  const char* name;
+  const char* email;
+};
+constexpr std::array<std::array<DemoCustomer, 2>, 12> kOtherCustomers{{
+    {{{"Sarah Miller", "sarah.miller@example.com"}, {"David Clark", "david.clark@example.com"}}},
+    {{{"Emma Wilson", "emma.wilson@example.com"}, {"James Lee", "james.lee@example.com"}}},
+    {{{"Carmen López", "carmen.lopez@example.es"}, {"Pablo Ruiz", "pablo.ruiz@example.es"}}},
+    {{{"Elena Gómez", "elena.gomez@example.es"}, {"Andrés Torres", "andres.torres@example.es"}}},
+    {{{"Sophie Martin", "sophie.martin@example.fr"}, {"Luc Bernard", "luc.bernard@example.fr"}}},
+    {{{"Camille Petit", "camille.petit@example.fr"}, {"Hugo Laurent", "hugo.laurent@example.fr"}}},
+    {{{"张静", "zhang.jing@example.cn"}, {"刘洋", "liu.yang@example.cn"}}},
+    {{{"陈磊", "chen.lei@example.cn"}, {"赵敏", "zhao.min@example.cn"}}},
+    {{{"林志明", "lin.zhiming@example.tw"}, {"黃淑芬", "huang.shufen@example.tw"}}},
+    {{{"Lê Thị Hoa", "le.thi.hoa@example.vn"}, {"Phạm Minh Tuấn", "pham.minh.tuan@example.vn"}}},
+    {{{"Hoàng Văn Nam", "hoang.van.nam@example.vn"}, {"Vũ Thị Lan", "vu.thi.lan@example.vn"}}},
+    {{{"Priya Shah", "priya.shah@example.com"}, {"Oliver Brown", "oliver.brown@example.com"}}},
+}};
+
+// Mary Johnson writes again a day after her first complaint, before any
+// answer: the demo's likely duplicate, for an agent to merge.
+constexpr DemoText kRepeat{
+    "en",
+    "Mary Johnson",
+    "mary.johnson@example.com",
+    "Still no parcel - kettle order 10-4471",
+    "I ordered a kettle on 2 November (order 10-4471). Tracking has shown 'in transit' for two "
+    "weeks now and still nobody answers the phone.",
+    "Deliver the order or refund it.",
+    "delivery_delay"};
+
 struct Org {
   std::map<std::string, DepartmentId> dept;
   std::map<std::string, Actor> actor;
@@ -78,7 +119,7 @@ Result<T> sync(store::Store& s, std::move_only_function<Result<T>(store::WriteTx
 
 }  // namespace
 
-Status load_demo(store::Store& store, Clock& real_clock) {
+Status load_demo(store::Store& store, Clock& real_clock, bool with_model) {
   REDRESS_TRY(auto existing, store.read<std::vector<Department>>([](const store::ReadTx& tx) {
     return tx.directory().departments();
   }));
@@ -92,6 +133,19 @@ Status load_demo(store::Store& store, Clock& real_clock) {
   app::Admin admin(clock);
   app::Complaints complaints(clock);
   app::CaseRecords records(clock);
+  const app::DuplicateOptions duplicates;
+  // Registers `in` as `who` with the signals every intake path computes.
+  auto register_complaint = [&](const Actor& who,
+                                const app::IntakeRequest& in) -> Result<app::IntakeResult> {
+    const app::IntakeSignals signals = app::compute_intake_signals(nullptr, in);
+    return sync<app::IntakeResult>(store, [&](store::WriteTx& tx) -> Result<app::IntakeResult> {
+      REDRESS_TRY(auto created, complaints.submit(tx, who, in));
+      REDRESS_TRY(auto flags,
+                  app::record_intake_signals(tx, created.complaint, signals, duplicates));
+      (void)flags;
+      return created;
+    });
+  };
   const Actor system{.kind = Actor::Kind::system};
   Org org;
 
@@ -233,20 +287,36 @@ Status load_demo(store::Store& store, Clock& real_clock) {
   };
   const int kComplaints = 36;
   for (int i = 0; i < kComplaints; ++i) {
-    const DemoText& t = kTexts[static_cast<std::size_t>(i) % kTexts.size()];
+    const std::size_t text = static_cast<std::size_t>(i) % kTexts.size();
+    const std::size_t pass = static_cast<std::size_t>(i) / kTexts.size();
+    const DemoText& t = kTexts[text];
     clock.set(start + std::chrono::hours(i * 29));
     app::IntakeRequest in;
-    in.customer = {t.name, t.email, "", t.language, Channel::email};
+    const DemoCustomer who =
+        pass == 0 ? DemoCustomer{t.name, t.email} : kOtherCustomers[text][(pass - 1) % 2];
+    in.customer = {who.name, who.email, "", t.language, Channel::email};
     in.subject = t.subject;
     in.description = t.description;
     in.demands = t.demands;
     in.channel = i % 3 == 0 ? Channel::phone : Channel::portal;
     const Actor& intake_actor =
         i % 3 == 0 ? org.actor["agent"] : Actor{.kind = Actor::Kind::customer};
-    REDRESS_TRY(auto created, sync<app::IntakeResult>(store, [&](store::WriteTx& tx) {
-                  return complaints.submit(tx, intake_actor, in);
-                }));
+    REDRESS_TRY(auto created, register_complaint(intake_actor, in));
     const ComplaintId id = created.complaint.id;
+    if (i == 0) {
+      // The repeat, a day later: registered now so its timeline interleaves
+      // with the first one's like a real one would.
+      clock.advance(std::chrono::hours(26));
+      app::IntakeRequest again;
+      again.customer = {kRepeat.name, kRepeat.email, "", kRepeat.language, Channel::email};
+      again.subject = kRepeat.subject;
+      again.description = kRepeat.description;
+      again.demands = kRepeat.demands;
+      again.channel = Channel::portal;
+      REDRESS_TRY(auto repeat, register_complaint(Actor{.kind = Actor::Kind::customer}, again));
+      (void)repeat;
+      clock.set(start + std::chrono::hours(i * 29));
+    }
     const int stage = (i * 5 + i / 12) % 12;  // 0 = new … 11 = closed, spread over the texts
     const bool suggestion = std::string(t.category) == "other";
     const std::string category = t.category;
@@ -345,6 +415,12 @@ Status load_demo(store::Store& store, Clock& real_clock) {
     (void)rated;
     REDRESS_CHECK(
         step(id, "agent", action(Action::close, {.lessons = "Check hand-over steps weekly."})));
+  }
+  if (with_model) {
+    // Learns from what the demo agent confirmed; `redress serve` loads it.
+    REDRESS_TRY(auto model, app::train_and_store(store, real_clock, app::TriageOptions{}, nullptr));
+    std::cout << "triage model version " << model.version << " trained on " << model.examples
+              << " classified complaints\n";
   }
   return {};
 }

@@ -304,6 +304,9 @@ int main(int argc, char** argv) {
   init->add_option("--admin-password", admin_password)->required();
 
   auto* demo = cli.add_subcommand("demo", "Load the demo organisation and complaints");
+  bool demo_with_model = false;
+  demo->add_flag("--with-model", demo_with_model,
+                 "also train the triage model from the demo complaints (make run does)");
 
   auto* user = cli.add_subcommand("user", "Manage staff accounts");
   user->require_subcommand(1);
@@ -708,7 +711,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (demo->parsed()) {
-    auto loaded = cli::load_demo(store, clock);
+    auto loaded = cli::load_demo(store, clock, demo_with_model);
     if (!loaded) return report(loaded.error());
     std::cout << "demo organisation loaded into " << database
               << "\ndemo accounts (password: redress-demo): admin, agent, handler.st, "

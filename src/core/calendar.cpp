@@ -58,7 +58,8 @@ std::vector<FieldError> validate_calendar(const BusinessCalendar& calendar) {
       if (p.start_minute < 0 || p.end_minute > kMinutesPerDay || p.start_minute >= p.end_minute) {
         errors.push_back({field, "a period must start before it ends, within the day"});
       } else if (p.start_minute < previous_end) {
-        errors.push_back({field, "periods must be in order and must not overlap"});
+        errors.push_back(
+            {field, "periods must be in order and must not overlap", "periods_overlap"});
       } else {
         any = true;
       }
@@ -71,7 +72,7 @@ std::vector<FieldError> validate_calendar(const BusinessCalendar& calendar) {
   for (const auto& h : calendar.holidays) {
     if (!h.ok()) errors.push_back({"holidays", "contains an impossible date"});
   }
-  if (calendar.time_zone.empty()) errors.push_back({"time_zone", "is required"});
+  if (calendar.time_zone.empty()) errors.push_back(required_field("time_zone"));
   return errors;
 }
 

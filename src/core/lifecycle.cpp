@@ -161,8 +161,10 @@ std::vector<Action> actions_for(State state, RoleSet roles) {
 std::vector<FieldError> missing_data(const Transition& t, const TransitionInput& in,
                                      const ComplaintFacts& facts) {
   std::vector<FieldError> missing;
-  auto need = [&](Requirement r, std::string message) {
-    missing.push_back({std::string(requirement_field(r)), std::move(message)});
+  // Most requirements are a missing value (rule "required", the message says
+  // what is expected); the others name their own rule, or none.
+  auto need = [&](Requirement r, std::string message, std::string rule = "required") {
+    missing.push_back({std::string(requirement_field(r)), std::move(message), std::move(rule)});
   };
   for (Requirement r : t.required()) {
     switch (r) {
@@ -187,13 +189,13 @@ std::vector<FieldError> missing_data(const Transition& t, const TransitionInput&
         if (blank(in.reply_text)) need(r, "is required: the explanation sent to the customer");
         break;
       case R::department_ids:
-        if (in.department_ids.empty()) need(r, "must name at least one department");
+        if (in.department_ids.empty()) need(r, "must name at least one department", "min_items");
         break;
       case R::note:
         if (blank(in.note)) need(r, "is required");
         break;
       case R::remedies:
-        if (in.remedy_count == 0) need(r, "must contain at least one remedy");
+        if (in.remedy_count == 0) need(r, "must contain at least one remedy", "min_items");
         break;
       case R::feasibility:
         if (blank(in.feasibility)) need(r, "is required");
@@ -205,7 +207,8 @@ std::vector<FieldError> missing_data(const Transition& t, const TransitionInput&
         if (!in.accepted) {
           need(r, "is required: true or false");
         } else if (!*in.accepted && blank(in.reason)) {
-          missing.push_back({"reason", "is required when the customer rejects the plan"});
+          missing.push_back(
+              {"reason", "is required when the customer rejects the plan", "required"});
         }
         break;
       case R::findings:
@@ -224,7 +227,7 @@ std::vector<FieldError> missing_data(const Transition& t, const TransitionInput&
         break;
       case R::tasks_done:
         if (facts.open_tasks > 0) {
-          need(r, std::to_string(facts.open_tasks) + " task(s) are still open");
+          need(r, std::to_string(facts.open_tasks) + " task(s) are still open", "");
         }
         break;
       case R::duplicate_of:

@@ -28,10 +28,50 @@ enum class ErrorCode {
 };
 
 // One violated rule on one input field, e.g. {"remedies", "at least one is required"}.
+// `message` is an English sentence fragment for logs, scripts and any client;
+// `rule` names the rule by a stable word (problem+json `errors[].rule`) and
+// `params` carries the values its wording needs, so a client can say it in
+// its reader's language (docs/api-contract.md lists the rules). Errors that
+// carry no rule are said by their message alone.
 struct FieldError {
   std::string field;
   std::string message;
+  std::string rule = {};
+  std::vector<std::pair<std::string, std::string>> params = {};
 };
+
+// The field is missing or blank (rule "required").
+inline FieldError required_field(std::string field) {
+  return {std::move(field), "is required", "required", {}};
+}
+// The number lies outside [min, max] (rule "range", params min and max).
+inline FieldError range_field(std::string field, long long min, long long max) {
+  return {std::move(field),
+          "must be between " + std::to_string(min) + " and " + std::to_string(max),
+          "range",
+          {{"min", std::to_string(min)}, {"max", std::to_string(max)}}};
+}
+// The text is not an e-mail address (rule "email").
+inline FieldError email_field(std::string field) {
+  return {std::move(field), "is not an e-mail address", "email", {}};
+}
+// The text is not one of the six languages (rule "one_of", param values).
+inline FieldError language_field(std::string field) {
+  const std::string values = "en, es, fr, zh-Hans, zh-Hant, vi";
+  return {std::move(field), "must be one of " + values, "one_of", {{"values", values}}};
+}
+// The text is shorter than `min` characters (rule "min_length", param min).
+inline FieldError min_length_field(std::string field, int min) {
+  return {std::move(field),
+          "must be at least " + std::to_string(min) + " characters",
+          "min_length",
+          {{"min", std::to_string(min)}}};
+}
+// The department or category chosen was retired (rule "retired", param
+// kind: "department" or "category").
+inline FieldError retired_field(std::string field, const std::string& kind) {
+  return {std::move(field), "is retired; choose an active " + kind, "retired", {{"kind", kind}}};
+}
 
 // An expected failure: a code, a human sentence, and per-field details for
 // invalid_argument (and for failed_precondition when data is missing).
@@ -45,6 +85,10 @@ struct Error {
     return Error{ErrorCode::invalid_argument,
                  std::move(summary),
                  {FieldError{std::move(field), std::move(message)}}};
+  }
+  static Error invalid(FieldError field) {
+    std::string summary = field.field + ": " + field.message;
+    return Error{ErrorCode::invalid_argument, std::move(summary), {std::move(field)}};
   }
   static Error invalid(std::vector<FieldError> fields) {
     std::string summary = "the request has " + std::to_string(fields.size()) + " invalid field" +

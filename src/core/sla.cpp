@@ -6,9 +6,9 @@ namespace redress {
 
 std::vector<FieldError> validate_sla_policy(const SlaPolicy& p) {
   std::vector<FieldError> errors;
-  if (p.name.empty()) errors.push_back({"name", "is required"});
+  if (p.name.empty()) errors.push_back(required_field("name"));
   if (p.warning_percent < 1 || p.warning_percent > 99) {
-    errors.push_back({"warning_percent", "must be between 1 and 99"});
+    errors.push_back(range_field("warning_percent", 1, 99));
   }
   if (p.director_percent <= 100 || p.director_percent > 10000) {
     errors.push_back({"director_percent", "must be above 100 (a share of the target)"});

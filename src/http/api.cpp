@@ -282,7 +282,7 @@ void Api::register_auth(Router& router) {
         FieldReader f(*body, errors);
         const std::string language = f.str("language", 16).value_or("");
         if (!body->contains("language") && errors.empty()) {
-          errors.push_back({"language", "is required"});
+          errors.push_back(required_field("language"));
         }
         for (const auto& [key, value] : body->items()) {
           if (key != "language") errors.push_back({key, "cannot be changed here"});

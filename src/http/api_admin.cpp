@@ -74,7 +74,7 @@ void Api::register_admin(Router& router) {
         FieldReader f(*body, errors);
         app::NewUser u = read_new_user(f, errors);
         if (!u.email.empty() && u.email.find('@') == std::string::npos) {
-          errors.push_back({"email", "is not an e-mail address"});
+          errors.push_back(email_field("email"));
         }
         auto more = app::Admin::validate_user(u);
         errors.insert(errors.end(), more.begin(), more.end());

@@ -320,8 +320,8 @@ void Api::register_hooks(Router& router) {
             TemplatePut in{template_key(r), "", ""};
             auto subject = f.str("subject", 300);
             auto body = f.str("body", 20000);
-            if (!subject) f.error("subject", "is required");
-            if (!body) f.error("body", "is required");
+            if (!subject) f.error(required_field("subject"));
+            if (!body) f.error(required_field("body"));
             if (in.key && subject && body) {
               for (auto& e : mail::validate_template(in.key->first, *subject, *body)) {
                 f.error(e.field == "subject" ? "subject" : "body", e.message);

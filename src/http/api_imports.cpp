@@ -166,7 +166,7 @@ void Api::register_imports(Router& router) {
           int n = 0;
           auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
           if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > 1000) {
-            co_return problem(Error::invalid("limit", "must be between 1 and 1000"));
+            co_return problem(Error::invalid(range_field("limit", 1, 1000)));
           }
           limit = n;
         }

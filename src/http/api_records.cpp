@@ -204,7 +204,7 @@ void Api::register_records(Router& router) {
         if (!errors.empty()) {
           // Name every bad field at once, not only the unreadable ones.
           if (req.description.find_first_not_of(" \t\r\n") == std::string::npos) {
-            errors.push_back({"description", "is required"});
+            errors.push_back(required_field("description"));
           }
           co_return problem(Error::invalid(std::move(errors)));
         }

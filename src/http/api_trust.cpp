@@ -104,8 +104,8 @@ void Api::register_trust(Router& router) {
         FieldReader f(*body, errors);
         auto current = f.str("current_password", 1024);
         auto next = f.str("new_password", 1024);
-        if (!current) errors.push_back({"current_password", "is required"});
-        if (!next) errors.push_back({"new_password", "is required"});
+        if (!current) errors.push_back(required_field("current_password"));
+        if (!next) errors.push_back(required_field("new_password"));
         if (!errors.empty()) co_return problem(Error::invalid(std::move(errors)));
         const UserId user = who->user.id;
         auto changed =

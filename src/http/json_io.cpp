@@ -24,13 +24,14 @@ Result<Json> parse_json_object(const std::string& body) {
   return j;
 }
 
-const Json* FieldReader::get(const char* name, Json::value_t type, const char* type_name) {
+const Json* FieldReader::get(const char* name, Json::value_t type, const char* type_name,
+                             const char* type_key) {
   auto it = object_.find(name);
   if (it == object_.end() || it->is_null()) return nullptr;
   const bool ok = it->type() == type || (type == Json::value_t::number_float && it->is_number()) ||
                   (type == Json::value_t::number_integer && it->is_number_integer());
   if (!ok) {
-    error(name, std::string("must be ") + type_name);
+    error({name, std::string("must be ") + type_name, "type", {{"type", type_key}}});
     return nullptr;
   }
   return &*it;
@@ -40,31 +41,39 @@ void FieldReader::error(const char* name, std::string message) {
   errors_.push_back({field(name), std::move(message)});
 }
 
+void FieldReader::error(FieldError e) {
+  e.field = prefix_ + e.field;
+  errors_.push_back(std::move(e));
+}
+
 std::optional<std::string> FieldReader::str(const char* name, std::size_t max_bytes) {
-  const Json* j = get(name, Json::value_t::string, "a string");
+  const Json* j = get(name, Json::value_t::string, "a string", "string");
   if (!j) return std::nullopt;
   std::string s = j->get<std::string>();
   if (s.size() > max_bytes) {
-    error(name, "is longer than " + std::to_string(max_bytes) + " bytes");
+    error({name,
+           "is longer than " + std::to_string(max_bytes) + " bytes",
+           "too_long",
+           {{"max", std::to_string(max_bytes)}}});
     return std::nullopt;
   }
   return s;
 }
 
 std::optional<std::int64_t> FieldReader::integer(const char* name) {
-  const Json* j = get(name, Json::value_t::number_integer, "an integer");
+  const Json* j = get(name, Json::value_t::number_integer, "an integer", "integer");
   if (!j) return std::nullopt;
   return j->get<std::int64_t>();
 }
 
 std::optional<double> FieldReader::number(const char* name) {
-  const Json* j = get(name, Json::value_t::number_float, "a number");
+  const Json* j = get(name, Json::value_t::number_float, "a number", "number");
   if (!j) return std::nullopt;
   return j->get<double>();
 }
 
 std::optional<bool> FieldReader::boolean(const char* name) {
-  const Json* j = get(name, Json::value_t::boolean, "true or false");
+  const Json* j = get(name, Json::value_t::boolean, "true or false", "boolean");
   if (!j) return std::nullopt;
   return j->get<bool>();
 }
@@ -73,17 +82,18 @@ std::optional<Instant> FieldReader::instant(const char* name) {
   auto text = str(name, 64);
   if (!text) return std::nullopt;
   if (auto t = parse_iso8601(*text)) return t;
-  error(name, "must be an ISO 8601 date-time with a zone, e.g. 2026-11-22T09:30:00Z");
+  error(
+      {name, "must be an ISO 8601 date-time with a zone, e.g. 2026-11-22T09:30:00Z", "date_time"});
   return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> FieldReader::strings(const char* name) {
-  const Json* j = get(name, Json::value_t::array, "an array of strings");
+  const Json* j = get(name, Json::value_t::array, "an array of strings", "strings");
   if (!j) return std::nullopt;
   std::vector<std::string> out;
   for (const Json& item : *j) {
     if (!item.is_string()) {
-      error(name, "must contain only strings");
+      error({name, "must contain only strings", "type", {{"type", "strings"}}});
       return std::nullopt;
     }
     out.push_back(item.get<std::string>());
@@ -92,12 +102,12 @@ std::optional<std::vector<std::string>> FieldReader::strings(const char* name) {
 }
 
 std::optional<std::vector<std::int64_t>> FieldReader::integers(const char* name) {
-  const Json* j = get(name, Json::value_t::array, "an array of integers");
+  const Json* j = get(name, Json::value_t::array, "an array of integers", "integers");
   if (!j) return std::nullopt;
   std::vector<std::int64_t> out;
   for (const Json& item : *j) {
     if (!item.is_number_integer()) {
-      error(name, "must contain only integers");
+      error({name, "must contain only integers", "type", {{"type", "integers"}}});
       return std::nullopt;
     }
     out.push_back(item.get<std::int64_t>());
@@ -106,11 +116,11 @@ std::optional<std::vector<std::int64_t>> FieldReader::integers(const char* name)
 }
 
 const Json* FieldReader::object(const char* name) {
-  return get(name, Json::value_t::object, "an object");
+  return get(name, Json::value_t::object, "an object", "object");
 }
 
 const Json* FieldReader::array(const char* name) {
-  return get(name, Json::value_t::array, "an array");
+  return get(name, Json::value_t::array, "an array", "array");
 }
 
 Json iso(const std::optional<Instant>& t) {

@@ -41,18 +41,24 @@ class FieldReader {
     auto text = str(name, 64);
     if (!text) return std::nullopt;
     if (auto v = parse<E>(*text)) return v;
-    error(name, "is not a valid value: '" + *text + "'");
+    error({name, "is not a valid value: '" + *text + "'", "invalid_value", {{"value", *text}}});
     return std::nullopt;
   }
   // The nested object `name`, or nullptr when absent (an error if not an object).
   const Json* object(const char* name);
   // The nested array `name`, or nullptr when absent.
   const Json* array(const char* name);
+  // Records an error on field `name` (prefixed like every field here).
   void error(const char* name, std::string message);
+  // Records `e`, its field prefixed like every field here.
+  void error(FieldError e);
   std::string field(const char* name) const { return prefix_ + name; }
 
  private:
-  const Json* get(const char* name, Json::value_t type, const char* type_name);
+  // The field `name` when it has `type`; otherwise records a "type" error
+  // (`type_name` in its message, `type_key` its param) and answers nullptr.
+  const Json* get(const char* name, Json::value_t type, const char* type_name,
+                  const char* type_key);
   const Json& object_;
   std::vector<FieldError>& errors_;
   std::string prefix_;

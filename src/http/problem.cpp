@@ -75,7 +75,16 @@ Response make(int status, std::string_view type, std::string_view detail,
                       {"detail", detail}};
   if (!fields.empty()) {
     nlohmann::json errors = nlohmann::json::array();
-    for (const auto& f : fields) errors.push_back({{"field", f.field}, {"message", f.message}});
+    for (const auto& f : fields) {
+      nlohmann::json e{{"field", f.field}, {"message", f.message}};
+      if (!f.rule.empty()) {
+        e["rule"] = f.rule;
+        nlohmann::json params = nlohmann::json::object();
+        for (const auto& [k, v] : f.params) params[k] = v;
+        e["params"] = params;
+      }
+      errors.push_back(std::move(e));
+    }
     body["errors"] = errors;
   }
   Response r;

@@ -36,7 +36,7 @@ std::optional<Millis> read_duration(FieldReader& f, const char* name) {
   auto text = f.str(name, 64);
   if (!text) return std::nullopt;
   auto d = parse_iso8601_duration(*text);
-  if (!d) f.error(name, "is not an ISO 8601 duration such as PT24H, P2D or PT3S");
+  if (!d) f.error({name, "is not an ISO 8601 duration such as PT24H, P2D or PT3S", "duration"});
   return d;
 }
 
@@ -137,7 +137,7 @@ Result<store::ComplaintFilter> read_complaint_filter(const Request& r, Instant n
     }
   }
   if (auto v = number("limit")) {
-    if (*v < 1 || *v > 200) errors.push_back({"limit", "must be between 1 and 200"});
+    if (*v < 1 || *v > 200) errors.push_back(range_field("limit", 1, 200));
     filter.limit = static_cast<int>(std::clamp<std::int64_t>(*v, 1, 200));
   }
   if (auto v = r.query_param("sort")) {
@@ -207,7 +207,7 @@ Result<OutboxQuery> read_filtered_page(const Request& r, const char* param,
   if (auto l = r.query_param("limit")) {
     auto n = digits(*l);
     if (!n || *n < 1 || *n > 500) {
-      errors.push_back({"limit", "must be between 1 and 500"});
+      errors.push_back(range_field("limit", 1, 500));
     } else {
       q.limit = static_cast<int>(*n);
     }
@@ -241,8 +241,8 @@ Result<OutboxQuery> read_inbound_mail_query(const Request& r) {
 LoginRequest read_login(FieldReader& f, std::vector<FieldError>& errors) {
   auto username = f.str("username", 64);
   auto password = f.str("password", 1024);
-  if (!username) errors.push_back({"username", "is required"});
-  if (!password) errors.push_back({"password", "is required"});
+  if (!username) errors.push_back(required_field("username"));
+  if (!password) errors.push_back(required_field("password"));
   return {username.value_or(""), password.value_or("")};
 }
 
@@ -281,7 +281,7 @@ Result<app::TransitionRequest> read_transition(const Json& body) {
   app::TransitionRequest req;
   auto action = r.str("action", 64);
   if (!action) {
-    if (errors.empty()) errors.push_back({"action", "is required"});
+    if (errors.empty()) errors.push_back(required_field("action"));
   } else if (auto a = parse<Action>(*action)) {
     req.action = *a;
   } else {
@@ -317,7 +317,7 @@ Result<app::TransitionRequest> read_transition(const Json& body) {
       FieldReader m(item, errors, prefix);
       Remedy remedy;
       auto type = m.enumeration<RemedyType>("type");
-      if (!type && !item.contains("type")) errors.push_back({prefix + "type", "is required"});
+      if (!type && !item.contains("type")) errors.push_back(required_field(prefix + "type"));
       remedy.type = type.value_or(RemedyType::other);
       remedy.description = m.str("description", 2000).value_or("");
       remedy.amount = m.number("amount");
@@ -496,7 +496,7 @@ RoutingRule read_routing_rule(FieldReader& f) {
   r.urgency = f.enumeration<Urgency>("urgency");
   r.keywords = f.strings("keywords").value_or(std::vector<std::string>{});
   auto dept = f.integer("department_id");
-  if (!dept) f.error("department_id", "is required");
+  if (!dept) f.error(required_field("department_id"));
   r.department_id = dept.value_or(0);
   r.assignee_id = f.integer("assignee_id");
   r.active = f.boolean("active").value_or(true);
@@ -506,7 +506,7 @@ RoutingRule read_routing_rule(FieldReader& f) {
 SanctionRule read_sanction_rule(FieldReader& f) {
   SanctionRule x;
   auto min = f.number("min_loss");
-  if (!min) f.error("min_loss", "is required");
+  if (!min) f.error(required_field("min_loss"));
   x.min_loss = min.value_or(0);
   x.max_loss = f.number("max_loss");
   x.sanction = f.str("sanction", 500).value_or("");
@@ -533,14 +533,15 @@ BusinessCalendar read_calendar(FieldReader& f) {
       for (const Json& p : periods) {
         auto period = p.is_string() ? parse_working_period(p.get<std::string>()) : std::nullopt;
         if (!period) {
-          f.error(field.c_str(), "periods are \"HH:MM-HH:MM\" with the start before the end");
+          f.error({field, "periods are \"HH:MM-HH:MM\" with the start before the end",
+                   "working_period"});
         } else {
           c.week[index].push_back(*period);
         }
       }
     }
   } else {
-    f.error("working_hours", "is required");
+    f.error(required_field("working_hours"));
   }
   for (const std::string& h : f.strings("holidays").value_or(std::vector<std::string>{})) {
     auto t = h.size() == 10 ? parse_iso8601(h) : std::nullopt;
@@ -568,7 +569,7 @@ SlaPolicy read_sla_policy(FieldReader& f) {
       if (!state) {
         f.error(field.c_str(), "is not a state");
       } else if (!d) {
-        f.error(field.c_str(), "is not an ISO 8601 duration");
+        f.error({field, "is not an ISO 8601 duration", "duration"});
       } else {
         p.state_targets[*state] = *d;
       }
@@ -587,7 +588,7 @@ app::PublicAction read_public_action(FieldReader& f) {
   a.text = f.str("text");
   if (auto s = f.integer("score")) {
     if (*s < 1 || *s > 5) {
-      f.error("score", "must be between 1 and 5");
+      f.error(range_field("score", 1, 5));
     } else {
       a.score = static_cast<int>(*s);
     }
@@ -655,7 +656,7 @@ SatisfactionRequest read_satisfaction(FieldReader& f, std::vector<FieldError>& e
   req.comment = f.str("comment", 2000).value_or("");
   if (!score && errors.empty()) errors.push_back({"score", "is required: 1 to 5"});
   if (score && (*score < 1 || *score > 5)) {
-    errors.push_back({"score", "must be between 1 and 5"});
+    errors.push_back(range_field("score", 1, 5));
   } else if (score) {
     req.score = static_cast<int>(*score);
   }
@@ -707,7 +708,7 @@ int read_page_limit(const Request& r, std::vector<FieldError>& errors) {
   if (!v) return 50;
   auto n = digits(*v);
   if (!n || *n < 1 || *n > 200) {
-    errors.push_back({"limit", "must be between 1 and 200"});
+    errors.push_back(range_field("limit", 1, 200));
     return 50;
   }
   return static_cast<int>(*n);
@@ -758,7 +759,7 @@ Result<AdminChangeQuery> read_admin_change_query(const Request& r) {
   if (auto l = r.query_param("limit")) {
     auto n = digits(*l);
     if (!n || *n < 1 || *n > 500) {
-      errors.push_back({"limit", "must be between 1 and 500"});
+      errors.push_back(range_field("limit", 1, 500));
     } else {
       q.limit = *n;
     }

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "http/json_io.h"
+#include "http/problem.h"
+
 namespace redress::http {
 namespace {
 
@@ -184,6 +189,39 @@ TEST(Requests, TransitionNeedsAKnownAction) {
       R"({"action": "propose_plan", "remedies": [{"type": "refund", "amount": 1.5}]})"));
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->remedies.size(), 1u);
+}
+
+// Field errors name the rule broken (for clients in other languages), with
+// string params, and keep the English message; errors without a rule have no
+// "rule" key at all.
+TEST(Requests, ProblemFieldErrorsCarryTheirRuleAndParams) {
+  const Json body = Json::parse(R"({"name": 5, "note": "xxxxxxxxxxx", "when": "soon",
+                                   "tags": ["a", 1]})");
+  std::vector<FieldError> errors;
+  FieldReader f(body, errors, "plan.");
+  EXPECT_FALSE(f.str("name"));
+  EXPECT_FALSE(f.str("note", 10));
+  EXPECT_FALSE(f.instant("when"));
+  EXPECT_FALSE(f.strings("tags"));
+  f.error(range_field("score", 1, 5));
+  f.error("free", "says it in words only");
+  ASSERT_EQ(errors.size(), 6U);
+  const auto out = Json::parse(problem(Error::invalid(errors)).body);
+  const Json& e = out.at("errors");
+  EXPECT_EQ(e[0], Json::parse(R"({"field": "plan.name", "message": "must be a string",
+                                  "rule": "type", "params": {"type": "string"}})"));
+  EXPECT_EQ(e[1]["rule"], "too_long");
+  EXPECT_EQ(e[1]["params"], Json::parse(R"({"max": "10"})"));
+  EXPECT_EQ(e[2]["rule"], "date_time");
+  EXPECT_EQ(e[2]["params"], Json::object());
+  EXPECT_EQ(e[3]["params"], Json::parse(R"({"type": "strings"})"));
+  EXPECT_EQ(e[4], Json::parse(R"({"field": "plan.score", "message": "must be between 1 and 5",
+                                  "rule": "range", "params": {"min": "1", "max": "5"}})"));
+  EXPECT_EQ(e[5], Json::parse(R"({"field": "plan.free", "message": "says it in words only"})"));
+  // One error keeps the field's own summary as the detail.
+  const auto one = Json::parse(problem(Error::invalid(required_field("name"))).body);
+  EXPECT_EQ(one.at("detail"), "name: is required");
+  EXPECT_EQ(one.at("errors")[0]["rule"], "required");
 }
 
 }  // namespace

@@ -90,7 +90,7 @@ Result<app::ImportRecord> RedressMapper::map(const std::vector<std::string>& row
     return fail(Error::invalid("tracking_code", "is required (at most 64 characters)"));
   }
   REDRESS_TRY(auto received, f.time("received_at"));
-  if (!received) return fail(Error::invalid("received_at", "is required"));
+  if (!received) return fail(Error::invalid(required_field("received_at")));
   r.received_at = *received;
 
   Complaint c;

@@ -366,7 +366,7 @@ std::vector<FieldError> validate_template(const std::string& kind, const std::st
                                           const std::string& body) {
   std::vector<FieldError> errors;
   if (subject.find_first_not_of(" \t") == std::string::npos) {
-    errors.push_back({"subject", "is required"});
+    errors.push_back(required_field("subject"));
   } else if (subject.size() > 300) {
     errors.push_back({"subject", "is longer than 300 bytes"});
   } else if (subject.find_first_of("\r\n") != std::string::npos) {
@@ -375,7 +375,7 @@ std::vector<FieldError> validate_template(const std::string& kind, const std::st
     check_text("subject", subject, kind, errors);
   }
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-    errors.push_back({"body", "is required"});
+    errors.push_back(required_field("body"));
   } else if (body.size() > 20000) {
     errors.push_back({"body", "is longer than 20000 bytes"});
   } else {

@@ -617,6 +617,12 @@ def find_keys(obj, names: set[str], path: str = "$") -> list[str]:
     return found
 
 
+# The field-error rules of docs/api-contract.md ("Field errors").
+FIELD_RULES = {"required", "too_long", "type", "date_time", "invalid_value", "range", "email",
+               "one_of", "min_length", "retired", "duration", "working_period", "periods_overlap",
+               "min_items"}
+
+
 def public_body(n: int = 0, **over) -> dict:
     tag = uuid.uuid4().hex[:8]
     body = {
@@ -847,6 +853,14 @@ class ApiTestCase(unittest.TestCase):
         self.assertIsInstance(r.body, dict, f"{msg} body is not JSON: {r!r}")
         self.assertEqual(r.body.get("status"), status, f"{msg} problem status: {r!r}")
         self.assertTrue(r.body.get("title"), f"{msg} problem without title: {r!r}")
+        for e in r.body.get("errors") or []:
+            # A field error's rule, when it has one, is a documented word with string
+            # params (docs/api-contract.md, "Field errors"): clients word it themselves.
+            if "rule" in e:
+                self.assertIn(e["rule"], FIELD_RULES, f"{msg} undocumented rule: {e!r}")
+                self.assertIsInstance(e.get("params"), dict, f"{msg} rule without params: {e!r}")
+                self.assertTrue(all(isinstance(v, str) for v in e["params"].values()), e)
+            self.assertIsInstance(e.get("message"), str, f"{msg} error without message: {e!r}")
         if fields:
             named = {e.get("field") for e in r.body.get("errors") or []}
             for f in fields:

@@ -1,6 +1,7 @@
 """The command line as docs/api-contract.md writes it."""
 
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -26,6 +27,20 @@ class CommandLine(unittest.TestCase):
             r = run_cli_exact("user", "list", "--database", db)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("handler.st", r.stdout)
+
+    def test_demo_with_model_trains_from_what_the_demo_agent_classified(self):
+        with tempfile.TemporaryDirectory(prefix="redress-cli-") as d:
+            db = os.path.join(d, "redress.db")
+            r = run_cli_exact("demo", "--with-model", "--database", db)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            m = re.search(r"triage model version (\d+) trained on (\d+) classified", r.stdout)
+            self.assertIsNotNone(m, r.stdout)
+            self.assertEqual(int(m.group(1)), 1)
+            self.assertGreaterEqual(int(m.group(2)), 10)
+            # the next training is the next version of the same store
+            r = run_cli_exact("triage", "train", "--database", db)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("triage model version 2", r.stdout)
 
     def test_missing_database_is_an_error(self):
         with tempfile.TemporaryDirectory(prefix="redress-cli-") as d:

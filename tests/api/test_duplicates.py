@@ -3,6 +3,7 @@ customer or on the same object with near-identical text is flagged with a score 
 link; an agent merges the duplicate into the original, which takes its messages and
 attachments; refused merges answer problem+json and change nothing."""
 
+import datetime
 import os
 import random
 import sys
@@ -90,6 +91,24 @@ class Duplicates(ApiTestCase):
         r = self.public.view(b["code"], b["token"])
         self.assertEqual(r.status, 200, r)
         self.assertNotIn("likely_duplicate", r.text)
+
+    def test_the_demo_flags_its_one_repeat_and_nothing_else(self):
+        # `redress demo` registers through the intake signals: the same texts written by
+        # different customers are not flagged; Mary Johnson writing again a day later is.
+        # (the demo's complaints were received days ago; this class's own ones just now)
+        cutoff = (datetime.datetime.now(datetime.timezone.utc)
+                  - datetime.timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        demo = [c for c in self.list_all(self.client("director"), "/api/v1/complaints", limit=100)
+                if c["received_at"] < cutoff]
+        self.assertGreaterEqual(len(demo), 36)
+        flagged = [c for c in demo if c.get("likely_duplicate_of")]
+        self.assertEqual(len(flagged), 1, [(c["id"], c["subject"]) for c in flagged])
+        repeat = self.get_complaint(flagged[0]["id"])
+        original = self.get_complaint(repeat["likely_duplicate_of"]["complaint_id"])
+        self.assertIn("10-4471", repeat["subject"])
+        self.assertIn("10-4471", original["description"])
+        self.assertEqual(original["customer"]["email"], repeat["customer"]["email"])
+        self.assertEqual(self.duplicates(repeat["id"])[0]["relation"], "duplicate_of")
 
     def test_unrelated_text_and_strangers_are_not_flagged(self):
         customer = person()

@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import ApiTestCase, Client, PROBLEM_JSON, main  # noqa: E402
+from harness import ApiTestCase, Client, PROBLEM_JSON, main, public_body  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -36,6 +36,37 @@ class Refusals(ApiTestCase):
                              self.department_id("storage_transport"))
             type(self)._assigned = cid
         return type(self)._assigned
+
+    # -- field errors name their rule, for clients that word them in their reader's language
+
+    def test_field_errors_carry_their_rule_and_params(self):
+        def rules(body: dict) -> dict:
+            problem = self.assertProblem(self.agent.post("/api/v1/complaints", body), 422)
+            for e in problem["errors"]:
+                self.assertTrue(e["message"], e)  # the English sentence stays for every client
+            return {e["field"]: (e.get("rule"), e.get("params")) for e in problem["errors"]}
+
+        # what the request reader refuses: types and lengths
+        got = rules(public_body(channel=7, subject="s" * 501))
+        self.assertEqual(got.get("channel"), ("type", {"type": "string"}), got)
+        self.assertEqual(got.get("subject"), ("too_long", {"max": "500"}), got)
+        # what intake refuses: blanks, addresses, languages
+        got = rules(public_body(description="  ", customer={"name": "Ana", "email": "not-an-address",
+                                                            "language": "xx"}))
+        self.assertEqual(got.get("description"), ("required", {}), got)
+        self.assertEqual(got.get("customer.email"), ("email", {}), got)
+        self.assertEqual(got.get("customer.language"),
+                         ("one_of", {"values": "en, es, fr, zh-Hans, zh-Hant, vi"}), got)
+        # a range, from a query parameter
+        r = self.agent.get("/api/v1/notifications?limit=0")
+        [limit] = self.assertProblem(r, 422, ["limit"])["errors"]
+        self.assertEqual((limit["rule"], limit["params"]), ("range", {"min": "1", "max": "200"}))
+        # a lifecycle requirement: "required", with the server's explanation in the message
+        cid = self.assessing()
+        r = self.agent.post(f"/api/v1/complaints/{cid}/transitions", {"action": "accept"})
+        errors = {e["field"]: e for e in self.assertProblem(r, 422, ["category"])["errors"]}
+        self.assertEqual(errors["urgency"]["rule"], "required")
+        self.assertIn("urgent, important or general", errors["urgency"]["message"])
 
     # -- role and scope
     def test_wrong_role(self):

@@ -681,6 +681,22 @@ await test('an administrator edits and deactivates a department; forms stop offe
   await page.context().close()
 })
 
+await test('a refused field is explained in the reader\'s language (the server names the rule)', async () => {
+  const page = await signIn('admin', { lang: 'fr' })
+  await page.goto('/admin')
+  await page.locator('[role=tab]').nth(1).click() // Departments
+  await page.waitForSelector('[data-testid=admin-departments]')
+  await page.fill('form.sub-form input[name=code]', 'e2e_sans_nom')
+  await page.click('form.sub-form button[type=submit]')
+  const error = page.locator('form.sub-form .field-error').first()
+  await error.waitFor()
+  const text = await error.textContent()
+  check(text === 'est obligatoire', 'the required name is said in French: ' + text)
+  const listed = await page.evaluate(async () => (await (await fetch('/api/v1/departments')).json()).items.some((d) => d.code === 'e2e_sans_nom'))
+  check(!listed, 'nothing was created')
+  await page.context().close()
+})
+
 await test('an administrator sets up a business calendar and an SLA policy on it: bad periods and durations are refused on their fields; edit; delete', async () => {
   const page = await signIn('admin')
   // What the server holds, read with the page's session (GET needs no CSRF token).

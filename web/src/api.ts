@@ -1,7 +1,14 @@
 // The HTTP client of the app: JSON in and out, the session cookie (sent by the
 // browser), the CSRF token on every write, and RFC 9457 problem+json errors.
+import { type ProblemFieldError, localizeFieldError } from './fieldErrors'
 
-export interface FieldError { field: string; message: string }
+/** A field the server refused: `message` in the reader's language, `serverMessage` as sent. */
+export interface FieldError { field: string; message: string; serverMessage?: string; rule?: string }
+
+/** The server's field errors, each worded in the app's language (fieldErrors.ts). */
+export function localizeFields(errors: ProblemFieldError[] | null | undefined): FieldError[] {
+  return (errors ?? []).map((e) => ({ field: e.field, message: localizeFieldError(e), serverMessage: e.message, rule: e.rule }))
+}
 
 export class ApiError extends Error {
   status: number
@@ -57,7 +64,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     }
   }
   if (!response.ok) {
-    throw new ApiError(response.status, data?.title ?? '', data?.detail ?? text, data?.errors ?? [])
+    throw new ApiError(response.status, data?.title ?? '', data?.detail ?? text, localizeFields(data?.errors))
   }
   return data as T
 }

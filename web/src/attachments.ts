@@ -5,7 +5,7 @@
 // detected at upload (libmagic, not the file name): raster images inline, PDFs as a
 // marked link, everything else as a plain link. SVG is never inlined (it can carry
 // script; a plain link downloads it).
-import { ApiError } from './api'
+import { ApiError, localizeFields } from './api'
 
 const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'])
 
@@ -84,7 +84,7 @@ export async function uploadPortalFiles(code: string, token: string, files: read
     credentials: 'omit',
   })
   const data = await r.json().catch(() => null)
-  if (!r.ok) throw new ApiError(r.status, data?.title ?? '', uploadErrorMessage(data, r.status), data?.errors ?? [])
+  if (!r.ok) throw new ApiError(r.status, data?.title ?? '', uploadErrorMessage(data, r.status), localizeFields(data?.errors))
   return data?.items ?? []
 }
 
@@ -101,7 +101,7 @@ export async function downloadPortalFile(code: string, token: string, file: Publ
   })
   if (!r.ok) {
     const data = await r.json().catch(() => null)
-    throw new ApiError(r.status, data?.title ?? '', uploadErrorMessage(data, r.status), data?.errors ?? [])
+    throw new ApiError(r.status, data?.title ?? '', uploadErrorMessage(data, r.status), localizeFields(data?.errors))
   }
   const href = URL.createObjectURL(await r.blob())
   const link = document.createElement('a')

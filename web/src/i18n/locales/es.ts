@@ -627,5 +627,37 @@ const es: typeof en = {
     ratio: 'Razón de tasas',
     byCategory: 'Categorías en este periodo',
   },
+  errors: {
+    rules: {
+      required: 'es obligatorio',
+      too_long: 'supera los {max} bytes',
+      type: 'debe ser {type}',
+      date_time: 'debe ser una fecha y hora con zona, p. ej. 2026-11-22T09:30:00Z',
+      invalid_value: 'no es un valor válido: «{value}»',
+      range: 'debe estar entre {min} y {max}',
+      email: 'no es una dirección de correo electrónico',
+      one_of: 'debe ser uno de: {values}',
+      min_length: 'debe tener al menos {min} caracteres',
+      retired: 'está dado de baja; elija un {kind} activo',
+      duration: 'no es una duración ISO 8601 como PT24H, P2D o PT3S',
+      working_period: 'los tramos se escriben HH:MM-HH:MM y el inicio va antes del fin',
+      periods_overlap: 'los tramos deben ir en orden y no solaparse',
+      min_items: 'debe contener al menos un elemento',
+    },
+    types: {
+      string: 'un texto',
+      integer: 'un número entero',
+      number: 'un número',
+      boolean: 'verdadero o falso',
+      strings: 'una lista de textos',
+      integers: 'una lista de números enteros',
+      object: 'un objeto',
+      array: 'una lista',
+    },
+    kinds: {
+      department: 'departamento',
+      category: 'categoría',
+    },
+  },
 }
 export default es

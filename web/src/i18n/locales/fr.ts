@@ -627,5 +627,37 @@ const fr: typeof en = {
     ratio: 'Rapport des taux',
     byCategory: 'Catégories sur la période',
   },
+  errors: {
+    rules: {
+      required: 'est obligatoire',
+      too_long: 'dépasse {max} octets',
+      type: 'doit être {type}',
+      date_time: 'doit être une date et une heure avec fuseau, p. ex. 2026-11-22T09:30:00Z',
+      invalid_value: 'n’est pas une valeur valide : « {value} »',
+      range: 'doit être compris entre {min} et {max}',
+      email: 'n’est pas une adresse e-mail',
+      one_of: 'doit être l’une des valeurs : {values}',
+      min_length: 'doit compter au moins {min} caractères',
+      retired: 'est désactivé ; choisissez un élément actif ({kind})',
+      duration: 'n’est pas une durée ISO 8601 comme PT24H, P2D ou PT3S',
+      working_period: 'les plages s’écrivent HH:MM-HH:MM, le début avant la fin',
+      periods_overlap: 'les plages doivent se suivre sans se chevaucher',
+      min_items: 'doit contenir au moins un élément',
+    },
+    types: {
+      string: 'un texte',
+      integer: 'un nombre entier',
+      number: 'un nombre',
+      boolean: 'vrai ou faux',
+      strings: 'une liste de textes',
+      integers: 'une liste de nombres entiers',
+      object: 'un objet',
+      array: 'une liste',
+    },
+    kinds: {
+      department: 'service',
+      category: 'catégorie',
+    },
+  },
 }
 export default fr

@@ -627,5 +627,37 @@ const vi: typeof en = {
     ratio: 'Tỷ số tần suất',
     byCategory: 'Các danh mục trong giai đoạn này',
   },
+  errors: {
+    rules: {
+      required: 'là bắt buộc',
+      too_long: 'dài quá {max} byte',
+      type: 'phải là {type}',
+      date_time: 'phải là ngày giờ kèm múi giờ, ví dụ 2026-11-22T09:30:00Z',
+      invalid_value: 'không phải giá trị hợp lệ: “{value}”',
+      range: 'phải nằm trong khoảng {min} đến {max}',
+      email: 'không phải địa chỉ e-mail',
+      one_of: 'phải là một trong: {values}',
+      min_length: 'phải có ít nhất {min} ký tự',
+      retired: 'đã ngừng sử dụng; hãy chọn {kind} đang hoạt động',
+      duration: 'không phải khoảng thời gian ISO 8601 như PT24H, P2D hoặc PT3S',
+      working_period: 'khung giờ có dạng HH:MM-HH:MM, giờ bắt đầu trước giờ kết thúc',
+      periods_overlap: 'các khung giờ phải theo thứ tự và không chồng lên nhau',
+      min_items: 'phải có ít nhất một mục',
+    },
+    types: {
+      string: 'văn bản',
+      integer: 'số nguyên',
+      number: 'số',
+      boolean: 'đúng hoặc sai',
+      strings: 'danh sách văn bản',
+      integers: 'danh sách số nguyên',
+      object: 'đối tượng',
+      array: 'danh sách',
+    },
+    kinds: {
+      department: 'phòng ban',
+      category: 'loại khiếu nại',
+    },
+  },
 }
 export default vi

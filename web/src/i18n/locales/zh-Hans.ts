@@ -627,5 +627,37 @@ const zhHans: typeof en = {
     ratio: '发生率比',
     byCategory: '本期间各类别',
   },
+  errors: {
+    rules: {
+      required: '为必填项',
+      too_long: '超过 {max} 字节',
+      type: '必须是{type}',
+      date_time: '必须是带时区的日期时间，例如 2026-11-22T09:30:00Z',
+      invalid_value: '不是有效的值：“{value}”',
+      range: '必须在 {min} 到 {max} 之间',
+      email: '不是有效的电子邮件地址',
+      one_of: '必须是以下之一：{values}',
+      min_length: '至少需要 {min} 个字符',
+      retired: '已停用，请选择一个启用中的{kind}',
+      duration: '不是 ISO 8601 时长，例如 PT24H、P2D 或 PT3S',
+      working_period: '时段格式为 HH:MM-HH:MM，且开始早于结束',
+      periods_overlap: '时段必须按顺序排列且不能重叠',
+      min_items: '至少需要一项',
+    },
+    types: {
+      string: '文本',
+      integer: '整数',
+      number: '数字',
+      boolean: '是或否',
+      strings: '文本列表',
+      integers: '整数列表',
+      object: '对象',
+      array: '列表',
+    },
+    kinds: {
+      department: '部门',
+      category: '投诉类别',
+    },
+  },
 }
 export default zhHans

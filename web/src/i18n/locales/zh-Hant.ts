@@ -627,5 +627,37 @@ const zhHant: typeof en = {
     ratio: '發生率比',
     byCategory: '本期間各類別',
   },
+  errors: {
+    rules: {
+      required: '為必填項',
+      too_long: '超過 {max} 位元組',
+      type: '必須是{type}',
+      date_time: '必須是帶時區的日期時間，例如 2026-11-22T09:30:00Z',
+      invalid_value: '不是有效的值：「{value}」',
+      range: '必須介於 {min} 到 {max} 之間',
+      email: '不是有效的電子郵件地址',
+      one_of: '必須是以下之一：{values}',
+      min_length: '至少需要 {min} 個字元',
+      retired: '已停用，請選擇一個啟用中的{kind}',
+      duration: '不是 ISO 8601 時長，例如 PT24H、P2D 或 PT3S',
+      working_period: '時段格式為 HH:MM-HH:MM，且開始早於結束',
+      periods_overlap: '時段必須依序排列且不能重疊',
+      min_items: '至少需要一項',
+    },
+    types: {
+      string: '文字',
+      integer: '整數',
+      number: '數字',
+      boolean: '是或否',
+      strings: '文字清單',
+      integers: '整數清單',
+      object: '物件',
+      array: '清單',
+    },
+    kinds: {
+      department: '部門',
+      category: '投訴類別',
+    },
+  },
 }
 export default zhHant

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { localizeFieldError } from './fieldErrors'
+import { localizeFields } from './api'
+import { LOCALES, messages } from './i18n'
+
+describe('server field errors in the reader\'s language', () => {
+  it('keep the server\'s English message for English readers', () => {
+    const e = { field: 'urgency', message: 'is required: urgent, important or general', rule: 'required' }
+    expect(localizeFieldError(e, 'en')).toBe('is required: urgent, important or general')
+  })
+
+  it('word a known rule from the catalog, with its params', () => {
+    expect(localizeFieldError({ field: 'name', message: 'is required', rule: 'required' }, 'fr')).toBe('est obligatoire')
+    expect(localizeFieldError({ field: 'score', message: 'must be between 1 and 5', rule: 'range', params: { min: '1', max: '5' } }, 'es'))
+      .toBe('debe estar entre 1 y 5')
+    expect(localizeFieldError({ field: 'limit', message: 'must be an integer', rule: 'type', params: { type: 'integer' } }, 'zh-Hans'))
+      .toBe('必须是整数')
+    expect(localizeFieldError({ field: 'department_id', message: 'is retired; choose an active department', rule: 'retired', params: { kind: 'department' } }, 'vi'))
+      .toBe('đã ngừng sử dụng; hãy chọn phòng ban đang hoạt động')
+  })
+
+  it('fall back to the server\'s message for no rule or a rule this build does not know', () => {
+    expect(localizeFieldError({ field: 'x', message: '3 task(s) are still open' }, 'fr')).toBe('3 task(s) are still open')
+    expect(localizeFieldError({ field: 'x', message: 'is odd', rule: 'brand_new_rule' }, 'zh-Hant')).toBe('is odd')
+  })
+
+  it('has a wording of every rule and word in every catalog, with the same placeholders', () => {
+    const en = (messages.en as any).errors
+    for (const locale of LOCALES) {
+      const errors = (messages[locale] as any).errors
+      for (const group of ['rules', 'types', 'kinds']) {
+        expect(Object.keys(errors[group]).sort(), `${locale} ${group}`).toEqual(Object.keys(en[group]).sort())
+      }
+      for (const [rule, text] of Object.entries<string>(errors.rules)) {
+        const wanted = (en.rules[rule] as string).match(/\{\w+\}/g)?.sort() ?? []
+        expect(text.match(/\{\w+\}/g)?.sort() ?? [], `${locale} ${rule}`).toEqual(wanted)
+      }
+    }
+  })
+
+  it('keep what the server said next to the localized text', () => {
+    const [f] = localizeFields([{ field: 'name', message: 'is required', rule: 'required' }])
+    expect(f.field).toBe('name')
+    expect(f.serverMessage).toBe('is required')
+    expect(f.rule).toBe('required')
+    expect(localizeFields(undefined)).toEqual([])
+  })
+})
