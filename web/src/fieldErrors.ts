@@ -5,7 +5,7 @@
 // important or general"). Readers of the other languages see the catalog's wording of
 // the rule (`errors.rules.*`), and the server's message when the rule is unknown to
 // this build of the app or the error has none.
-import { i18n } from './i18n'
+import { i18n, type Locale } from './i18n'
 
 export interface ProblemFieldError {
   field: string
@@ -18,7 +18,7 @@ export interface ProblemFieldError {
 const WORD_PARAMS: Record<string, string> = { type: 'errors.types', kind: 'errors.kinds' }
 
 /** The text to show for one field error in `locale` (default: the app's current one). */
-export function localizeFieldError(e: ProblemFieldError, locale: string = i18n.global.locale.value): string {
+export function localizeFieldError(e: ProblemFieldError, locale: Locale = i18n.global.locale.value): string {
   if (locale === 'en' || !e.rule) return e.message
   const { t, te } = i18n.global
   const key = `errors.rules.${e.rule}`
