@@ -358,7 +358,7 @@ Status CaseRecords::customer_message(store::WriteTx& tx, const Actor& actor, Com
                                      const std::string& text, Channel channel) {
   const Instant now = clock_.now();
   if (blank(text)) return fail(Error::invalid(required_field("text")));
-  if (text.size() > 20000) return fail(Error::invalid("text", "is longer than 20000 bytes"));
+  if (text.size() > 20000) return fail(Error::invalid(too_long_field("text", 20000)));
   REDRESS_TRY(auto c, load_visible(tx, actor, id));
   Message m{0, c.id, Direction::inbound, channel, "customer", text, std::nullopt, now};
   REDRESS_TRY(m.id, tx.records().add_message(m));

@@ -78,7 +78,7 @@ Result<std::pair<store::InboundChannel, std::string>> Channels::create(
   if (!valid_name(name)) {
     errors.push_back({"name", "must be 1–40 lower-case letters, digits, '-' or '_'"});
   }
-  if (description.size() > 500) errors.push_back({"description", "is longer than 500 bytes"});
+  if (description.size() > 500) errors.push_back(too_long_field("description", 500));
   if (!errors.empty()) return fail(Error::invalid(std::move(errors)));
   REDRESS_TRY(auto existing, tx.channels().by_name(name));
   if (existing) return fail(Error::invalid("name", "a channel with this name exists"));
@@ -98,7 +98,7 @@ Result<store::InboundChannel> Channels::update(store::WriteTx& tx, const Actor& 
                                                const std::optional<bool>& active) {
   REDRESS_CHECK(Admin::require_admin(actor));
   if (description && description->size() > 500) {
-    return fail(Error::invalid("description", "is longer than 500 bytes"));
+    return fail(Error::invalid(too_long_field("description", 500)));
   }
   REDRESS_TRY(auto found, tx.channels().find(id));
   if (!found) return fail(Error::not_found("channel"));
@@ -155,9 +155,9 @@ Result<InboundResult> Channels::receive(store::WriteTx& tx, const store::Inbound
   if (m.text.find_first_not_of(" \t\r\n") == std::string::npos) {
     errors.push_back(required_field("text"));
   }
-  if (m.text.size() > 20000) errors.push_back({"text", "is longer than 20000 bytes"});
+  if (m.text.size() > 20000) errors.push_back(too_long_field("text", 20000));
   if (m.external_id.size() > 200) {
-    errors.push_back({"customer.external_id", "is longer than 200 bytes"});
+    errors.push_back(too_long_field("customer.external_id", 200));
   }
   if (m.conversation_id && (m.conversation_id->empty() || m.conversation_id->size() > 200)) {
     errors.push_back({"conversation_id", "must be 1–200 characters"});

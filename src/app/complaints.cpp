@@ -147,9 +147,9 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
   }
   if (blank(req.description)) errors.push_back(required_field("description"));
   if (req.description.size() > kMaxText) {
-    errors.push_back({"description", "is longer than 20000 bytes"});
+    errors.push_back(too_long_field("description", kMaxText));
   }
-  if (req.demands.size() > kMaxText) errors.push_back({"demands", "is longer than 20000 bytes"});
+  if (req.demands.size() > kMaxText) errors.push_back(too_long_field("demands", kMaxText));
   if (!is_public && !req.channel) {
     errors.push_back({"channel", "is required for staff intake (phone, letter, in_person, …)"});
   }

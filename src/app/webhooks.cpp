@@ -36,7 +36,7 @@ void validate(const WebhookInput& in, bool creating, std::vector<FieldError>& er
     }
   }
   if (in.description && in.description->size() > kMaxDescription) {
-    errors.push_back({"description", "is longer than 500 bytes"});
+    errors.push_back(too_long_field("description", 500));
   }
 }
 

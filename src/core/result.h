@@ -4,6 +4,7 @@
 // the CLI maps it to an exit code. Exceptions are for bugs only.
 #pragma once
 
+#include <cstddef>
 #include <expected>
 #include <string>
 #include <utility>
@@ -43,6 +44,13 @@ struct FieldError {
 // The field is missing or blank (rule "required").
 inline FieldError required_field(std::string field) {
   return {std::move(field), "is required", "required", {}};
+}
+// The text is longer than `max` bytes (rule "too_long", param max).
+inline FieldError too_long_field(std::string field, std::size_t max) {
+  return {std::move(field),
+          "is longer than " + std::to_string(max) + " bytes",
+          "too_long",
+          {{"max", std::to_string(max)}}};
 }
 // The number lies outside [min, max] (rule "range", params min and max).
 inline FieldError range_field(std::string field, long long min, long long max) {

@@ -51,10 +51,7 @@ std::optional<std::string> FieldReader::str(const char* name, std::size_t max_by
   if (!j) return std::nullopt;
   std::string s = j->get<std::string>();
   if (s.size() > max_bytes) {
-    error({name,
-           "is longer than " + std::to_string(max_bytes) + " bytes",
-           "too_long",
-           {{"max", std::to_string(max_bytes)}}});
+    error(too_long_field(name, max_bytes));
     return std::nullopt;
   }
   return s;

@@ -368,7 +368,7 @@ std::vector<FieldError> validate_template(const std::string& kind, const std::st
   if (subject.find_first_not_of(" \t") == std::string::npos) {
     errors.push_back(required_field("subject"));
   } else if (subject.size() > 300) {
-    errors.push_back({"subject", "is longer than 300 bytes"});
+    errors.push_back(too_long_field("subject", 300));
   } else if (subject.find_first_of("\r\n") != std::string::npos) {
     errors.push_back({"subject", "must be one line"});
   } else {
@@ -377,7 +377,7 @@ std::vector<FieldError> validate_template(const std::string& kind, const std::st
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     errors.push_back(required_field("body"));
   } else if (body.size() > 20000) {
-    errors.push_back({"body", "is longer than 20000 bytes"});
+    errors.push_back(too_long_field("body", 20000));
   } else {
     check_text("body", body, kind, errors);
   }

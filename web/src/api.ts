@@ -69,6 +69,20 @@ export async function request<T>(method: string, path: string, options: RequestO
   return data as T
 }
 
+/**
+ * A refusal as a form shows it: each named field's messages (joined when the server
+ * named a field twice) and one line for the whole form — `fixFields` when fields were
+ * named, else the error's own message, else `fallback`.
+ */
+export function formErrors(e: unknown, fixFields: string, fallback: string): { fields: Record<string, string>; summary: string } {
+  const fields: Record<string, string> = {}
+  if (e instanceof ApiError && e.fields.length) {
+    for (const f of e.fields) fields[f.field] = fields[f.field] ? `${fields[f.field]}; ${f.message}` : f.message
+    return { fields, summary: fixFields }
+  }
+  return { fields, summary: e instanceof Error ? e.message : fallback }
+}
+
 export const api = {
   get: <T>(path: string, headers?: Record<string, string>) => request<T>('GET', path, { headers }),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>

@@ -46,3 +46,22 @@ describe('server field errors in the reader\'s language', () => {
     expect(localizeFields(undefined)).toEqual([])
   })
 })
+
+describe('a refusal as a form shows it', () => {
+  it('joins what the server said of one field and sums the form up', async () => {
+    const { ApiError, formErrors } = await import('./api')
+    const refused = formErrors(
+      new ApiError(422, 'Invalid data', 'the request has 3 invalid fields', [
+        { field: 'working_hours.monday', message: 'periods are "HH:MM-HH:MM"' },
+        { field: 'working_hours.monday', message: 'periods must be in order' },
+        { field: 'name', message: 'is required' },
+      ]),
+      'Please correct the marked fields.',
+      'Something went wrong.',
+    )
+    expect(refused.fields).toEqual({ 'working_hours.monday': 'periods are "HH:MM-HH:MM"; periods must be in order', name: 'is required' })
+    expect(refused.summary).toBe('Please correct the marked fields.')
+    expect(formErrors(new ApiError(409, 'Conflict', 'code exists', []), 'x', 'y')).toEqual({ fields: {}, summary: 'code exists' })
+    expect(formErrors('odd', 'x', 'Something went wrong.')).toEqual({ fields: {}, summary: 'Something went wrong.' })
+  })
+})
