@@ -44,11 +44,8 @@ Status schedule_checks(store::WriteTx& tx, const store::SlaClock& clock, Instant
   if (!clock.warned_at && !clock.breached_at) moments.push_back(clock.warn_at);
   if (!clock.breached_at) moments.push_back(clock.due_at);
   if (!clock.director_notified_at) moments.push_back(clock.director_at);
-  for (Instant at : moments) {
-    REDRESS_TRY(auto id, tx.jobs().enqueue(kSlaCheckJob, payload, std::max(at, now), now));
-    (void)id;
-  }
-  return {};
+  for (Instant& at : moments) at = std::max(at, now);
+  return tx.jobs().enqueue_each(kSlaCheckJob, payload, moments, now);
 }
 
 // Starts a clock of `kind` at `start` under `policy` with `target`.
@@ -193,7 +190,10 @@ Result<const date::time_zone*> locate_time_zone(const std::string& name) {
 Status sync_sla_clocks(store::WriteTx& tx, const Complaint& c, std::optional<State> from,
                        Instant now) {
   REDRESS_TRY(auto policies, tx.sla().policies());
-  REDRESS_TRY(auto clocks, tx.sla().clocks(c.id));
+  std::vector<store::SlaClock> clocks;
+  if (from) {  // a complaint being registered has no clocks yet: nothing to read
+    REDRESS_TRY(clocks, tx.sla().clocks(c.id));
+  }
   if (policies.empty() && clocks.empty()) return {};
   const std::optional<SlaPolicy> policy = resolve_sla_policy(policies, c.category, c.urgency);
   LoadedCalendar cal;

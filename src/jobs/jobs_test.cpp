@@ -305,6 +305,32 @@ TEST_F(JobsTest, ALeasedJobIsNotClaimedTwiceAndComesBackAfterACrash) {
   EXPECT_EQ((*again)[0].attempts, 2);
 }
 
+// An SLA clock's three checks go in as one statement; each comes due at its own time.
+TEST_F(JobsTest, EnqueueEachQueuesOneJobPerMoment) {
+  const Instant now = clock_.now();
+  const std::vector<Instant> moments{now, now + hours{1}, now + hours{2}};
+  ASSERT_TRUE(store_->write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
+    REDRESS_CHECK(tx.jobs().enqueue_each("y", R"({"clock_id":7})", moments, now));
+    REDRESS_CHECK(tx.jobs().enqueue_each("y", "{}", {}, now));  // nothing to queue
+    return true;
+  }));
+  const std::vector<std::string> kinds{"y"};
+  auto claim = [&] {
+    return store_->write_sync<std::vector<store::Job>>(
+        [&](store::WriteTx& tx) { return tx.jobs().claim(kinds, clock_.now(), hours{9}, 10); });
+  };
+  for (int i = 0; i < 3; ++i) {
+    auto due = claim();
+    ASSERT_TRUE(due) << due.error().message;
+    ASSERT_EQ(due->size(), 1U) << "moment " << i;
+    EXPECT_EQ((*due)[0].payload, R"({"clock_id":7})");
+    EXPECT_EQ((*due)[0].due_at, moments[static_cast<std::size_t>(i)]);
+    EXPECT_EQ((*due)[0].created_at, now);
+    clock_.advance(hours{1});
+  }
+  EXPECT_EQ(claim()->size(), 0U);
+}
+
 TEST_F(JobsTest, UndeliverableMailGoesDeadAfterRetries) {
   const ComplaintId id = submit();
   MailSettings settings;

@@ -40,6 +40,21 @@ Result<std::int64_t> JobRepo::enqueue(const std::string& kind, const std::string
   return rows.at(0).i64(0);
 }
 
+Status JobRepo::enqueue_each(const std::string& kind, const std::string& payload,
+                             std::span<const Instant> due_at, Instant now) {
+  if (due_at.empty()) return {};
+  std::vector<SqlValue> values{kind, payload, to_epoch_ms(now)};
+  values.reserve(3 + due_at.size());
+  std::string sql = "INSERT INTO jobs (kind, payload, due_at, created_at) VALUES ";
+  for (std::size_t i = 0; i < due_at.size(); ++i) {
+    values.emplace_back(to_epoch_ms(due_at[i]));
+    sql += (i ? ", ($1, $2, $" : "($1, $2, $") + std::to_string(values.size()) + ", $3)";
+  }
+  REDRESS_TRY(auto changed, s_.exec(sql, values));
+  (void)changed;
+  return {};
+}
+
 Result<std::vector<Job>> JobRepo::claim(std::span<const std::string> kinds, Instant now,
                                         Millis lease, int limit) {
   if (kinds.empty() || limit <= 0) return std::vector<Job>{};

@@ -32,6 +32,10 @@ class JobRepo {
   // Queues a job due at `due_at`; returns its id.
   Result<std::int64_t> enqueue(const std::string& kind, const std::string& payload, Instant due_at,
                                Instant now);
+  // Queues one job of `kind` with `payload` at each of `due_at`, in one
+  // statement (an SLA clock's warning, deadline and director alert).
+  Status enqueue_each(const std::string& kind, const std::string& payload,
+                      std::span<const Instant> due_at, Instant now);
   // Claims up to `limit` pending jobs of one of `kinds` that are due at `now`
   // and not leased (or whose lease ran out, e.g. after a crash): each gets
   // `lease_until = now + lease` and one more attempt. Must run in a write

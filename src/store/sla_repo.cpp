@@ -177,6 +177,7 @@ Result<std::vector<BusinessCalendar>> SlaRepo::calendars() const {
 }
 
 Result<std::int64_t> SlaRepo::add_policy(const SlaPolicy& p) {
+  forget_memoised_policies();
   REDRESS_TRY(auto rows,
               s_.query("INSERT INTO sla_policies (name, urgency, category, first_response_ms, "
                        "resolution_ms, state_targets, warning_percent, director_percent, "
@@ -186,6 +187,7 @@ Result<std::int64_t> SlaRepo::add_policy(const SlaPolicy& p) {
 }
 
 Status SlaRepo::update_policy(const SlaPolicy& p) {
+  forget_memoised_policies();
   auto values = policy_values(p);
   values.push_back(p.id);
   return changed_one(s_.exec("UPDATE sla_policies SET name = $1, urgency = $2, category = $3, "
@@ -197,14 +199,26 @@ Status SlaRepo::update_policy(const SlaPolicy& p) {
 }
 
 Status SlaRepo::delete_policy(std::int64_t id) {
+  forget_memoised_policies();
   return changed_one(s_.exec("DELETE FROM sla_policies WHERE id = $1", params(id)), "SLA policy");
 }
 
+void SlaRepo::forget_memoised_policies() {
+  if (TxMemo* memo = s_.tx_memo()) memo->sla_policy_rows.reset();
+}
+
 Result<std::vector<SlaPolicy>> SlaRepo::policies() const {
-  REDRESS_TRY(
-      auto rows,
-      s_.query(std::string("SELECT ") + kPolicyColumns + " FROM sla_policies ORDER BY id", {}));
+  TxMemo* memo = s_.tx_memo();
+  std::vector<SqlRow> fetched;
+  if (memo == nullptr || !memo->sla_policy_rows) {
+    REDRESS_TRY(
+        fetched,
+        s_.query(std::string("SELECT ") + kPolicyColumns + " FROM sla_policies ORDER BY id", {}));
+    if (memo != nullptr) memo->sla_policy_rows = std::move(fetched);
+  }
+  const std::vector<SqlRow>& rows = memo != nullptr ? *memo->sla_policy_rows : fetched;
   std::vector<SlaPolicy> out;
+  out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(policy_from_row(r));
   return out;
 }

@@ -44,9 +44,11 @@ class SlaRepo {
   Result<std::optional<BusinessCalendar>> calendar(std::int64_t id) const;
   Result<std::vector<BusinessCalendar>> calendars() const;
 
+  // Policy writes forget the write transaction's memo of the policies.
   Result<std::int64_t> add_policy(const SlaPolicy& p);
   Status update_policy(const SlaPolicy& p);  // not_found when absent
   Status delete_policy(std::int64_t id);     // not_found when absent
+  // Every policy, by id; read once per write transaction (TxMemo).
   Result<std::vector<SlaPolicy>> policies() const;
 
   // Writing a clock also refreshes the complaint's due_at (the earliest due time
@@ -64,6 +66,7 @@ class SlaRepo {
 
  private:
   Status refresh_due(ComplaintId complaint);
+  void forget_memoised_policies();
   SqlSession& s_;
 };
 

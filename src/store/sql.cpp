@@ -91,6 +91,7 @@ void TxMemo::clear() {
   held_locks.clear();
   event_chain_tail.reset();
   active_webhook_rows.reset();
+  sla_policy_rows.reset();
 }
 
 TxMemo* SqlConnection::tx_memo() {

@@ -66,6 +66,8 @@ struct TxMemo {
   std::optional<std::string> event_chain_tail;
   // The rows of the active webhooks (WebhookRepo::subscribed).
   std::optional<std::vector<SqlRow>> active_webhook_rows;
+  // The SLA policies (SlaRepo::policies): every registration and state change asks.
+  std::optional<std::vector<SqlRow>> sla_policy_rows;
 
   // True if lock_until_commit(lock) already ran in this transaction.
   bool holds(TxLock lock) const;

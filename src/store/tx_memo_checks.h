@@ -93,4 +93,36 @@ inline void check_webhook_writes_refresh_the_memo(Store& store) {
   EXPECT_EQ(*counts, (std::vector<std::size_t>{0, 1, 0}));
 }
 
+// The SLA policies are read once per write transaction; adding, changing and
+// deleting one in the same transaction must show in the next read.
+inline void check_sla_policy_writes_refresh_the_memo(Store& store) {
+  auto names = store.write_sync<std::vector<std::string>>(
+      [](WriteTx& tx) -> Result<std::vector<std::string>> {
+        std::vector<std::string> seen;
+        auto mine = [&]() -> Status {
+          REDRESS_TRY(auto all, tx.sla().policies());
+          std::string found = "-";
+          for (const auto& p : all) {
+            if (p.name.starts_with("memo ")) found = p.name;
+          }
+          seen.push_back(found);
+          return {};
+        };
+        REDRESS_CHECK(mine());
+        SlaPolicy p;
+        p.name = "memo one";
+        p.first_response = Millis{60'000};
+        REDRESS_TRY(p.id, tx.sla().add_policy(p));
+        REDRESS_CHECK(mine());
+        p.name = "memo two";
+        REDRESS_CHECK(tx.sla().update_policy(p));
+        REDRESS_CHECK(mine());
+        REDRESS_CHECK(tx.sla().delete_policy(p.id));
+        REDRESS_CHECK(mine());
+        return seen;
+      });
+  ASSERT_TRUE(names) << names.error().message;
+  EXPECT_EQ(*names, (std::vector<std::string>{"-", "memo one", "memo two", "-"}));
+}
+
 }  // namespace redress::store::tx_memo_checks

@@ -365,6 +365,12 @@ TEST_F(PostgresStoreTest, WebhookWritesRefreshTheMemoisedSubscribers) {
   tx_memo_checks::check_webhook_writes_refresh_the_memo(*store);
 }
 
+TEST_F(PostgresStoreTest, SlaPolicyWritesRefreshTheMemoisedPolicies) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  tx_memo_checks::check_sla_policy_writes_refresh_the_memo(*store);
+}
+
 TEST(PostgresUrl, RecognisesBothSchemes) {
   EXPECT_TRUE(is_postgres_url("postgresql://u@h/db"));
   EXPECT_TRUE(is_postgres_url("postgres://h"));

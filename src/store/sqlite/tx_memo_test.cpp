@@ -29,5 +29,12 @@ TEST(SqliteTxMemo, WebhookWritesRefreshTheMemoisedSubscribers) {
   tx_memo_checks::check_webhook_writes_refresh_the_memo(**store);
 }
 
+TEST(SqliteTxMemo, SlaPolicyWritesRefreshTheMemoisedPolicies) {
+  test_support::TempDir dir;
+  auto store = SqliteStore::open(dir.file("t.db"), {}, from_epoch_ms(1700000000000));
+  ASSERT_TRUE(store) << store.error().message;
+  tx_memo_checks::check_sla_policy_writes_refresh_the_memo(**store);
+}
+
 }  // namespace
 }  // namespace redress::store::sqlite
