@@ -53,6 +53,7 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqlConnection> connection, 
     : connection_(require(std::move(connection))),
       max_batch_(std::max<std::size_t>(1, options.max_batch)),
       begin_(std::move(options.begin)),
+      first_lock_(options.first_lock),
       savepoint_when_alone_(options.savepoint_when_alone),
       thread_([this] { loop(); }) {}
 
@@ -178,6 +179,11 @@ void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
   if (auto begun = connection.exec_script(begin_); !begun) {
     log_error("BEGIN failed", begun.error().message);
     ok = false;
+  } else if (first_lock_) {
+    if (auto locked = connection.lock_until_commit(*first_lock_); !locked) {
+      log_error("taking the batch's first lock failed", locked.error().message);
+      ok = false;
+    }
   }
   const bool without_savepoint = batch.size() == 1 && !savepoint_when_alone_;
   bool roll_back_alone = false;  // the lone job asked to be rolled back

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -81,6 +82,13 @@ class GroupCommitWriter {
     // transaction and COMMIT then silently rolls back, which the savepoint's
     // RELEASE is what detects.
     bool savepoint_when_alone = true;
+    // A lock each batch takes right after BEGIN, before any job runs. The
+    // PostgreSQL store names the audit chain's (TxLock::event_chain): nearly
+    // every batch appends events and so holds it until COMMIT anyway, and
+    // taking it first means no batch can hold row locks (a complaint's report
+    // counts) while it waits for the chain, which is how two instances
+    // deadlocked (one waiting for the chain, the other for its rows).
+    std::optional<TxLock> first_lock;
   };
   // Counters since construction, for metrics and tests.
   struct Stats {
@@ -120,6 +128,7 @@ class GroupCommitWriter {
   std::unique_ptr<SqlConnection> connection_;  // used by the writer thread only
   const std::size_t max_batch_;
   const std::string begin_;
+  const std::optional<TxLock> first_lock_;
   const bool savepoint_when_alone_;
 
   mutable Mutex mu_;

@@ -208,18 +208,19 @@ void SlaRepo::forget_memoised_policies() {
 }
 
 Result<std::vector<SlaPolicy>> SlaRepo::policies() const {
+  auto from_rows = [](const std::vector<SqlRow>& rows) {
+    std::vector<SlaPolicy> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back(policy_from_row(r));
+    return out;
+  };
   TxMemo* memo = s_.tx_memo();
-  std::vector<SqlRow> fetched;
-  if (memo == nullptr || !memo->sla_policy_rows) {
-    REDRESS_TRY(
-        fetched,
-        s_.query(std::string("SELECT ") + kPolicyColumns + " FROM sla_policies ORDER BY id", {}));
-    if (memo != nullptr) memo->sla_policy_rows = std::move(fetched);
-  }
-  const std::vector<SqlRow>& rows = memo != nullptr ? *memo->sla_policy_rows : fetched;
-  std::vector<SlaPolicy> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(policy_from_row(r));
+  if (memo != nullptr && memo->sla_policy_rows) return from_rows(*memo->sla_policy_rows);
+  REDRESS_TRY(
+      auto rows,
+      s_.query(std::string("SELECT ") + kPolicyColumns + " FROM sla_policies ORDER BY id", {}));
+  std::vector<SlaPolicy> out = from_rows(rows);
+  if (memo != nullptr) memo->sla_policy_rows = std::move(rows);
   return out;
 }
 

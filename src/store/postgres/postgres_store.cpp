@@ -35,7 +35,8 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
   REDRESS_CHECK(connection->exec_script("COMMIT"));
   auto writer = std::make_unique<GroupCommitWriter>(
       std::move(connection),
-      GroupCommitWriter::Options{.max_batch = options.max_batch, .begin = "BEGIN"});
+      GroupCommitWriter::Options{
+          .max_batch = options.max_batch, .begin = "BEGIN", .first_lock = TxLock::event_chain});
   auto readers = std::make_unique<ReadPool>(
       url, ReadPoolOptions{.size = options.read_connections, .connection = options.connection});
   return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(writer), std::move(readers)));

@@ -351,6 +351,66 @@ TEST_F(PostgresStoreTest, AdministratorChangesAreSerialisedAcrossInstances) {
   EXPECT_FALSE(*seen) << "the second change counted an administrator the first had demoted";
 }
 
+// Two instances whose batches insert a complaint (its report counts lock rows)
+// and append an event (the audit chain's lock), interleaved the way that
+// deadlocked under load: A held the rows and waited for the chain, B held the
+// chain and waited for the rows. Each batch now takes the chain's lock right
+// after BEGIN (GroupCommitWriter::Options::first_lock), so B's batch waits for
+// A's to commit and both succeed.
+TEST_F(PostgresStoreTest, TwoInstancesCannotDeadlockOnTheChainAndTheReportCounts) {
+  auto a = open_store();
+  auto b = open_store();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  const ComplaintId seed = seed_complaint(*a, "RD-DL0");
+  auto insert = [](WriteTx& tx, const std::string& code) -> Status {
+    REDRESS_TRY(CustomerId customer, tx.customers().insert(Customer{.name = "C"}));
+    Complaint c;
+    c.tracking_code = code;
+    c.access_token_hash = "h";
+    c.customer = customer;
+    c.description = "late";
+    REDRESS_TRY(auto id, tx.complaints().insert(c));
+    (void)id;
+    return {};
+  };
+  auto append = [seed](WriteTx& tx, const std::string& hash) -> Status {
+    REDRESS_TRY(auto prev, tx.events().last_hash_for_append());
+    REDRESS_TRY(auto id, tx.events().append(Event{.complaint = seed,
+                                                  .at = from_epoch_ms(1),
+                                                  .actor_kind = "system",
+                                                  .action = "note",
+                                                  .data = "{}",
+                                                  .prev_hash = prev,
+                                                  .hash = hash}));
+    (void)id;
+    return {};
+  };
+  std::promise<void> a_inserted;
+  std::promise<void> b_started;
+  std::shared_future<void> b_running = b_started.get_future().share();
+  auto first = std::async(std::launch::async, [&] {
+    return a->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
+      REDRESS_CHECK(insert(tx, "RD-DL1"));
+      a_inserted.set_value();
+      // Without the first lock B's batch starts now and takes the chain.
+      (void)b_running.wait_for(std::chrono::milliseconds(1500));
+      REDRESS_CHECK(append(tx, "deadlock-a"));
+      return true;
+    });
+  });
+  a_inserted.get_future().wait();
+  auto second = b->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
+    b_started.set_value();
+    REDRESS_CHECK(append(tx, "deadlock-b"));
+    REDRESS_CHECK(insert(tx, "RD-DL2"));
+    return true;
+  });
+  auto first_result = first.get();
+  EXPECT_TRUE(first_result) << first_result.error().message;
+  EXPECT_TRUE(second) << second.error().message;
+}
+
 // The chain lock, tail and subscribers memoised per transaction (TxMemo) are
 // forgotten with a job's savepoint and refreshed by webhook writes.
 TEST_F(PostgresStoreTest, ARolledBackAppendLeavesNoTailForTheNextJob) {
