@@ -2,12 +2,12 @@
 // browser), the CSRF token on every write, and RFC 9457 problem+json errors.
 import { type ProblemFieldError, localizeFieldError } from './fieldErrors'
 
-/** A field the server refused: `message` in the reader's language, `serverMessage` as sent. */
-export interface FieldError { field: string; message: string; serverMessage?: string; rule?: string }
+/** A field the server refused, its message in the reader's language. */
+export interface FieldError { field: string; message: string }
 
 /** The server's field errors, each worded in the app's language (fieldErrors.ts). */
 export function localizeFields(errors: ProblemFieldError[] | null | undefined): FieldError[] {
-  return (errors ?? []).map((e) => ({ field: e.field, message: localizeFieldError(e), serverMessage: e.message, rule: e.rule }))
+  return (errors ?? []).map((e) => ({ field: e.field, message: localizeFieldError(e) }))
 }
 
 export class ApiError extends Error {

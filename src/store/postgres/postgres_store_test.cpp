@@ -32,17 +32,21 @@ class PostgresStoreTest : public PgTest {
     return s ? std::move(*s) : nullptr;
   }
 
+  // Inserts, in `tx`, a customer and a complaint with tracking code `code`.
+  static Result<ComplaintId> insert_complaint(WriteTx& tx, const std::string& code) {
+    REDRESS_TRY(CustomerId customer, tx.customers().insert(Customer{.name = "C"}));
+    Complaint c;
+    c.tracking_code = code;
+    c.access_token_hash = "h";
+    c.customer = customer;
+    c.description = "late";
+    return tx.complaints().insert(c);
+  }
+
   // A customer and a complaint to hang events on.
   static ComplaintId seed_complaint(Store& store, const std::string& code) {
-    auto id = store.write_sync<ComplaintId>([&](WriteTx& tx) -> Result<ComplaintId> {
-      REDRESS_TRY(CustomerId customer, tx.customers().insert(Customer{.name = "C"}));
-      Complaint c;
-      c.tracking_code = code;
-      c.access_token_hash = "h";
-      c.customer = customer;
-      c.description = "late";
-      return tx.complaints().insert(c);
-    });
+    auto id = store.write_sync<ComplaintId>(
+        [&](WriteTx& tx) -> Result<ComplaintId> { return insert_complaint(tx, code); });
     EXPECT_TRUE(id) << id.error().message;
     return id ? *id : ComplaintId{};
   }
@@ -363,17 +367,6 @@ TEST_F(PostgresStoreTest, TwoInstancesCannotDeadlockOnTheChainAndTheReportCounts
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   const ComplaintId seed = seed_complaint(*a, "RD-DL0");
-  auto insert = [](WriteTx& tx, const std::string& code) -> Status {
-    REDRESS_TRY(CustomerId customer, tx.customers().insert(Customer{.name = "C"}));
-    Complaint c;
-    c.tracking_code = code;
-    c.access_token_hash = "h";
-    c.customer = customer;
-    c.description = "late";
-    REDRESS_TRY(auto id, tx.complaints().insert(c));
-    (void)id;
-    return {};
-  };
   auto append = [seed](WriteTx& tx, const std::string& hash) -> Status {
     REDRESS_TRY(auto prev, tx.events().last_hash_for_append());
     REDRESS_TRY(auto id, tx.events().append(Event{.complaint = seed,
@@ -391,7 +384,8 @@ TEST_F(PostgresStoreTest, TwoInstancesCannotDeadlockOnTheChainAndTheReportCounts
   std::shared_future<void> b_running = b_started.get_future().share();
   auto first = std::async(std::launch::async, [&] {
     return a->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
-      REDRESS_CHECK(insert(tx, "RD-DL1"));
+      REDRESS_TRY(auto inserted, insert_complaint(tx, "RD-DL1"));
+      (void)inserted;
       a_inserted.set_value();
       // Without the first lock B's batch starts now and takes the chain.
       (void)b_running.wait_for(std::chrono::milliseconds(1500));
@@ -403,7 +397,8 @@ TEST_F(PostgresStoreTest, TwoInstancesCannotDeadlockOnTheChainAndTheReportCounts
   auto second = b->write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
     b_started.set_value();
     REDRESS_CHECK(append(tx, "deadlock-b"));
-    REDRESS_CHECK(insert(tx, "RD-DL2"));
+    REDRESS_TRY(auto inserted, insert_complaint(tx, "RD-DL2"));
+    (void)inserted;
     return true;
   });
   auto first_result = first.get();
