@@ -55,6 +55,7 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqlConnection> connection, 
       begin_(std::move(options.begin)),
       first_lock_(options.first_lock),
       savepoint_when_alone_(options.savepoint_when_alone),
+      before_commit_(std::move(options.before_commit)),
       thread_([this] { loop(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
@@ -214,7 +215,14 @@ void GroupCommitWriter::run_batch(std::deque<WriteJob>& batch) {
     if (auto undone = connection.exec_script("ROLLBACK"); !undone) {
       log_error("ROLLBACK failed", undone.error().message);
     }
-  } else if (ok) {
+  } else if (ok && !before_commit_.empty()) {
+    if (auto finished = connection.exec_script(before_commit_); !finished) {
+      log_error("the statements before COMMIT failed; rolling the batch back",
+                finished.error().message);
+      ok = false;
+    }
+  }
+  if (ok && !roll_back_alone) {
     if (auto committed = connection.exec_script("COMMIT"); !committed) {
       log_error("COMMIT failed; rolling the batch back", committed.error().message);
       ok = false;

@@ -53,17 +53,17 @@ struct WriteJob {
 // Owns the read-write connection and the one thread that writes through it.
 //
 // The thread waits for jobs, takes up to max_batch of them in submission
-// order, runs Options::begin (`BEGIN IMMEDIATE` on SQLite), then for each job `SAVEPOINT job`, run,
-// `RELEASE job` (or `ROLLBACK TO job; RELEASE job` if run returned false),
-// then one `COMMIT`, then calls every job's done(). A job marked `alone` forms
-// a batch by itself; a batch of one runs without the savepoint when
-// Options::savepoint_when_alone is false. While a batch commits,
-// new jobs queue and form the next batch, so batches grow with load without
-// any timer. If COMMIT fails (e.g. a deferred foreign key) the batch is
-// rolled back and every job gets done(false); a job that breaks the
-// transaction (SQLite rolled it back after an I/O error, the connection
-// was lost, or the job ended it) fails its whole batch the same way. The writer keeps going
-// afterwards.
+// order, runs Options::begin (`BEGIN IMMEDIATE` on SQLite), then for each
+// job `SAVEPOINT job`, run, `RELEASE job` (or `ROLLBACK TO job; RELEASE job`
+// if run returned false), then Options::before_commit and one `COMMIT`, then
+// calls every job's done(). A job marked `alone` forms a batch by itself; a
+// batch of one runs without the savepoint when Options::savepoint_when_alone
+// is false. While a batch commits, new jobs queue and form the next batch, so
+// batches grow with load without any timer. If COMMIT (or before_commit)
+// fails (e.g. a deferred foreign key) the batch is rolled back and every job
+// gets done(false); a job that breaks the transaction (SQLite rolled it back
+// after an I/O error, the connection was lost, or the job ended it) fails its
+// whole batch the same way. The writer keeps going afterwards.
 //
 // Thread-safety: submit(), stop() and stats() may be called from any thread.
 class GroupCommitWriter {
@@ -89,6 +89,11 @@ class GroupCommitWriter {
     // counts) while it waits for the chain, which is how two instances
     // deadlocked (one waiting for the chain, the other for its rows).
     std::optional<TxLock> first_lock;
+    // Statements run after the last job and before COMMIT, in the batch's
+    // transaction; empty for none. The stores fold the report counts of the
+    // complaints the batch added here (store/report_pending.h). If they fail,
+    // the batch is rolled back like a failed COMMIT.
+    std::string before_commit;
   };
   // Counters since construction, for metrics and tests.
   struct Stats {
@@ -130,6 +135,7 @@ class GroupCommitWriter {
   const std::string begin_;
   const std::optional<TxLock> first_lock_;
   const bool savepoint_when_alone_;
+  const std::string before_commit_;
 
   mutable Mutex mu_;
   std::condition_variable wake_;

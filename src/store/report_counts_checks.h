@@ -53,71 +53,73 @@ inline std::map<TallyKey, std::int64_t> expected_tallies(const std::vector<Model
   return out;
 }
 
+// How write_modelled_complaints commits: the complaints, then their later
+// changes in a second transaction; or everything in one, so the changes move
+// counts of complaints whose own counts are still pending (migration 0023).
+enum class Batching { insert_then_change, one_transaction };
+
 // Writes the complaints, clocks and later changes described above through the
 // store and records them in `model`; `deps` receives the three departments.
 inline void write_modelled_complaints(Store& store, std::vector<Modelled>& model,
-                                      std::vector<DepartmentId>& deps_out) {
+                                      std::vector<DepartmentId>& deps_out,
+                                      Batching batching = Batching::insert_then_change) {
   // 2024-01-25T00:00:00Z; complaints every 19 h 7 min 3.5 s for ~110 days, so they
   // fall at every hour of the day and across four month boundaries.
   constexpr std::int64_t kStart = 1706140800000;
   constexpr std::int64_t kStep = 68'823'500;
   constexpr int kCount = 140;
-  auto seeded = store.write_sync<std::vector<DepartmentId>>(
-      [&](WriteTx& tx) -> Result<std::vector<DepartmentId>> {
-        std::vector<DepartmentId> deps;
-        for (const char* code : {"RA", "RB", "RC"}) {
-          REDRESS_TRY(auto id,
-                      tx.directory().add_department(Department{.code = code, .name = code}));
-          deps.push_back(id);
-        }
-        for (const char* code : {"billing", "delivery"}) {
-          REDRESS_CHECK(tx.directory().add_category(Category{.code = code, .name = code}));
-        }
-        REDRESS_TRY(CustomerId customer, tx.customers().insert(Customer{.name = "C"}));
-        const State states[] = {State::new_, State::assessing, State::investigating};
-        const Channel channels[] = {Channel::portal, Channel::email, Channel::phone};
-        for (int i = 0; i < kCount; ++i) {
-          Complaint c;
-          c.tracking_code = "R-" + std::to_string(i);
-          c.access_token_hash = "h";
-          c.customer = customer;
-          c.description = "d";
-          c.received_at = from_epoch_ms(kStart + i * kStep);
-          c.state = states[i % 3];
-          c.channel = channels[i % 3];
-          if (i % 4 != 0) c.urgency = i % 4 == 1 ? Urgency::urgent : Urgency::general;
-          if (i % 5 != 0) c.category = i % 5 < 3 ? "billing" : "delivery";
-          if (i % 7 != 0) c.department = deps[static_cast<std::size_t>(i % 3)];
-          REDRESS_TRY(c.id, tx.complaints().insert(c));
-          Modelled m{.id = c.id,
-                     .received_ms = kStart + i * kStep,
-                     .department = c.department ? c.department->value : 0,
-                     .state = std::string(to_string(c.state)),
-                     .urgency = c.urgency ? std::string(to_string(*c.urgency)) : "",
-                     .category = c.category.value_or(""),
-                     .channel = std::string(to_string(c.channel))};
-          if (i % 2 == 0) {
-            SlaClock clock{.complaint = c.id,
-                           .kind = SlaClockKind::first_response,
-                           .target = Millis{3'600'000},
-                           .started_at = c.received_at,
-                           .warn_at = c.received_at,
-                           .due_at = c.received_at,
-                           .director_at = c.received_at};
-            if (i % 6 == 0) clock.stopped_at = c.received_at;
-            REDRESS_TRY([[maybe_unused]] std::int64_t clock_id, tx.sla().add_clock(clock));
-            m.clocks.push_back({"sla_first_response", i % 6 == 0 ? "met" : "running"});
-          }
-          model.push_back(std::move(m));
-        }
-        return deps;
-      });
-  ASSERT_TRUE(seeded) << seeded.error().message;
-  const std::vector<DepartmentId> deps = *seeded;
+  const auto seed = [&](WriteTx& tx) -> Result<std::vector<DepartmentId>> {
+    std::vector<DepartmentId> deps;
+    for (const char* code : {"RA", "RB", "RC"}) {
+      REDRESS_TRY(auto id, tx.directory().add_department(Department{.code = code, .name = code}));
+      deps.push_back(id);
+    }
+    for (const char* code : {"billing", "delivery"}) {
+      REDRESS_CHECK(tx.directory().add_category(Category{.code = code, .name = code}));
+    }
+    REDRESS_TRY(CustomerId customer, tx.customers().insert(Customer{.name = "C"}));
+    const State states[] = {State::new_, State::assessing, State::investigating};
+    const Channel channels[] = {Channel::portal, Channel::email, Channel::phone};
+    for (int i = 0; i < kCount; ++i) {
+      Complaint c;
+      c.tracking_code = "R-" + std::to_string(i);
+      c.access_token_hash = "h";
+      c.customer = customer;
+      c.description = "d";
+      c.received_at = from_epoch_ms(kStart + i * kStep);
+      c.state = states[i % 3];
+      c.channel = channels[i % 3];
+      if (i % 4 != 0) c.urgency = i % 4 == 1 ? Urgency::urgent : Urgency::general;
+      if (i % 5 != 0) c.category = i % 5 < 3 ? "billing" : "delivery";
+      if (i % 7 != 0) c.department = deps[static_cast<std::size_t>(i % 3)];
+      REDRESS_TRY(c.id, tx.complaints().insert(c));
+      Modelled m{.id = c.id,
+                 .received_ms = kStart + i * kStep,
+                 .department = c.department ? c.department->value : 0,
+                 .state = std::string(to_string(c.state)),
+                 .urgency = c.urgency ? std::string(to_string(*c.urgency)) : "",
+                 .category = c.category.value_or(""),
+                 .channel = std::string(to_string(c.channel))};
+      if (i % 2 == 0) {
+        SlaClock clock{.complaint = c.id,
+                       .kind = SlaClockKind::first_response,
+                       .target = Millis{3'600'000},
+                       .started_at = c.received_at,
+                       .warn_at = c.received_at,
+                       .due_at = c.received_at,
+                       .director_at = c.received_at};
+        if (i % 6 == 0) clock.stopped_at = c.received_at;
+        REDRESS_TRY([[maybe_unused]] std::int64_t clock_id, tx.sla().add_clock(clock));
+        m.clocks.push_back({"sla_first_response", i % 6 == 0 ? "met" : "running"});
+      }
+      model.push_back(std::move(m));
+    }
+    return deps;
+  };
 
   // Later writes: re-routing, closing with a rating and a resolution time, and
   // clocks that end (met or breached) — each must move the counts it touches.
-  auto changed = store.write_sync<bool>([&](WriteTx& tx) -> Result<bool> {
+  const auto change = [&](WriteTx& tx, const std::vector<DepartmentId>& deps) -> Result<bool> {
     for (std::size_t i = 0; i < model.size(); ++i) {
       Modelled& m = model[i];
       REDRESS_TRY(auto found, tx.complaints().find(m.id));
@@ -147,9 +149,25 @@ inline void write_modelled_complaints(Store& store, std::vector<Modelled>& model
       }
     }
     return true;
-  });
+  };
+
+  if (batching == Batching::one_transaction) {
+    auto written = store.write_sync<std::vector<DepartmentId>>(
+        [&](WriteTx& tx) -> Result<std::vector<DepartmentId>> {
+          REDRESS_TRY(auto deps, seed(tx));
+          REDRESS_TRY([[maybe_unused]] bool done, change(tx, deps));
+          return deps;
+        });
+    ASSERT_TRUE(written) << written.error().message;
+    deps_out = *written;
+    return;
+  }
+  auto seeded = store.write_sync<std::vector<DepartmentId>>(seed);
+  ASSERT_TRUE(seeded) << seeded.error().message;
+  auto changed =
+      store.write_sync<bool>([&](WriteTx& tx) -> Result<bool> { return change(tx, *seeded); });
   ASSERT_TRUE(changed) << changed.error().message;
-  deps_out = deps;
+  deps_out = *seeded;
 }
 
 // Every range cut and department scope of the report counts gives what `model` gives.
@@ -217,10 +235,10 @@ inline void expect_counts_of_model(Store& store, const std::vector<Modelled>& mo
   }
 }
 
-inline void check_report_counts(Store& store) {
+inline void check_report_counts(Store& store, Batching batching = Batching::insert_then_change) {
   std::vector<Modelled> model;
   std::vector<DepartmentId> deps;
-  write_modelled_complaints(store, model, deps);
+  write_modelled_complaints(store, model, deps, batching);
   if (::testing::Test::HasFatalFailure()) return;
   expect_counts_of_model(store, model, deps);
 }

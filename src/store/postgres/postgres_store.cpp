@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_store.h"
 
+#include "store/report_pending.h"
 #include "store/transactions.h"
 
 namespace redress::store::postgres {
@@ -23,7 +24,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
     REDRESS_TRY(auto locked,
                 connection->query("SELECT pg_advisory_xact_lock($1)", params(kMigrationLock)));
     (void)locked;
-    return apply_migrations(*connection, migrations(), format_iso8601(now));
+    REDRESS_CHECK(apply_migrations(*connection, migrations(), format_iso8601(now)));
+    // Rows a writer outside this store left pending are folded before anyone reads.
+    return connection->exec_script(kFoldReportPendingPostgres);
   }();
   if (!applied) {
     // The migration's own error is the one worth reporting; if ROLLBACK
@@ -35,8 +38,10 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
   REDRESS_CHECK(connection->exec_script("COMMIT"));
   auto writer = std::make_unique<GroupCommitWriter>(
       std::move(connection),
-      GroupCommitWriter::Options{
-          .max_batch = options.max_batch, .begin = "BEGIN", .first_lock = TxLock::event_chain});
+      GroupCommitWriter::Options{.max_batch = options.max_batch,
+                                 .begin = "BEGIN",
+                                 .first_lock = TxLock::event_chain,
+                                 .before_commit = kFoldReportPendingPostgres});
   auto readers = std::make_unique<ReadPool>(
       url, ReadPoolOptions{.size = options.read_connections, .connection = options.connection});
   return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(writer), std::move(readers)));

@@ -122,6 +122,17 @@ TEST_F(PostgresStoreTest, ReportCountTriggersKeepTheCountsOfEveryWrite) {
   report_checks::check_report_counts(*store);
 }
 
+// Migration 0023: counts of complaints inserted in the same transaction are
+// pending until COMMIT; the changes made before it must move them correctly.
+TEST_F(PostgresStoreTest, ReportCountsOfChangesBeforeTheFirstCommit) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  report_checks::check_report_counts(*store, report_checks::Batching::one_transaction);
+  auto pending = connect()->query("SELECT count(*) FROM report_pending", {});
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->front().i64(0), 0);
+}
+
 TEST_F(PostgresStoreTest, WarningRecordAndHotspotQueries) {
   auto store = open_store();
   ASSERT_NE(store, nullptr);

@@ -323,6 +323,30 @@ TEST_F(GroupWriterTest, FailedCommitFailsTheWholeBatchAndTheWriterGoesOn) {
   EXPECT_EQ(writer->stats().batches_failed, 1u);
 }
 
+// Options::before_commit runs once per batch, after its jobs and inside its
+// transaction; if it fails, the batch is rolled back like a failed COMMIT.
+TEST_F(GroupWriterTest, BeforeCommitRunsInTheBatchAndItsFailureFailsTheBatch) {
+  GroupCommitWriter::Options options;
+  // One row per batch, 1000 above the batch's largest value: it sees the jobs'
+  // rows, and repeats itself (a UNIQUE violation) when a batch adds no larger one.
+  options.before_commit = "INSERT INTO rows (v) SELECT 1000 + MAX(v) FROM rows WHERE v < 1000";
+  auto writer = make_writer(options);
+  Tally tally;
+  writer->submit(insert(1, tally.done(1)));
+  tally.wait_for(1);
+  writer->submit(insert(2, tally.done(2)));
+  tally.wait_for(2);
+  writer->submit(insert(-7, tally.done(3)));  // max stays 2: 1002 again
+  tally.wait_for(3);
+  writer->submit(insert(5, tally.done(4)));
+  writer->stop();
+
+  EXPECT_EQ(tally.results(),
+            (std::vector<std::pair<int, bool>>{{1, true}, {2, true}, {3, false}, {4, true}}));
+  EXPECT_EQ(values(), (std::vector<std::int64_t>{1, 2, 5, 1001, 1002, 1005}));
+  EXPECT_EQ(writer->stats().batches_failed, 1u);
+}
+
 TEST_F(GroupWriterTest, JobThatEndsTheTransactionFailsItsBatch) {
   auto writer = make_writer();
   Gate gate;

@@ -81,6 +81,42 @@ TEST(SqliteReportCounts, TriggersKeepTheCountsOfEveryWrite) {
   report_checks::check_report_counts(**store);
 }
 
+// Migration 0023: a complaint's counts are folded at COMMIT, so changes made in
+// the transaction that inserted it move counts that are still pending. The
+// folding empties report_pending, and a rolled-back insert leaves no count.
+TEST(SqliteReportCounts, ChangesBeforeTheFirstCommitMoveThePendingCounts) {
+  test_support::TempDir dir;
+  const std::string path = dir.file("t.db");
+  auto store = SqliteStore::open(path, {}, from_epoch_ms(1700000000000));
+  ASSERT_TRUE(store) << store.error().message;
+  report_checks::check_report_counts(**store, report_checks::Batching::one_transaction);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+
+  const auto pending_and_counted = [&]() -> std::pair<std::int64_t, std::int64_t> {
+    auto conn = test_support::open_or_die(path, OpenMode::read_only);
+    auto pending = conn->query("SELECT COUNT(*) FROM report_pending", {});
+    auto counted = conn->query(
+        "SELECT SUM(n) FROM report_counts WHERE grain = 'd' AND dimension = 'received'", {});
+    if (!pending || !counted) return {-1, -1};
+    return {pending->front().i64(0), counted->front().i64(0)};
+  };
+  const auto before = pending_and_counted();
+  EXPECT_EQ(before.first, 0);
+  auto refused = (*store)->write_sync<bool>([](WriteTx& tx) -> Result<bool> {
+    REDRESS_TRY(CustomerId customer, tx.customers().insert(Customer{.name = "R"}));
+    Complaint c;
+    c.tracking_code = "R-rolled-back";
+    c.access_token_hash = "h";
+    c.customer = customer;
+    c.description = "d";
+    c.received_at = from_epoch_ms(1706140800000);
+    REDRESS_TRY(c.id, tx.complaints().insert(c));
+    return fail(Error::conflict("changed my mind"));
+  });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(pending_and_counted(), before);
+}
+
 // A database from before migration 0011 gets its counts from the migration's
 // backfill: the complaints are written, 0011 is undone by hand (counts, triggers,
 // indexes), and the migration's own text runs again over the stored complaints.

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include "store/report_pending.h"
 #include "store/transactions.h"
 
 namespace redress::store::sqlite {
@@ -9,7 +10,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
   REDRESS_TRY(auto connection,
               SqliteConnection::open(path, OpenMode::read_write_create, options.connection));
   REDRESS_CHECK(connection->exec_script("BEGIN IMMEDIATE"));
-  if (auto applied = apply_migrations(*connection, migrations(), format_iso8601(now)); !applied) {
+  auto applied = apply_migrations(*connection, migrations(), format_iso8601(now));
+  // Rows a writer outside this store left pending are folded before anyone reads.
+  if (applied) applied = connection->exec_script(kFoldReportPendingSqlite);
+  if (!applied) {
     // The migration's own error is the one worth reporting.
     if (auto rolled_back = connection->exec_script("ROLLBACK"); !rolled_back) {
       return fail(rolled_back.error());
@@ -20,7 +24,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
   auto writer = std::make_unique<GroupCommitWriter>(
       std::move(connection), GroupCommitWriter::Options{.max_batch = options.max_batch,
                                                         .begin = "BEGIN IMMEDIATE",
-                                                        .savepoint_when_alone = false});
+                                                        .savepoint_when_alone = false,
+                                                        .before_commit = kFoldReportPendingSqlite});
   auto readers = std::make_unique<ReadPool>(
       path, ReadPoolOptions{.size = options.read_connections, .connection = options.connection});
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
