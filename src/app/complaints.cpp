@@ -79,11 +79,17 @@ double monetary_total(const std::vector<Remedy>& remedies) {
   return total;
 }
 
-Result<std::string> unique_tracking_code(const store::ReadTx& tx) {
+// Stores `c` under a fresh random tracking code (set on `c`, with its id).
+// A drawn code that is taken (a chance of one in 32^8 ≈ 10^12 per complaint
+// already stored) is drawn again.
+Status insert_with_fresh_code(store::WriteTx& tx, Complaint& c) {
   for (int attempt = 0; attempt < 5; ++attempt) {
-    std::string code = "RD-" + random_code(8);
-    REDRESS_TRY(auto existing, tx.complaints().find_by_tracking_code(code));
-    if (!existing) return code;
+    c.tracking_code = "RD-" + random_code(8);
+    REDRESS_TRY(auto id, tx.complaints().insert_unless_code_taken(c));
+    if (id) {
+      c.id = *id;
+      return {};
+    }
   }
   return fail(Error::internal("could not find a free tracking code"));
 }
@@ -178,7 +184,6 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
   IntakeResult result;
   result.access_token = random_token(32);  // 256 bits
   Complaint& c = result.complaint;
-  REDRESS_TRY(c.tracking_code, unique_tracking_code(tx));
   c.access_token_hash = sha256_hex(result.access_token);
   c.customer = customer.id;
   c.channel = req.channel.value_or(Channel::portal);
@@ -195,7 +200,7 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
   c.tags = req.tags;
   c.created_at = now;
   c.updated_at = now;
-  REDRESS_TRY(c.id, tx.complaints().insert(c));
+  REDRESS_CHECK(insert_with_fresh_code(tx, c));
 
   REDRESS_TRY(
       auto ev,
@@ -215,6 +220,7 @@ Result<IntakeResult> Complaints::submit(store::WriteTx& tx, const Actor& actor, 
   REDRESS_CHECK(write_outbox(tx, c, customer, "acknowledgement",
                              Json{{"access_token", result.access_token}}, now));
   REDRESS_CHECK(sync_sla_clocks(tx, c, std::nullopt, now));
+  result.customer = std::move(customer);
   return result;
 }
 
@@ -269,6 +275,29 @@ Result<ComplaintView> Complaints::view(const store::ReadTx& tx, const Actor& act
   if (!suggestions.empty() && !v.complaint.category) {
     REDRESS_TRY(const auto retired, retired_categories(tx));
     attach_suggestion(v, suggestions.front(), retired);
+  }
+  return v;
+}
+
+Result<ComplaintView> Complaints::view_of_registered(
+    const store::ReadTx& tx, const Actor& actor, IntakeResult created,
+    std::span<const store::DuplicateFlag> flags,
+    const std::optional<store::StoredTriageSuggestion>& suggestion) const {
+  std::vector<Policy> policies;  // assemble_view reads them only for an urgency
+  if (created.complaint.urgency) {
+    REDRESS_TRY(policies, tx.rules().policies());
+  }
+  ComplaintView v =
+      assemble_view(actor, std::move(created.complaint), std::move(created.customer), {}, policies);
+  // The flag view() shows: the best score, then the earliest original
+  // (DuplicateRepo::best_flags' order).
+  const auto best = std::ranges::min_element(flags, [](const auto& a, const auto& b) {
+    return a.score != b.score ? a.score > b.score : a.original.value < b.original.value;
+  });
+  if (best != flags.end()) v.likely_duplicate = *best;
+  if (suggestion && !v.complaint.category) {
+    REDRESS_TRY(const auto retired, retired_categories(tx));
+    attach_suggestion(v, *suggestion, retired);
   }
   return v;
 }
@@ -879,7 +908,6 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       data["findings"] = *in.findings;
       Complaint f = c;
       f.id = ComplaintId{};
-      REDRESS_TRY(f.tracking_code, unique_tracking_code(tx));
       f.state = State::assessing;
       f.held_from.reset();
       f.version = 1;
@@ -900,7 +928,7 @@ Result<TransitionResult> Complaints::transition(store::WriteTx& tx, const Actor&
       f.reopen_count = f.appeal_count = 0;
       f.received_at = now;
       f.created_at = f.updated_at = now;
-      REDRESS_TRY(f.id, tx.complaints().insert(f));
+      REDRESS_CHECK(insert_with_fresh_code(tx, f));
       REDRESS_CHECK(tx.complaints().link(f.id, c.id, "follow_up_of"));
       REDRESS_TRY(auto fe,
                   append_event(tx, actor, now,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,7 @@ struct IntakeRequest {
 
 struct IntakeResult {
   Complaint complaint;
+  Customer customer;         // as stored
   std::string access_token;  // shown once to the customer; only its hash is stored
 };
 
@@ -131,6 +133,17 @@ class Complaints {
   // another public channel. The system actor registers what a channel
   // brought in (e-mail in) and, like staff, names the channel.
   Result<IntakeResult> submit(store::WriteTx& tx, const Actor& actor, IntakeRequest request);
+
+  // The view of a complaint `submit` registered in this transaction, from
+  // what the registration holds instead of reading it back: its customer, no
+  // remedies (a new complaint has none), and the duplicate flags and triage
+  // suggestion just recorded for it (record_intake_signals). Reads only the
+  // policies (when an urgency is set) and the retired categories (when a
+  // suggestion names a category). Equal to what get() would answer.
+  Result<ComplaintView> view_of_registered(
+      const store::ReadTx& tx, const Actor& actor, IntakeResult created,
+      std::span<const store::DuplicateFlag> flags,
+      const std::optional<store::StoredTriageSuggestion>& suggestion) const;
 
   Result<ComplaintView> get(const store::ReadTx& tx, const Actor& actor, ComplaintId id) const;
   // A page of the complaints in the caller's scope that pass `filter`. With

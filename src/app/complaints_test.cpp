@@ -10,6 +10,7 @@
 #include "app/admin.h"
 #include "app/audit.h"
 #include "app/case_records.h"
+#include "app/intake_signals.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace redress::app {
@@ -114,6 +115,63 @@ class ComplaintsTest : public ::testing::Test {
   DepartmentId department_;
   Actor agent_, handler_, supervisor_, director_;
 };
+
+// The staff intake route answers with view_of_registered, which reads back
+// nothing the registration wrote; it must equal view(), which reads it all:
+// the customer, no remedies, the best duplicate flag, the top suggestion.
+TEST_F(ComplaintsTest, ViewOfARegistrationEqualsTheViewReadBack) {
+  IntakeRequest req;
+  req.customer = {"Ann", "ann@example.com", "", "en", std::nullopt};
+  req.subject = "Parcel late";
+  req.description = "The parcel ordered on 3 February arrived nine days late and crushed.";
+  req.channel = Channel::phone;
+  req.object_type = "order";
+  req.object_ref = "ORD-7";
+  auto model = store_->write_sync<std::int64_t>(
+      [&](store::WriteTx& tx) { return tx.triage().add_model(clock_.now(), 10, "{}", "model"); });
+  ASSERT_TRUE(model) << model.error().message;
+  IntakeSignals signals = compute_intake_signals(nullptr, req);
+  signals.suggestions = Suggestions{.model_version = *model,
+                                    .category = {{"delivery", 0.91}, {"billing", 0.05}},
+                                    .department = {{std::to_string(department_.value), 0.8}},
+                                    .urgency = {{"general", 0.7}}};
+  for (int round = 0; round < 3; ++round) {  // the 2nd and 3rd repeat the 1st
+    auto both = store_->write_sync<std::pair<ComplaintView, ComplaintView>>(
+        [&](store::WriteTx& tx) -> Result<std::pair<ComplaintView, ComplaintView>> {
+          REDRESS_TRY(auto created, complaints_.submit(tx, agent_, req));
+          REDRESS_TRY(auto flags, record_intake_signals(tx, created.complaint, signals, {}));
+          REDRESS_TRY(auto read_back, complaints_.view(tx, agent_, created.complaint));
+          const auto suggestion = recorded_suggestion(created.complaint, signals);
+          REDRESS_TRY(auto built, complaints_.view_of_registered(tx, agent_, std::move(created),
+                                                                 flags, suggestion));
+          return std::pair{std::move(built), std::move(read_back)};
+        });
+    ASSERT_TRUE(both) << both.error().message;
+    const auto& [built, read_back] = *both;
+    EXPECT_EQ(built.complaint.id, read_back.complaint.id);
+    EXPECT_EQ(built.customer.id, read_back.customer.id);
+    EXPECT_EQ(built.customer.name, read_back.customer.name);
+    EXPECT_EQ(built.customer.email, read_back.customer.email);
+    EXPECT_EQ(built.customer.phone, read_back.customer.phone);
+    EXPECT_EQ(built.customer.language, read_back.customer.language);
+    EXPECT_EQ(built.customer.reply_channel, read_back.customer.reply_channel);
+    EXPECT_TRUE(built.remedies.empty());
+    EXPECT_TRUE(read_back.remedies.empty());
+    EXPECT_EQ(built.director_required, read_back.director_required);
+    EXPECT_EQ(built.allowed_actions, read_back.allowed_actions);
+    ASSERT_EQ(built.likely_duplicate.has_value(), round > 0);
+    ASSERT_EQ(read_back.likely_duplicate.has_value(), round > 0);
+    if (round > 0) {
+      EXPECT_EQ(built.likely_duplicate->original, read_back.likely_duplicate->original);
+      EXPECT_EQ(built.likely_duplicate->score, read_back.likely_duplicate->score);
+      EXPECT_EQ(built.likely_duplicate->reasons, read_back.likely_duplicate->reasons);
+      EXPECT_EQ(built.likely_duplicate->flagged_at, read_back.likely_duplicate->flagged_at);
+    }
+    EXPECT_EQ(built.suggested_category, std::optional<std::string>("delivery"));
+    EXPECT_EQ(built.suggested_category, read_back.suggested_category);
+    EXPECT_EQ(built.suggested_confidence, read_back.suggested_confidence);
+  }
+}
 
 TEST_F(ComplaintsTest, AppealAllowedInsideTheWindowOnly) {
   const ComplaintId id = submit();

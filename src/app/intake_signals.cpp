@@ -19,12 +19,18 @@ IntakeSignals compute_intake_signals(const TriageService* triage, const IntakeRe
   return s;
 }
 
+std::optional<store::StoredTriageSuggestion> recorded_suggestion(const Complaint& created,
+                                                                 const IntakeSignals& signals) {
+  if (!signals.suggestions) return std::nullopt;
+  return stored_suggestion(created.id, *signals.suggestions, created.created_at);
+}
+
 Result<std::vector<store::DuplicateFlag>> record_intake_signals(store::WriteTx& tx,
                                                                 const Complaint& created,
                                                                 const IntakeSignals& signals,
                                                                 const DuplicateOptions& options) {
-  if (signals.suggestions) {
-    REDRESS_CHECK(record_suggestions(tx, created.id, *signals.suggestions, created.created_at));
+  if (auto suggestion = recorded_suggestion(created, signals)) {
+    REDRESS_CHECK(tx.triage().add_suggestion(*suggestion));
   }
   return record_duplicates(tx, created, signals.customer_key, signals.signature, options);
 }

@@ -43,6 +43,12 @@ Result<std::vector<store::DuplicateFlag>> record_intake_signals(store::WriteTx& 
                                                                 const IntakeSignals& signals,
                                                                 const DuplicateOptions& options);
 
+// The suggestion row record_intake_signals stores for `created` (nullopt
+// when no model served), for building the new complaint's view without
+// reading it back.
+std::optional<store::StoredTriageSuggestion> recorded_suggestion(const Complaint& created,
+                                                                 const IntakeSignals& signals);
+
 // The customer key of a chat customer known only by the bridge's id.
 std::string chat_customer_key(std::string_view chat_identity);
 

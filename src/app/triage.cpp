@@ -260,16 +260,21 @@ Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
   return summary;
 }
 
-Status record_suggestions(store::WriteTx& tx, ComplaintId complaint, const Suggestions& s,
-                          Instant now) {
+store::StoredTriageSuggestion stored_suggestion(ComplaintId complaint, const Suggestions& s,
+                                                Instant now) {
   const Json j{{"category", suggestions_json(s.category, false)},
                {"department", suggestions_json(s.department, true)},
                {"urgency", suggestions_json(s.urgency, false)}};
-  return tx.triage().add_suggestion(store::StoredTriageSuggestion{.complaint = complaint,
-                                                                  .model_version = s.model_version,
-                                                                  .suggested_at = now,
-                                                                  .suggestions = j.dump(),
-                                                                  .outcome = std::nullopt});
+  return store::StoredTriageSuggestion{.complaint = complaint,
+                                       .model_version = s.model_version,
+                                       .suggested_at = now,
+                                       .suggestions = j.dump(),
+                                       .outcome = std::nullopt};
+}
+
+Status record_suggestions(store::WriteTx& tx, ComplaintId complaint, const Suggestions& s,
+                          Instant now) {
+  return tx.triage().add_suggestion(stored_suggestion(complaint, s, now));
 }
 
 Result<std::optional<Json>> record_triage_outcome(store::WriteTx& tx, const Complaint& c) {

@@ -120,6 +120,10 @@ struct TrainingSummary {
 Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
                                         const TriageOptions& options, TriageService* install_into);
 
+// The row record_suggestions stores for `s`, made at `now`.
+store::StoredTriageSuggestion stored_suggestion(ComplaintId complaint, const Suggestions& s,
+                                                Instant now);
+
 // Records the suggestions made for a new complaint (in its intake
 // transaction).
 Status record_suggestions(store::WriteTx& tx, ComplaintId complaint, const Suggestions& s,

@@ -335,9 +335,14 @@ void Api::register_complaints(Router& router) {
           REDRESS_TRY(auto created, complaints_.submit(tx, actor, std::move(req)));
           REDRESS_TRY(auto flags, app::record_intake_signals(tx, created.complaint, signals,
                                                              options_.duplicates));
-          REDRESS_TRY(auto view, complaints_.view(tx, actor, std::move(created.complaint)));
+          // Nothing the registration just wrote is read back (a round trip
+          // per read on PostgreSQL's single writer).
+          const auto suggestion = app::recorded_suggestion(created.complaint, signals);
+          const std::string access_token = created.access_token;
+          REDRESS_TRY(auto view, complaints_.view_of_registered(tx, actor, std::move(created),
+                                                                flags, suggestion));
           Json j = complaint_json(view);
-          j["access_token"] = created.access_token;
+          j["access_token"] = access_token;
           Json likely = Json::array();
           for (const auto& f : flags) {
             likely.push_back({{"complaint_id", f.original.value},

@@ -243,4 +243,51 @@ inline void check_report_counts(Store& store, Batching batching = Batching::inse
   expect_counts_of_model(store, model, deps);
 }
 
+// ComplaintRepo::insert_unless_code_taken on a code write_modelled_complaints
+// stored ("R-0"): no row, no count, the stored complaint untouched; with a
+// fresh code it inserts and counts as insert() does.
+inline void expect_taken_code_writes_nothing(Store& store) {
+  const auto all_tallies = [&]() {
+    auto got = store.read<std::vector<Tally>>([](const ReadTx& tx) {
+      return tx.reports().tallies(ReportScope{std::nullopt, std::nullopt, std::nullopt, true});
+    });
+    EXPECT_TRUE(got) << got.error().message;
+    std::map<TallyKey, std::int64_t> out;
+    if (got) {
+      for (const Tally& t : *got) out[{t.dimension, t.value, t.department}] += t.n;
+    }
+    return out;
+  };
+  const auto before = all_tallies();
+  auto taken = store.write_sync<std::optional<ComplaintId>>(
+      [](WriteTx& tx) -> Result<std::optional<ComplaintId>> {
+        REDRESS_TRY(auto original, tx.complaints().find_by_tracking_code("R-0"));
+        if (!original) return fail(Error::not_found("R-0"));
+        Complaint c = *original;
+        c.description = "another text under a taken code";
+        return tx.complaints().insert_unless_code_taken(c);
+      });
+  ASSERT_TRUE(taken) << taken.error().message;
+  EXPECT_FALSE(*taken);
+  EXPECT_EQ(all_tallies(), before);
+
+  auto fresh = store.write_sync<std::optional<ComplaintId>>(
+      [](WriteTx& tx) -> Result<std::optional<ComplaintId>> {
+        REDRESS_TRY(auto original, tx.complaints().find_by_tracking_code("R-0"));
+        if (!original) return fail(Error::not_found("R-0"));
+        Complaint c = *original;
+        c.tracking_code = "R-fresh";
+        return tx.complaints().insert_unless_code_taken(c);
+      });
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  ASSERT_TRUE(*fresh);
+  auto stored = store.read<std::optional<Complaint>>(
+      [](const ReadTx& tx) { return tx.complaints().find_by_tracking_code("R-fresh"); });
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->id, **fresh);
+  const std::int64_t department = (*stored)->department ? (*stored)->department->value : 0;
+  const TallyKey received{"received", "", department};
+  EXPECT_EQ(all_tallies()[received], before.at(received) + 1);
+}
+
 }  // namespace redress::store::report_checks

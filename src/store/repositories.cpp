@@ -212,6 +212,21 @@ Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
   return id;
 }
 
+Result<std::optional<ComplaintId>> ComplaintRepo::insert_unless_code_taken(const Complaint& c) {
+  // Both dialects return no row when the conflict clause skips the insert,
+  // and fire no insert trigger.
+  const std::string columns = std::string(kComplaintColumns).substr(4);  // without "id, "
+  const std::string sql = "INSERT INTO complaints (" + columns + ") VALUES (" +
+                          placeholders(1, 49) +
+                          ") ON CONFLICT (tracking_code) DO NOTHING RETURNING id";
+  const auto p = complaint_params(c);
+  REDRESS_TRY(auto rows, s_.query(sql, p));
+  if (rows.empty()) return std::optional<ComplaintId>{};
+  const ComplaintId id{rows.front().i64(0)};
+  REDRESS_CHECK(SearchIndexRepo(s_).add_complaint(id, c.subject, c.description));
+  return std::optional<ComplaintId>(id);
+}
+
 Result<std::optional<Complaint>> ComplaintRepo::find(ComplaintId cid) const {
   const std::string sql = "SELECT " + kComplaintSelect + " FROM complaints WHERE id = $1";
   REDRESS_TRY(auto rows, s_.query(sql, params(cid.value)));

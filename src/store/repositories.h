@@ -59,6 +59,10 @@ class ComplaintRepo {
   // subject or description calls SearchIndexRepo::rebuild in its transaction,
   // as Complaints::patch does.
   Result<ComplaintId> insert(const Complaint& c);
+  // As insert(), unless a complaint already has c.tracking_code: then
+  // nothing is written and the answer is nullopt (the caller draws another
+  // code). One statement where a look-up before the insert would be two.
+  Result<std::optional<ComplaintId>> insert_unless_code_taken(const Complaint& c);
   Result<std::optional<Complaint>> find(ComplaintId id) const;
   Result<std::optional<Complaint>> find_by_tracking_code(const std::string& code) const;
   // Writes every field of `c` and bumps the version, if the stored version is

@@ -128,6 +128,7 @@ TEST_F(PostgresStoreTest, ReportCountsOfChangesBeforeTheFirstCommit) {
   auto store = open_store();
   ASSERT_NE(store, nullptr);
   report_checks::check_report_counts(*store, report_checks::Batching::one_transaction);
+  report_checks::expect_taken_code_writes_nothing(*store);
   auto pending = connect()->query("SELECT count(*) FROM report_pending", {});
   ASSERT_TRUE(pending);
   EXPECT_EQ(pending->front().i64(0), 0);

@@ -115,6 +115,9 @@ TEST(SqliteReportCounts, ChangesBeforeTheFirstCommitMoveThePendingCounts) {
   });
   ASSERT_FALSE(refused);
   EXPECT_EQ(pending_and_counted(), before);
+
+  report_checks::expect_taken_code_writes_nothing(**store);
+  EXPECT_EQ(pending_and_counted().first, 0);
 }
 
 // A database from before migration 0011 gets its counts from the migration's
