@@ -360,18 +360,26 @@ Result<std::vector<Complaint>> ComplaintRepo::list_page(const ComplaintFilter& f
       if (f.after_id > 0) sql += " AND id > " + bind(f.after_id);
       sql += " ORDER BY id";
       break;
-    case Page::search:
-      sql = "SELECT " + kComplaintSelect + " FROM (" + sql +
+    case Page::search: {
+      // The candidates are ranked on their own and only the page's rows are
+      // joined to their complaints: joining all of them first read up to
+      // kSearchCandidates complaint rows to keep 20 (42 -> 19 ms for
+      // `refund` on PostgreSQL at 1M, bench/README.md).
+      const std::string order = sqlite ? "score" : "score DESC";
+      sql = "SELECT hit_id, " +
+            (sqlite ? "score" : "ts_rank(doc, " + match + "::tsquery) AS score") + " FROM (" + sql +
             (sqlite ? " ORDER BY complaint_search.rowid DESC"
                     : " ORDER BY complaint_search.complaint_id DESC") +
-            " LIMIT " + std::to_string(kSearchCandidates) +
-            ") hits JOIN complaints ON complaints.id = hits.hit_id ORDER BY " +
-            (sqlite ? "hits.score" : "ts_rank(hits.doc, " + match + "::tsquery) DESC") +
+            " LIMIT " + std::to_string(kSearchCandidates) + ") candidates ORDER BY " + order +
+            ", hit_id LIMIT " + bind(static_cast<std::int64_t>(f.limit));
+      if (f.search_offset > 0) sql += " OFFSET " + bind(f.search_offset);
+      sql = "SELECT " + kComplaintSelect + " FROM (" + sql +
+            ") hits JOIN complaints ON complaints.id = hits.hit_id ORDER BY hits." + order +
             ", complaints.id";
       break;
+    }
   }
-  sql += " LIMIT " + bind(static_cast<std::int64_t>(f.limit));
-  if (page == Page::search && f.search_offset > 0) sql += " OFFSET " + bind(f.search_offset);
+  if (page != Page::search) sql += " LIMIT " + bind(static_cast<std::int64_t>(f.limit));
   REDRESS_TRY(auto rows, s_.query(sql, p));
   std::vector<Complaint> out;
   out.reserve(rows.size());
