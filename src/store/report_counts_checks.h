@@ -258,27 +258,25 @@ inline void expect_taken_code_writes_nothing(Store& store) {
     }
     return out;
   };
+  // Inserts a copy of "R-0" under `code`, with another description.
+  const auto insert_copy = [&](const std::string& code) {
+    return store.write_sync<std::optional<ComplaintId>>(
+        [code](WriteTx& tx) -> Result<std::optional<ComplaintId>> {
+          REDRESS_TRY(auto original, tx.complaints().find_by_tracking_code("R-0"));
+          if (!original) return fail(Error::not_found("R-0"));
+          Complaint c = *original;
+          c.tracking_code = code;
+          c.description = "another text";
+          return tx.complaints().insert_unless_code_taken(c);
+        });
+  };
   const auto before = all_tallies();
-  auto taken = store.write_sync<std::optional<ComplaintId>>(
-      [](WriteTx& tx) -> Result<std::optional<ComplaintId>> {
-        REDRESS_TRY(auto original, tx.complaints().find_by_tracking_code("R-0"));
-        if (!original) return fail(Error::not_found("R-0"));
-        Complaint c = *original;
-        c.description = "another text under a taken code";
-        return tx.complaints().insert_unless_code_taken(c);
-      });
+  auto taken = insert_copy("R-0");
   ASSERT_TRUE(taken) << taken.error().message;
   EXPECT_FALSE(*taken);
   EXPECT_EQ(all_tallies(), before);
 
-  auto fresh = store.write_sync<std::optional<ComplaintId>>(
-      [](WriteTx& tx) -> Result<std::optional<ComplaintId>> {
-        REDRESS_TRY(auto original, tx.complaints().find_by_tracking_code("R-0"));
-        if (!original) return fail(Error::not_found("R-0"));
-        Complaint c = *original;
-        c.tracking_code = "R-fresh";
-        return tx.complaints().insert_unless_code_taken(c);
-      });
+  auto fresh = insert_copy("R-fresh");
   ASSERT_TRUE(fresh) << fresh.error().message;
   ASSERT_TRUE(*fresh);
   auto stored = store.read<std::optional<Complaint>>(
