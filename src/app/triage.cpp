@@ -272,11 +272,6 @@ store::StoredTriageSuggestion stored_suggestion(ComplaintId complaint, const Sug
                                        .outcome = std::nullopt};
 }
 
-Status record_suggestions(store::WriteTx& tx, ComplaintId complaint, const Suggestions& s,
-                          Instant now) {
-  return tx.triage().add_suggestion(stored_suggestion(complaint, s, now));
-}
-
 Result<std::optional<Json>> record_triage_outcome(store::WriteTx& tx, const Complaint& c) {
   REDRESS_TRY(auto stored, tx.triage().suggestion(c.id));
   if (!stored) return std::optional<Json>{};

@@ -120,14 +120,11 @@ struct TrainingSummary {
 Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
                                         const TriageOptions& options, TriageService* install_into);
 
-// The row record_suggestions stores for `s`, made at `now`.
+// The row that records the suggestions `s` made for a new complaint at
+// `now` (TriageRepo::add_suggestion, in its intake transaction; see
+// app/intake_signals.h).
 store::StoredTriageSuggestion stored_suggestion(ComplaintId complaint, const Suggestions& s,
                                                 Instant now);
-
-// Records the suggestions made for a new complaint (in its intake
-// transaction).
-Status record_suggestions(store::WriteTx& tx, ComplaintId complaint, const Suggestions& s,
-                          Instant now);
 
 // At accept: what was suggested against what the agent chose, per field,
 // written to the complaint's suggestion row (nothing when it has none) and

@@ -98,7 +98,9 @@ class TriageTest : public ::testing::Test {
     if (service) s = service->suggest(req.subject, req.description);
     auto r = store_->write_sync<IntakeResult>([&](store::WriteTx& tx) -> Result<IntakeResult> {
       REDRESS_TRY(auto created, complaints_.submit(tx, agent_, req));
-      if (s) REDRESS_CHECK(record_suggestions(tx, created.complaint.id, *s, clock_.now()));
+      if (s)
+        REDRESS_CHECK(
+            tx.triage().add_suggestion(stored_suggestion(created.complaint.id, *s, clock_.now())));
       return created;
     });
     EXPECT_TRUE(r) << (r ? "" : r.error().message);

@@ -201,30 +201,33 @@ constexpr int kSearchCandidates = 2000;
 
 }  // namespace
 
-Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
+namespace {
+
+// Inserts `c` with `on_conflict` after its VALUES (empty for none) and indexes
+// its texts; nullopt when the conflict clause skipped the row (both dialects
+// then return no row and fire no insert trigger).
+Result<std::optional<ComplaintId>> insert_complaint_row(SqlSession& s, const Complaint& c,
+                                                        std::string_view on_conflict) {
   const std::string columns = std::string(kComplaintColumns).substr(4);  // without "id, "
-  const std::string sql =
-      "INSERT INTO complaints (" + columns + ") VALUES (" + placeholders(1, 49) + ") RETURNING id";
-  const auto p = complaint_params(c);
-  REDRESS_TRY(auto rows, s_.query(sql, p));
-  const ComplaintId id{rows.at(0).i64(0)};
-  REDRESS_CHECK(SearchIndexRepo(s_).add_complaint(id, c.subject, c.description));
-  return id;
+  const std::string sql = "INSERT INTO complaints (" + columns + ") VALUES (" +
+                          placeholders(1, 49) + ")" + std::string(on_conflict) + " RETURNING id";
+  REDRESS_TRY(auto rows, s.query(sql, complaint_params(c)));
+  if (rows.empty()) return std::optional<ComplaintId>{};
+  const ComplaintId id{rows.front().i64(0)};
+  REDRESS_CHECK(SearchIndexRepo(s).add_complaint(id, c.subject, c.description));
+  return std::optional<ComplaintId>(id);
+}
+
+}  // namespace
+
+Result<ComplaintId> ComplaintRepo::insert(const Complaint& c) {
+  REDRESS_TRY(auto id, insert_complaint_row(s_, c, ""));
+  if (!id) return fail(Error::internal("INSERT INTO complaints returned no id"));
+  return *id;
 }
 
 Result<std::optional<ComplaintId>> ComplaintRepo::insert_unless_code_taken(const Complaint& c) {
-  // Both dialects return no row when the conflict clause skips the insert,
-  // and fire no insert trigger.
-  const std::string columns = std::string(kComplaintColumns).substr(4);  // without "id, "
-  const std::string sql = "INSERT INTO complaints (" + columns + ") VALUES (" +
-                          placeholders(1, 49) +
-                          ") ON CONFLICT (tracking_code) DO NOTHING RETURNING id";
-  const auto p = complaint_params(c);
-  REDRESS_TRY(auto rows, s_.query(sql, p));
-  if (rows.empty()) return std::optional<ComplaintId>{};
-  const ComplaintId id{rows.front().i64(0)};
-  REDRESS_CHECK(SearchIndexRepo(s_).add_complaint(id, c.subject, c.description));
-  return std::optional<ComplaintId>(id);
+  return insert_complaint_row(s_, c, " ON CONFLICT (tracking_code) DO NOTHING");
 }
 
 Result<std::optional<Complaint>> ComplaintRepo::find(ComplaintId cid) const {
