@@ -87,11 +87,27 @@ Json department_ref(const std::optional<std::int64_t>& id,
   return id ? Json(department_label(id, names)) : Json(nullptr);
 }
 
-std::int64_t count_of(const std::vector<store::Count>& counts, std::string_view key) {
-  for (const auto& c : counts) {
-    if (c.key == key) return c.count;
+// The counts of one report-count dimension, summed over departments, keyed by
+// value; for "received", the counts per department instead, keyed by the
+// department's id ("" for unrouted).
+std::vector<store::Count> tally_counts(const std::vector<store::Tally>& tallies,
+                                       std::string_view dimension) {
+  const bool per_department = dimension == "received";
+  std::map<std::string, std::int64_t> sums;
+  for (const auto& t : tallies) {
+    if (t.dimension != dimension) continue;
+    if (!per_department) {
+      sums[t.value] += t.n;
+    } else {
+      sums[t.department == 0 ? std::string() : std::to_string(t.department)] += t.n;
+    }
   }
-  return 0;
+  std::vector<store::Count> out;
+  out.reserve(sums.size());
+  for (auto& [key, n] : sums) {
+    if (n != 0) out.push_back({key, n});
+  }
+  return out;
 }
 
 // Met, breached and pending clocks of one kind, and the durations of stopped ones.
@@ -163,10 +179,12 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   doc["language"] = req.language;
   doc["generated_at"] = format_iso8601(clock_.now());
 
-  // Volumes.
-  REDRESS_TRY(auto by_state, reports.count_by(store::GroupColumn::state, scope));
-  REDRESS_TRY(auto by_kind, reports.count_by(store::GroupColumn::kind, scope));
-  REDRESS_TRY(auto by_validity, reports.count_by(store::GroupColumn::validity, scope));
+  // Volumes. What the report counts keep (state, category, department, channel)
+  // comes from them: their cost grows with months and departments, not with
+  // complaints. The rest is counted in one pass over the covering index.
+  REDRESS_TRY(auto kept_counts, reports.tallies(scope));
+  const auto by_state = tally_counts(kept_counts, "state");
+  REDRESS_TRY(auto counts, review.counts(period));
   std::int64_t total = 0, open = 0;
   for (const auto& c : by_state) {
     total += c.count;
@@ -174,9 +192,9 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   }
   REDRESS_TRY(auto resolved, review.resolutions(period));
   doc["totals"] = {{"received", total},
-                   {"complaints", count_of(by_kind, "complaint")},
-                   {"suggestions", count_of(by_kind, "suggestion")},
-                   {"compliments", count_of(by_kind, "compliment")},
+                   {"complaints", counts.complaints},
+                   {"suggestions", counts.suggestions},
+                   {"compliments", counts.compliments},
                    {"open", open},
                    {"resolved", resolved.size()}};
   doc["by_state"] = labelled_counts(by_state, {}, total);
@@ -198,9 +216,9 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   doc["volume_trend"] = {{"slope_per_month", opt(stats::trend_slope(series))}};
 
   // Categories, departments, channels.
-  REDRESS_TRY(auto by_category, reports.count_by(store::GroupColumn::category, scope));
-  REDRESS_TRY(auto by_department, reports.count_by(store::GroupColumn::department, scope));
-  REDRESS_TRY(auto by_channel, reports.count_by(store::GroupColumn::channel, scope));
+  const auto by_category = tally_counts(kept_counts, "category");
+  const auto by_department = tally_counts(kept_counts, "received");
+  const auto by_channel = tally_counts(kept_counts, "channel");
   // Categories rolled up to the top of the taxonomy, and as recorded (leaves).
   std::map<std::string, std::string> parent_of;
   for (const auto& c : categories) {
@@ -307,14 +325,12 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
                                                   static_cast<std::int64_t>(imported.size()))}};
 
   // Validity outcomes.
-  doc["validity"] = {{"founded", count_of(by_validity, "founded")},
-                     {"unfounded", count_of(by_validity, "unfounded")},
-                     {"pending", count_of(by_validity, "pending")},
-                     {"suggestions", count_of(by_kind, "suggestion")},
-                     {"compliments", count_of(by_kind, "compliment")},
-                     {"founded_rate",
-                      rate(count_of(by_validity, "founded"),
-                           count_of(by_validity, "founded") + count_of(by_validity, "unfounded"))}};
+  doc["validity"] = {{"founded", counts.founded},
+                     {"unfounded", counts.unfounded},
+                     {"pending", counts.pending},
+                     {"suggestions", counts.suggestions},
+                     {"compliments", counts.compliments},
+                     {"founded_rate", rate(counts.founded, counts.founded + counts.unfounded)}};
 
   // Remedies granted and their cost, by currency (amounts in different
   // currencies are never added together).
@@ -372,12 +388,11 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
       {"slope_per_month", opt(stats::trend_slope(averages))}};
 
   // Reopen and appeal rates.
-  REDRESS_TRY(auto ra, review.reopen_appeal(period));
-  doc["reopen_appeal"] = {{"reopened", ra.reopened},
-                          {"reopen_rate", rate(ra.reopened, ra.total)},
-                          {"rejected", ra.rejected},
-                          {"appealed", ra.appealed},
-                          {"appeal_rate", rate(ra.appealed, ra.rejected)}};
+  doc["reopen_appeal"] = {{"reopened", counts.reopened},
+                          {"reopen_rate", rate(counts.reopened, counts.total)},
+                          {"rejected", counts.rejected},
+                          {"appealed", counts.appealed},
+                          {"appeal_rate", rate(counts.appealed, counts.rejected)}};
 
   // Accountability.
   REDRESS_TRY(auto acc_totals, review.accountability_totals(period));
@@ -409,24 +424,18 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
       {"total", acc_total}, {"loss", acc_loss}, {"by_kind", acc_kinds}, {"entries", acc_entries}};
 
   // Recurring complaints: the same customer or the same object, twice or more.
-  auto recurring_json = [&](const std::vector<store::RecurringGroup>& groups) {
-    std::int64_t complaints = 0;
+  auto recurring_json = [](const store::RecurringSummary& summary) {
     Json top = Json::array();
-    for (const auto& g : groups) {
-      complaints += g.count;
-      if (std::cmp_less(top.size(), req.list_limit)) {
-        top.push_back({{"key", g.key}, {"label", g.label}, {"count", g.count}});
-      }
+    for (const auto& g : summary.top) {
+      top.push_back({{"key", g.key}, {"label", g.label}, {"count", g.count}});
     }
-    return Json{{"groups", groups.size()}, {"complaints", complaints}, {"top", top}};
+    return Json{{"groups", summary.groups}, {"complaints", summary.complaints}, {"top", top}};
   };
-  REDRESS_TRY(auto rec_customers, review.recurring_customers(period));
-  REDRESS_TRY(auto rec_objects, review.recurring_objects(period));
-  doc["recurring"] = {{"customers", recurring_json(rec_customers)},
-                      {"objects", recurring_json(rec_objects)}};
+  REDRESS_TRY(auto recurring, review.recurring(period, req.list_limit));
+  doc["recurring"] = {{"customers", recurring_json(recurring.customers)},
+                      {"objects", recurring_json(recurring.objects)}};
 
   // Influential complaints: major impact (urgent, or judged difficult).
-  REDRESS_TRY(auto influential_count, review.influential_count(period));
   REDRESS_TRY(auto influential, review.influential(period, req.list_limit));
   Json infl = Json::array();
   for (const auto& i : influential) {
@@ -440,7 +449,7 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
                     {"difficulty", i.difficulty},
                     {"received_at", format_iso8601(i.received_at)}});
   }
-  doc["influential"] = {{"count", influential_count}, {"complaints", infl}};
+  doc["influential"] = {{"count", counts.major}, {"complaints", infl}};
 
   // Improvement actions and lessons learned.
   REDRESS_TRY(auto actions, review.improvement_actions(period));
@@ -466,7 +475,7 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   doc["improvement"] = {{"actions", actions.size()},
                         {"by_status", status_json},
                         {"overdue", overdue},
-                        {"lessons_recorded", ra.with_lessons},
+                        {"lessons_recorded", counts.with_lessons},
                         {"list", action_list}};
 
   // Training needs (item 7): people-family causes and service-attitude

@@ -53,26 +53,6 @@ constexpr const char* kClockStatus =
     "CASE WHEN c.breached_at IS NOT NULL THEN 'breached' "
     "WHEN c.stopped_at IS NOT NULL THEN 'met' ELSE 'running' END";
 
-const char* column_name(GroupColumn c) {
-  switch (c) {
-    case GroupColumn::state:
-      return "state";
-    case GroupColumn::urgency:
-      return "urgency";
-    case GroupColumn::department:
-      return "department_id";
-    case GroupColumn::category:
-      return "category";
-    case GroupColumn::channel:
-      return "channel";
-    case GroupColumn::kind:
-      return "kind";
-    case GroupColumn::validity:
-      return "validity";
-  }
-  return "state";
-}
-
 }  // namespace
 
 std::string department_condition(const ReportScope& scope, const std::string& column,
@@ -227,32 +207,6 @@ Result<std::vector<DayCount>> ReportRepo::per_day(const ReportScope& scope,
     if (n != 0) out.push_back({day, n});
   }
   return out;
-}
-
-Result<std::vector<Count>> ReportRepo::grouped(const std::string& expression,
-                                               const ReportScope& scope) const {
-  Binder bind;
-  const PeriodRange received{scope.from ? std::optional(to_epoch_ms(*scope.from)) : std::nullopt,
-                             scope.to ? std::optional(to_epoch_ms(*scope.to)) : std::nullopt};
-  std::string sql = "SELECT " + expression + " AS k, COUNT(*) FROM complaints WHERE 1 = 1";
-  sql += range_condition(received, "received_at", bind);
-  sql += department_condition(scope, "department_id", "department_id IS NULL", bind);
-  sql += " GROUP BY k ORDER BY COUNT(*) DESC, k";
-  REDRESS_TRY(auto rows, s_.query(sql, bind.params));
-  std::vector<Count> out;
-  for (const auto& r : rows) {
-    std::string key;
-    if (!r.is_null(0)) {
-      key = std::holds_alternative<std::int64_t>(r.at(0)) ? std::to_string(r.i64(0)) : r.text(0);
-    }
-    out.push_back({std::move(key), r.i64(1)});
-  }
-  return out;
-}
-
-Result<std::vector<Count>> ReportRepo::count_by(GroupColumn column,
-                                                const ReportScope& scope) const {
-  return grouped(column_name(column), scope);
 }
 
 }  // namespace redress::store

@@ -38,8 +38,6 @@ struct Binder {
 std::string department_condition(const ReportScope& scope, const std::string& column,
                                  const std::string& unrouted, Binder& bind);
 
-enum class GroupColumn { state, urgency, department, category, channel, kind, validity };
-
 // One group and its count; `key` is empty for NULL.
 struct Count {
   std::string key;
@@ -92,8 +90,6 @@ enum class DaySeries { received, resolved };
 class ReportRepo {
  public:
   explicit ReportRepo(SqlSession& s) : s_(s) {}
-  Result<std::vector<Count>> count_by(GroupColumn column, const ReportScope& scope) const;
-
   // Every Tally of the complaints received within the scope, from the maintained
   // report counts (whole months and days) plus the complaints of partial days;
   // the cost grows with the number of months, days and departments, not with the
@@ -113,7 +109,6 @@ class ReportRepo {
                      const std::optional<std::string>& only_dimension,
                      std::vector<Tally>& out) const;
   Status add_direct(const ReportScope& scope, const PeriodRange& ms, std::vector<Tally>& out) const;
-  Result<std::vector<Count>> grouped(const std::string& expression, const ReportScope& scope) const;
   SqlSession& s_;
 };
 

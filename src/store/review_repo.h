@@ -57,11 +57,16 @@ struct DayScoreCount {
   std::int64_t count = 0;
 };
 
-struct ReopenAppealCounts {
+// Counts over the period's complaints. All but with_lessons come from one pass
+// over the covering received-time index (migration 0024), without a sort.
+struct PeriodCounts {
   std::int64_t total = 0;
+  std::int64_t complaints = 0, suggestions = 0, compliments = 0;  // by kind
+  std::int64_t founded = 0, unfounded = 0, pending = 0;           // by validity
   std::int64_t reopened = 0;  // complaints reopened at least once
   std::int64_t appealed = 0;  // complaints appealed at least once
   std::int64_t rejected = 0;  // complaints rejected as unfounded at some point (or appealed)
+  std::int64_t major = 0;     // urgent or difficult (core/lifecycle.h is_major)
   std::int64_t with_lessons = 0;
 };
 
@@ -86,6 +91,18 @@ struct RecurringGroup {
   std::string key;    // customer id, or object reference
   std::string label;  // customer name, or the object reference again
   std::int64_t count = 0;
+  bool operator==(const RecurringGroup&) const = default;
+};
+
+// The customers (or objects) with two or more complaints in the period.
+struct RecurringSummary {
+  std::int64_t groups = 0;          // how many customers (objects) recur
+  std::int64_t complaints = 0;      // their complaints in the period
+  std::vector<RecurringGroup> top;  // the largest groups, largest first, ties by key
+};
+
+struct Recurring {
+  RecurringSummary customers, objects;
 };
 
 // A complaint of major impact (core/lifecycle.h is_major: urgent or difficult).
@@ -123,16 +140,19 @@ class ReviewRepo {
   // First-response and resolution clocks.
   Result<std::vector<ClockRow>> clocks(const ReviewPeriod& p) const;
   Result<std::vector<DayScoreCount>> satisfaction_by_day(const ReviewPeriod& p) const;
-  Result<ReopenAppealCounts> reopen_appeal(const ReviewPeriod& p) const;
+  Result<PeriodCounts> counts(const ReviewPeriod& p) const;
   Result<std::vector<AccountabilityTotal>> accountability_totals(const ReviewPeriod& p) const;
   // The largest losses first, at most `limit`.
   Result<std::vector<AccountabilityRow>> accountability_entries(const ReviewPeriod& p,
                                                                 int limit) const;
-  // Groups of two or more, largest first.
-  Result<std::vector<RecurringGroup>> recurring_customers(const ReviewPeriod& p) const;
-  Result<std::vector<RecurringGroup>> recurring_objects(const ReviewPeriod& p) const;
-  // Count of major complaints, and the first `limit` of them by received time.
-  Result<std::int64_t> influential_count(const ReviewPeriod& p) const;
+  // Customers and objects (non-empty references) with two or more complaints
+  // in the period; `top` holds at most `limit` of each. Counted here rather than
+  // grouped in SQL: sorting a quarter of a million index entries twice cost
+  // ~0.4 s of the review at a million complaints, and the period's
+  // (customer, object) pairs read in ~10 ms. Only the top customers' names are read.
+  Result<Recurring> recurring(const ReviewPeriod& p, int limit) const;
+  // The first `limit` major complaints by received time (their count is in
+  // PeriodCounts::major).
   Result<std::vector<InfluentialRow>> influential(const ReviewPeriod& p, int limit) const;
   Result<std::vector<ImprovementRow>> improvement_actions(const ReviewPeriod& p) const;
   // Causes of the people family, and complaints whose category is

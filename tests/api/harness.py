@@ -24,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -259,6 +260,19 @@ class Server:
         if not self.pg_database:
             raise RuntimeError("Server.sql is for PostgreSQL runs; use sqlite3 on Server.db")
         return psql(statement, self.db, check=check)
+
+    def run_sql(self, statement: str) -> None:
+        """Runs a statement that returns nothing on this server's database, either
+        store: for what the API cannot say (a test's set-up only)."""
+        if self.pg_database:
+            self.sql(statement)
+            return
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            con.execute(statement)
+            con.commit()
+        finally:
+            con.close()
 
     def _wait_healthy(self) -> None:
         deadline = time.monotonic() + HEALTH_TIMEOUT

@@ -13,7 +13,6 @@ import csv
 import io
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -93,22 +92,10 @@ class InsightTest(ApiTestCase):
         # Imported rows each get a customer of their own: W3 is W1's customer again and W8
         # is W7's (the API has no way to say so for an import).
         for repeat, first in (("W3", "W1"), ("W8", "W7")):
-            cls.run_sql(
+            cls.server.run_sql(
                 f"UPDATE complaints SET customer_id = (SELECT customer_id FROM complaints "
                 f"WHERE tracking_code = 'INS-{cls.tag}-{first}') "
                 f"WHERE tracking_code = 'INS-{cls.tag}-{repeat}'")
-
-    @classmethod
-    def run_sql(cls, statement: str) -> None:
-        if cls.server.pg_database:
-            cls.server.sql(statement)
-            return
-        con = sqlite3.connect(cls.server.db, timeout=30)
-        try:
-            con.execute(statement)
-            con.commit()
-        finally:
-            con.close()
 
     def code(self, name: str) -> str:
         return f"INS-{self.tag}-{name}"

@@ -23,7 +23,7 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (ApiTestCase, Client, Server, iso, iso_in, items_of, main,  # noqa: E402
-                     run_cli)
+                     public_body, run_cli)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(HERE, "..", "..", "..", "shared", "data")
@@ -353,6 +353,32 @@ class LifecycleReview(ApiTestCase):
         summary = {row[0]: row[1] for row in sheets["summary"][1:]}
         self.assertEqual(summary["received"], float(doc["totals"]["received"]))
         self.assertEqual(sheets["volume"][0][0], "Mois")  # headers in the chosen language
+
+
+class RecurringCustomersReview(ApiTestCase):
+    """Customers who complain again: counted, named, largest first, ties by id."""
+
+    def test_recurring_customers_are_counted_and_named(self):
+        t0 = iso_in(hours=-0.02)
+        customer_id = {}
+        for name, times in (("Rosa Twice", 2), ("Alan Thrice", 3), ("Mai Once", 1),
+                            ("Bui Twice", 2)):
+            body = public_body()
+            body["customer"]["name"] = name
+            ids = [self.submit(customer=body["customer"])["id"] for _ in range(times)]
+            customer_id[name] = self.get_complaint(ids[0])["customer"]["id"]
+            # Each portal submission gets a customer of its own (the portal never
+            # merges people by e-mail); the API has no way to say they are one.
+            self.server.run_sql(f"UPDATE complaints SET customer_id = {customer_id[name]} "
+                                f"WHERE id IN ({', '.join(map(str, ids))})")
+        r = self.client("director").get(f"{ROUTE}?from={t0}&to={iso_in(days=1)}")
+        self.assertEqual(r.status, 200, r)
+        rec = r.body["recurring"]["customers"]
+        self.assertEqual((rec["groups"], rec["complaints"]), (3, 7))
+        twice = sorted(("Rosa Twice", "Bui Twice"), key=lambda n: customer_id[n])
+        self.assertEqual(rec["top"], [{"key": str(customer_id[n]), "label": n,
+                                       "count": 3 if n == "Alan Thrice" else 2}
+                                      for n in ["Alan Thrice"] + twice])
 
 
 class CfpbReview(unittest.TestCase):
