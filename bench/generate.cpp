@@ -4,7 +4,9 @@
 //       adds N complaints to a database that holds an organisation (`redress demo`),
 //       with realistic distributions of states, urgencies, channels, departments,
 //       categories, languages and dates, and text resampled from the real complaint
-//       data in ../shared/data (sentences recombined; nothing invented).
+//       data in ../shared/data (sentences of one source topic recombined; nothing
+//       invented). Category, department and urgency follow the source topic with
+//       some noise, so a triage model can learn them.
 //   redress-bench raw --database DB --count N [--batch B]
 //       the raw store limit: the rows an intake writes (customer, complaint, timeline
 //       event) inserted by a bare loop with a commit every B rows.
@@ -35,12 +37,40 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-// One language's pool of real text.
-struct TextPool {
-  std::string language;
+// The texts of one topic of a source, under the source's own label (CFPB
+// Product, UIT-VSFC topic, TipDM 一级分类, Pamplona tema; empty where the source
+// has none). A complaint draws its subject and sentences from one topic, so
+// that its category can follow its text, as on a real desk: the triage
+// benchmark needs labels a model can learn.
+struct Topic {
+  std::string label;
   std::vector<std::string> subjects;
   std::vector<std::string> sentences;
 };
+
+// One language's pool of real text, by topic.
+struct TextPool {
+  std::string language;
+  std::vector<Topic> topics;
+
+  // The topic labelled `label`, added on first use.
+  Topic& topic(const std::string& label) {
+    for (Topic& t : topics) {
+      if (t.label == label) return t;
+    }
+    return topics.emplace_back(Topic{label, {}, {}});
+  }
+};
+
+// FNV-1a: a label's stable number (the same on every platform and run).
+std::uint64_t stable_hash(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char ch : s) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
 
 Result<std::vector<std::vector<std::string>>> read_csv(const std::filesystem::path& path,
                                                        char delimiter = ',') {
@@ -103,56 +133,64 @@ std::string first_words(std::string_view s, std::size_t max_bytes) {
 Result<std::vector<TextPool>> load_pools(const std::filesystem::path& dir) {
   std::vector<TextPool> pools;
   {
-    TextPool en{"en", {}, {}};
+    TextPool en{"en", {}};
     REDRESS_TRY(auto rows, read_csv(dir / "cfpb-complaints-sample.csv"));
     if (rows.empty()) return fail(Error::invalid("--data", "the CFPB sample is empty"));
     const auto narrative = column(rows[0], "Consumer complaint narrative");
     const auto issue = column(rows[0], "Issue");
+    const auto product = column(rows[0], "Product");
     for (std::size_t i = 1; i < rows.size(); ++i) {
       const auto& r = rows[i];
-      if (issue < r.size() && !r[issue].empty()) en.subjects.push_back(r[issue]);
-      if (narrative < r.size()) split_sentences(r[narrative], {". ", "\n"}, en.sentences);
+      Topic& t = en.topic(product < r.size() ? r[product] : "");
+      if (issue < r.size() && !r[issue].empty()) t.subjects.push_back(r[issue]);
+      if (narrative < r.size()) split_sentences(r[narrative], {". ", "\n"}, t.sentences);
     }
     pools.push_back(std::move(en));
   }
   {
-    TextPool vi{"vi", {}, {}};
+    TextPool vi{"vi", {}};
     REDRESS_TRY(auto rows, read_csv(dir / "vi" / "vi-uit-vsfc-train.csv"));
+    const auto topic = rows.empty() ? 0 : column(rows[0], "topics");
     for (std::size_t i = 1; i < rows.size(); ++i) {
       if (rows[i].empty() || rows[i][0].size() < 12) continue;
-      vi.sentences.push_back(rows[i][0]);
-      vi.subjects.push_back(first_words(rows[i][0], 60));
+      Topic& t = vi.topic(topic < rows[i].size() ? rows[i][topic] : "");
+      t.sentences.push_back(rows[i][0]);
+      t.subjects.push_back(first_words(rows[i][0], 60));
     }
     pools.push_back(std::move(vi));
   }
   {
-    TextPool zh{"zh-Hans", {}, {}};
+    TextPool zh{"zh-Hans", {}};
     for (const char* file : {"zh-tipdm2020-messages-labeled.csv", "zh-tipdm2020-messages-votes.csv",
                              "zh-tipdm2020-messages-with-replies.csv"}) {
       REDRESS_TRY(auto rows, read_csv(dir / "zh" / file));
       if (rows.empty()) continue;
       const auto subject = column(rows[0], "留言主题");
       const auto detail = column(rows[0], "留言详情");
+      const auto category = column(rows[0], "一级分类");  // the labelled file only
       for (std::size_t i = 1; i < rows.size(); ++i) {
         const auto& r = rows[i];
-        if (subject < r.size() && !trim(r[subject]).empty())
-          zh.subjects.push_back(trim(r[subject]));
-        if (detail < r.size()) split_sentences(r[detail], {"。", "！", "？", "\n"}, zh.sentences);
+        Topic& t = zh.topic(category < r.size() ? trim(r[category]) : "");
+        if (subject < r.size() && !trim(r[subject]).empty()) t.subjects.push_back(trim(r[subject]));
+        if (detail < r.size()) split_sentences(r[detail], {"。", "！", "？", "\n"}, t.sentences);
       }
     }
     pools.push_back(std::move(zh));
   }
   {
-    TextPool fr{"fr", {}, {}};
+    TextPool fr{"fr", {}};
+    Topic& t = fr.topic("");
     REDRESS_TRY(auto rows, read_csv(dir / "fr" / "fr-engie-customer-service-tweets.csv", ';'));
     if (!rows.empty()) {
       const auto text = column(rows[0], "full_text");
       for (std::size_t i = 1; i < rows.size(); ++i) {
         if (text >= rows[i].size()) continue;
-        std::string t = rows[i][text];
-        for (std::size_t at; (at = t.find("\\n")) != std::string::npos;) t.replace(at, 2, " ");
-        fr.subjects.push_back(first_words(t, 60));
-        split_sentences(t, {". ", "! ", "? "}, fr.sentences);
+        std::string text_of_row = rows[i][text];
+        for (std::size_t at; (at = text_of_row.find("\\n")) != std::string::npos;) {
+          text_of_row.replace(at, 2, " ");
+        }
+        t.subjects.push_back(first_words(text_of_row, 60));
+        split_sentences(text_of_row, {". ", "! ", "? "}, t.sentences);
       }
     }
     pools.push_back(std::move(fr));
@@ -160,7 +198,7 @@ Result<std::vector<TextPool>> load_pools(const std::filesystem::path& dir) {
   {
     // The Pamplona register has no free text: its topic, sub-topic and district
     // are the words of a Spanish complaint here.
-    TextPool es{"es", {}, {}};
+    TextPool es{"es", {}};
     REDRESS_TRY(auto rows, read_csv(dir / "es" / "es-pamplona-quejas-2014.csv"));
     if (!rows.empty()) {
       const auto tema = column(rows[0], "tema");
@@ -169,15 +207,19 @@ Result<std::vector<TextPool>> load_pools(const std::filesystem::path& dir) {
       for (std::size_t i = 1; i < rows.size(); ++i) {
         const auto& r = rows[i];
         if (std::max({tema, subtema, barrio}) >= r.size()) continue;
-        es.subjects.push_back(trim(r[tema]) + ": " + trim(r[subtema]));
-        es.sentences.push_back(trim(r[subtema]) + " (" + trim(r[tema]) + "), " + trim(r[barrio]) +
-                               ".");
+        Topic& t = es.topic(trim(r[tema]));
+        t.subjects.push_back(trim(r[tema]) + ": " + trim(r[subtema]));
+        t.sentences.push_back(trim(r[subtema]) + " (" + trim(r[tema]) + "), " + trim(r[barrio]) +
+                              ".");
       }
     }
     pools.push_back(std::move(es));
   }
-  for (const TextPool& p : pools) {
-    if (p.subjects.empty() || p.sentences.empty()) {
+  for (TextPool& p : pools) {
+    // A topic needs both (CFPB products whose rows have no narrative have none).
+    std::erase_if(p.topics,
+                  [](const Topic& t) { return t.subjects.empty() || t.sentences.empty(); });
+    if (p.topics.empty()) {
       return fail(
           Error::invalid("--data", "no text for language " + p.language + " in " + dir.string()));
     }
@@ -203,10 +245,19 @@ class Generator {
         departments_(std::move(departments)),
         categories_(std::move(categories)),
         rng_(seed),
-        now_(now) {}
+        now_(now) {
+    // A pool's topics are drawn as often as the source has sentences on them.
+    for (const TextPool& pool : pools_) {
+      std::vector<double> weights;
+      for (const Topic& t : pool.topics) weights.push_back(static_cast<double>(t.sentences.size()));
+      topic_of_pool_.emplace_back(weights.begin(), weights.end());
+    }
+  }
 
   Complaint complaint(Customer& customer, std::int64_t serial) {
-    const TextPool& pool = pools_[language_(rng_)];
+    const std::size_t pool_index = language_(rng_);
+    const TextPool& pool = pools_[pool_index];
+    const Topic& topic = pool.topics[topic_of_pool_[pool_index](rng_)];
     customer.name = customer_word(pool.language) + " " + std::to_string(serial);
     customer.email = "c" + std::to_string(serial) + "@example.com";
     customer.language = pool.language;
@@ -230,11 +281,11 @@ class Generator {
       const bool busy = weekday != 0 && weekday != 6 && hour >= 7 && hour < 19;
       if (busy || std::uniform_int_distribution<int>(0, 3)(rng_) == 0) break;
     }
-    c.subject = pool.subjects[pick(pool.subjects.size())];
+    c.subject = topic.subjects[pick(topic.subjects.size())];
     const int sentences = std::uniform_int_distribution<int>(1, 4)(rng_);
     for (int i = 0; i < sentences; ++i) {
       if (i) c.description += pool.language.starts_with("zh") ? "" : " ";
-      c.description += pool.sentences[pick(pool.sentences.size())];
+      c.description += topic.sentences[pick(topic.sentences.size())];
     }
     c.object_type = "order";
     c.object_ref = "ORD-" + std::to_string(100000 + pick(900000));
@@ -243,11 +294,21 @@ class Generator {
                  : registered               ? Validity::founded
                                             : Validity::pending;
     if (registered && c.state != State::rejected) {
-      c.category = categories_[pick(categories_.size())].code;
-      c.urgency = urgency_(rng_);
+      // What a person confirmed follows the text, with the noise of real desks:
+      // a labelled topic maps to one category nine times in ten, its category's
+      // department four times in five (routing), and its urgency is drawn from
+      // one of three mixes chosen by the topic. Unlabelled text (French tweets,
+      // unlabelled TipDM files) gets a random category, and departments a
+      // Zipf-like share by position, as before.
+      const std::uint64_t h = stable_hash(pool.language + "/" + topic.label);
+      const bool labelled = !topic.label.empty();
+      const std::size_t category =
+          labelled && pick(10) != 0 ? h % categories_.size() : pick(categories_.size());
+      c.category = categories_[category].code;
+      c.urgency = labelled ? urgency_mix_[(h >> 16) % urgency_mix_.size()](rng_) : urgency_(rng_);
       c.difficulty = difficulty_(rng_);
-      // A few departments get most complaints (Zipf-like by position).
-      c.department = departments_[zipf(departments_.size())].id;
+      c.department = labelled && pick(5) != 0 ? departments_[category % departments_.size()].id
+                                              : departments_[zipf(departments_.size())].id;
     }
     if (c.state == State::resolved || c.state == State::closed) {
       c.resolved_at = c.received_at + std::chrono::hours(resolution_hours_(rng_));
@@ -302,6 +363,7 @@ class Generator {
   }
 
   std::vector<TextPool> pools_;
+  std::vector<std::discrete_distribution<std::size_t>> topic_of_pool_;
   std::vector<Department> departments_;
   std::vector<Category> categories_;
   std::mt19937_64 rng_;
@@ -319,6 +381,11 @@ class Generator {
                              {45, 35, 15, 5}};
   Weighted<Kind> kind_{{Kind::complaint, Kind::suggestion, Kind::compliment}, {92, 6, 2}};
   Weighted<Urgency> urgency_{{Urgency::urgent, Urgency::important, Urgency::general}, {8, 22, 70}};
+  // Per-topic urgency mixes around the overall 8/22/70.
+  std::array<Weighted<Urgency>, 3> urgency_mix_{
+      Weighted<Urgency>{{Urgency::urgent, Urgency::important, Urgency::general}, {20, 40, 40}},
+      Weighted<Urgency>{{Urgency::urgent, Urgency::important, Urgency::general}, {3, 17, 80}},
+      Weighted<Urgency>{{Urgency::urgent, Urgency::important, Urgency::general}, {4, 12, 84}}};
   Weighted<Difficulty> difficulty_{{Difficulty::simple, Difficulty::complex, Difficulty::difficult},
                                    {70, 25, 5}};
   std::lognormal_distribution<double> resolution_hours_dist_{4.0, 1.0};
