@@ -185,9 +185,9 @@ Result<Json> ManagementReview::build(const store::ReadTx& tx, const Actor& actor
   REDRESS_TRY(auto kept_counts, reports.tallies(scope));
   const auto by_state = tally_counts(kept_counts, "state");
   REDRESS_TRY(auto counts, review.counts(period));
-  std::int64_t total = 0, open = 0;
+  const std::int64_t total = counts.total;
+  std::int64_t open = 0;
   for (const auto& c : by_state) {
-    total += c.count;
     if (auto s = parse<State>(c.key); s && !is_terminal(*s)) open += c.count;
   }
   REDRESS_TRY(auto resolved, review.resolutions(period));

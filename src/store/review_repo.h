@@ -91,7 +91,6 @@ struct RecurringGroup {
   std::string key;    // customer id, or object reference
   std::string label;  // customer name, or the object reference again
   std::int64_t count = 0;
-  bool operator==(const RecurringGroup&) const = default;
 };
 
 // The customers (or objects) with two or more complaints in the period.
@@ -146,10 +145,10 @@ class ReviewRepo {
   Result<std::vector<AccountabilityRow>> accountability_entries(const ReviewPeriod& p,
                                                                 int limit) const;
   // Customers and objects (non-empty references) with two or more complaints
-  // in the period; `top` holds at most `limit` of each. Counted here rather than
-  // grouped in SQL: sorting a quarter of a million index entries twice cost
-  // ~0.4 s of the review at a million complaints, and the period's
-  // (customer, object) pairs read in ~10 ms. Only the top customers' names are read.
+  // in the period; `top` holds at most `limit` of each. Counted here from one
+  // read of the period's (customer, object) pairs rather than by two SQL GROUP
+  // BYs, which sorted a quarter of a million index entries each and cost twice
+  // as much at a million complaints. Only the top customers' names are read.
   Result<Recurring> recurring(const ReviewPeriod& p, int limit) const;
   // The first `limit` major complaints by received time (their count is in
   // PeriodCounts::major).
