@@ -107,8 +107,8 @@ std::string SearchIndexRepo::match_expression(SqlDialect dialect, const text::Se
 Status SearchIndexRepo::add_complaint(ComplaintId id, std::string_view subject,
                                       std::string_view description) {
   if (s_.dialect() == SqlDialect::sqlite) {
-    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search (rowid, subject_terms, body_terms) "
-                                "VALUES ($1, $2, $3)",
+    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search_pending (complaint_id, "
+                                "subject_terms, body_terms, replaces) VALUES ($1, $2, $3, 0)",
                                 params(id.value, fts5_terms(subject), fts5_terms(description))));
     (void)n;
     return {};
@@ -125,8 +125,15 @@ Status SearchIndexRepo::add_message(ComplaintId id, std::string_view kind, std::
   if (s_.dialect() == SqlDialect::sqlite) {
     const std::string terms = fts5_terms(body);
     if (terms.empty()) return {};
-    REDRESS_TRY(auto n, s_.exec("UPDATE complaint_search SET body_terms = body_terms || ' ' || $1 "
-                                "WHERE rowid = $2",
+    REDRESS_TRY(auto pending,
+                s_.exec("UPDATE complaint_search_pending SET body_terms = body_terms || ' ' || $1 "
+                        "WHERE complaint_id = $2",
+                        params(terms, id.value)));
+    if (pending > 0) return {};
+    // The committed row, extended, replaces itself at COMMIT.
+    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search_pending (complaint_id, "
+                                "subject_terms, body_terms, replaces) SELECT rowid, subject_terms, "
+                                "body_terms || ' ' || $1, 1 FROM complaint_search WHERE rowid = $2",
                                 params(terms, id.value)));
     (void)n;
     return {};
@@ -163,11 +170,11 @@ Status SearchIndexRepo::rebuild(ComplaintId id) {
       if (!body.empty()) body += ' ';
       body += terms;
     }
-    REDRESS_TRY(auto gone,
-                s_.exec("DELETE FROM complaint_search WHERE rowid = $1", params(id.value)));
-    (void)gone;
-    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search (rowid, subject_terms, body_terms) "
-                                "VALUES ($1, $2, $3)",
+    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search_pending (complaint_id, "
+                                "subject_terms, body_terms, replaces) VALUES ($1, $2, $3, 1) "
+                                "ON CONFLICT (complaint_id) DO UPDATE SET subject_terms = "
+                                "excluded.subject_terms, body_terms = excluded.body_terms, "
+                                "replaces = 1",
                                 params(id.value, fts5_terms(subject), body)));
     (void)n;
     return {};
@@ -185,7 +192,9 @@ Status SearchIndexRepo::rebuild(ComplaintId id) {
 Result<std::int64_t> SearchIndexRepo::index_missing(int limit) {
   const char* sql = s_.dialect() == SqlDialect::sqlite
                         ? "SELECT id FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM "
-                          "complaint_search s WHERE s.rowid = c.id) ORDER BY id LIMIT $1"
+                          "complaint_search s WHERE s.rowid = c.id) AND NOT EXISTS (SELECT 1 "
+                          "FROM complaint_search_pending p WHERE p.complaint_id = c.id) "
+                          "ORDER BY id LIMIT $1"
                         : "SELECT id FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM "
                           "complaint_search s WHERE s.complaint_id = c.id) ORDER BY id LIMIT $1";
   REDRESS_TRY(auto rows, s_.query(sql, params(static_cast<std::int64_t>(limit))));

@@ -11,7 +11,12 @@
 // pre-tokenised text — terms separated by spaces, an accent-folded variant
 // joined to its term by U+001F — split by the tokenizer `redress_terms`
 // (register_fts5_tokenizer in store/sqlite/connection.h), which emits the
-// variant at the same position. PostgreSQL: complaint_search(complaint_id,
+// variant at the same position. The SQLite repository writes the complete row a
+// complaint's index will hold into complaint_search_pending instead (migration
+// 0025: FTS5 flushes its pending terms at every statement savepoint, a segment
+// per complaint); kFoldSearchPendingSqlite moves them into complaint_search
+// right before COMMIT, so committed data never has a pending row. PostgreSQL:
+// complaint_search(complaint_id,
 // doc tsvector) with a GIN index; the tsvector is built here with positions
 // (variants share them) and weight A for the subject.
 #pragma once
@@ -24,6 +29,18 @@
 #include "text/search.h"
 
 namespace redress::store {
+
+// Moves the write batch's pending index rows into the FTS5 table (replacing
+// the rows they extend) and empties complaint_search_pending; the SQLite
+// store runs it right before every COMMIT of its writer and after its
+// migrations.
+inline constexpr const char* kFoldSearchPendingSqlite = R"sql(
+DELETE FROM complaint_search
+WHERE rowid IN (SELECT complaint_id FROM complaint_search_pending WHERE replaces);
+INSERT INTO complaint_search (rowid, subject_terms, body_terms)
+SELECT complaint_id, subject_terms, body_terms FROM complaint_search_pending ORDER BY complaint_id;
+DELETE FROM complaint_search_pending;
+)sql";
 
 class SearchIndexRepo {
  public:

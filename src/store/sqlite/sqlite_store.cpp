@@ -1,9 +1,21 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include "store/report_pending.h"
+#include "store/search_index.h"
 #include "store/transactions.h"
 
 namespace redress::store::sqlite {
+
+namespace {
+// What every COMMIT of the writer is preceded by: the batch's report counts
+// and search-index rows, both kept pending until then (report_pending.h,
+// search_index.h).
+const std::string& before_commit() {
+  static const std::string kScript =
+      std::string(kFoldReportPendingSqlite) + kFoldSearchPendingSqlite;
+  return kScript;
+}
+}  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
                                                        const StoreOptions& options, Instant now) {
@@ -12,7 +24,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
   REDRESS_CHECK(connection->exec_script("BEGIN IMMEDIATE"));
   auto applied = apply_migrations(*connection, migrations(), format_iso8601(now));
   // Rows a writer outside this store left pending are folded before anyone reads.
-  if (applied) applied = connection->exec_script(kFoldReportPendingSqlite);
+  if (applied) applied = connection->exec_script(before_commit());
   if (!applied) {
     // The migration's own error is the one worth reporting.
     if (auto rolled_back = connection->exec_script("ROLLBACK"); !rolled_back) {
@@ -25,7 +37,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
       std::move(connection), GroupCommitWriter::Options{.max_batch = options.max_batch,
                                                         .begin = "BEGIN IMMEDIATE",
                                                         .savepoint_when_alone = false,
-                                                        .before_commit = kFoldReportPendingSqlite});
+                                                        .before_commit = before_commit()});
   auto readers = std::make_unique<ReadPool>(
       path, ReadPoolOptions{.size = options.read_connections, .connection = options.connection});
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
