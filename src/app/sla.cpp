@@ -38,20 +38,27 @@ class LoadedCalendar {
   std::optional<ZonedCalendar> zoned_;
 };
 
-Status schedule_checks(store::WriteTx& tx, const store::SlaClock& clock, Instant now) {
+// The sla.check jobs of `clock`: at its warning, its deadline and its
+// director alert, each not yet passed (and not before `now`).
+void add_checks(std::vector<store::JobDraft>& jobs, const store::SlaClock& clock, Instant now) {
   const std::string payload = Json{{"clock_id", clock.id}}.dump();
-  std::vector<Instant> moments;
-  if (!clock.warned_at && !clock.breached_at) moments.push_back(clock.warn_at);
-  if (!clock.breached_at) moments.push_back(clock.due_at);
-  if (!clock.director_notified_at) moments.push_back(clock.director_at);
-  for (Instant& at : moments) at = std::max(at, now);
-  return tx.jobs().enqueue_each(kSlaCheckJob, payload, moments, now);
+  auto at = [&](Instant moment) { jobs.push_back({payload, std::max(moment, now)}); };
+  if (!clock.warned_at && !clock.breached_at) at(clock.warn_at);
+  if (!clock.breached_at) at(clock.due_at);
+  if (!clock.director_notified_at) at(clock.director_at);
 }
 
-// Starts a clock of `kind` at `start` under `policy` with `target`.
-Status start_clock(store::WriteTx& tx, ComplaintId complaint, SlaClockKind kind,
-                   std::optional<State> state, const SlaPolicy& policy, Millis target,
-                   const LoadedCalendar& cal, Instant start, Instant now) {
+Status schedule_checks(store::WriteTx& tx, const store::SlaClock& clock, Instant now) {
+  std::vector<store::JobDraft> jobs;
+  add_checks(jobs, clock, now);
+  return tx.jobs().enqueue_all(kSlaCheckJob, jobs, now);
+}
+
+// A clock of `kind` started at `start` under `policy` with `target`, not yet
+// stored.
+Result<store::SlaClock> new_clock(ComplaintId complaint, SlaClockKind kind,
+                                  std::optional<State> state, const SlaPolicy& policy,
+                                  Millis target, const LoadedCalendar& cal, Instant start) {
   auto deadlines =
       sla_deadlines(start, target, policy.warning_percent, policy.director_percent, cal.get());
   if (!deadlines) {
@@ -69,8 +76,20 @@ Status start_clock(store::WriteTx& tx, ComplaintId complaint, SlaClockKind kind,
   clock.warn_at = deadlines->warn_at;
   clock.due_at = deadlines->due_at;
   clock.director_at = deadlines->director_at;
-  REDRESS_TRY(clock.id, tx.sla().add_clock(clock));
-  return schedule_checks(tx, clock, now);
+  return clock;
+}
+
+// Stores `clocks` and queues their checks: one due_at refresh and one jobs
+// INSERT for all of them.
+Status start_clocks(store::WriteTx& tx, std::vector<store::SlaClock>& clocks, Instant now) {
+  if (clocks.empty()) return {};
+  REDRESS_TRY(auto ids, tx.sla().add_clocks(clocks));
+  std::vector<store::JobDraft> jobs;
+  for (std::size_t i = 0; i < clocks.size(); ++i) {
+    clocks[i].id = ids.at(i);
+    add_checks(jobs, clocks[i], now);
+  }
+  return tx.jobs().enqueue_all(kSlaCheckJob, jobs, now);
 }
 
 // Moves a deadline that was still ahead at `paused_at` by the pause.
@@ -263,22 +282,28 @@ Status sync_sla_clocks(store::WriteTx& tx, const Complaint& c, std::optional<Sta
   }
   if (!policy || ended || held) return {};
 
+  std::vector<store::SlaClock> started;
+  auto start = [&](SlaClockKind kind, std::optional<State> state, Millis target,
+                   Instant at) -> Status {
+    REDRESS_TRY(auto clock, new_clock(c.id, kind, state, *policy, target, cal, at));
+    started.push_back(std::move(clock));
+    return {};
+  };
   if (!from && !has_first_response && policy->first_response) {
-    REDRESS_CHECK(start_clock(tx, c.id, SlaClockKind::first_response, std::nullopt, *policy,
-                              *policy->first_response, cal, c.received_at, now));
+    REDRESS_CHECK(start(SlaClockKind::first_response, std::nullopt, *policy->first_response,
+                        c.received_at));
   }
   if (!has_running_resolution && policy->resolution) {
     // At registration the clock starts when the complaint was received; after
     // a reopen or an appeal it starts again now.
-    REDRESS_CHECK(start_clock(tx, c.id, SlaClockKind::resolution, std::nullopt, *policy,
-                              *policy->resolution, cal, from ? now : c.received_at, now));
+    REDRESS_CHECK(start(SlaClockKind::resolution, std::nullopt, *policy->resolution,
+                        from ? now : c.received_at));
   }
   auto target = policy->state_targets.find(c.state);
   if (!has_state_clock && target != policy->state_targets.end()) {
-    REDRESS_CHECK(start_clock(tx, c.id, SlaClockKind::state, c.state, *policy, target->second, cal,
-                              from ? now : c.received_at, now));
+    REDRESS_CHECK(start(SlaClockKind::state, c.state, target->second, from ? now : c.received_at));
   }
-  return {};
+  return start_clocks(tx, started, now);
 }
 
 Status record_first_response(store::WriteTx& tx, ComplaintId complaint, Instant now) {

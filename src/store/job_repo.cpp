@@ -42,13 +42,22 @@ Result<std::int64_t> JobRepo::enqueue(const std::string& kind, const std::string
 
 Status JobRepo::enqueue_each(const std::string& kind, const std::string& payload,
                              std::span<const Instant> due_at, Instant now) {
-  if (due_at.empty()) return {};
-  std::vector<SqlValue> values{kind, payload, to_epoch_ms(now)};
-  values.reserve(3 + due_at.size());
+  std::vector<JobDraft> jobs;
+  jobs.reserve(due_at.size());
+  for (Instant at : due_at) jobs.push_back({payload, at});
+  return enqueue_all(kind, jobs, now);
+}
+
+Status JobRepo::enqueue_all(const std::string& kind, std::span<const JobDraft> jobs, Instant now) {
+  if (jobs.empty()) return {};
+  std::vector<SqlValue> values{kind, to_epoch_ms(now)};
+  values.reserve(2 + 2 * jobs.size());
   std::string sql = "INSERT INTO jobs (kind, payload, due_at, created_at) VALUES ";
-  for (std::size_t i = 0; i < due_at.size(); ++i) {
-    values.emplace_back(to_epoch_ms(due_at[i]));
-    sql += (i ? ", ($1, $2, $" : "($1, $2, $") + std::to_string(values.size()) + ", $3)";
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    values.emplace_back(jobs[i].payload);
+    values.emplace_back(to_epoch_ms(jobs[i].due_at));
+    sql += (i ? ", ($1, $" : "($1, $") + std::to_string(values.size() - 1) + ", $" +
+           std::to_string(values.size()) + ", $2)";
   }
   REDRESS_TRY(auto changed, s_.exec(sql, values));
   (void)changed;

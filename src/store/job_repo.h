@@ -26,6 +26,12 @@ struct Job {
   std::optional<Instant> finished_at;
 };
 
+// A job to queue: its JSON payload and when it is due.
+struct JobDraft {
+  std::string payload;
+  Instant due_at;
+};
+
 class JobRepo {
  public:
   explicit JobRepo(SqlSession& s) : s_(s) {}
@@ -36,6 +42,9 @@ class JobRepo {
   // statement (an SLA clock's warning, deadline and director alert).
   Status enqueue_each(const std::string& kind, const std::string& payload,
                       std::span<const Instant> due_at, Instant now);
+  // Queues every one of `jobs` as a job of `kind`, in one statement (the
+  // checks of all the clocks a registration starts).
+  Status enqueue_all(const std::string& kind, std::span<const JobDraft> jobs, Instant now);
   // Claims up to `limit` pending jobs of one of `kinds` that are due at `now`
   // and not leased (or whose lease ran out, e.g. after a crash): each gets
   // `lease_until = now + lease` and one more attempt. Must run in a write

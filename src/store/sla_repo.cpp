@@ -1,5 +1,6 @@
 #include "store/sla_repo.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -225,22 +226,40 @@ Result<std::vector<SlaPolicy>> SlaRepo::policies() const {
 }
 
 Result<std::int64_t> SlaRepo::add_clock(const SlaClock& c) {
-  REDRESS_TRY(
-      auto rows,
-      s_.query(
-          "INSERT INTO sla_clocks (complaint_id, kind, state, policy_id, target_ms, "
-          "calendar_id, started_at, warn_at, due_at, director_at, paused_at, paused_ms, "
-          "stopped_at, warned_at, breached_at, director_notified_at) VALUES ($1, $2, $3, $4, "
-          "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-          std::vector<SqlValue>{c.complaint.value, std::string(to_string(c.kind)),
-                                c.state ? SqlValue{std::string(to_string(*c.state))} : SqlValue{},
-                                sql_value(c.policy_id), static_cast<std::int64_t>(c.target.count()),
-                                sql_value(c.calendar_id), ms(c.started_at), ms(c.warn_at),
-                                ms(c.due_at), ms(c.director_at), ms(c.paused_at),
-                                static_cast<std::int64_t>(c.paused.count()), ms(c.stopped_at),
-                                ms(c.warned_at), ms(c.breached_at), ms(c.director_notified_at)}));
-  REDRESS_CHECK(refresh_due(c.complaint));
-  return rows.at(0).i64(0);
+  REDRESS_TRY(auto ids, add_clocks(std::span<const SlaClock>(&c, 1)));
+  return ids.at(0);
+}
+
+Result<std::vector<std::int64_t>> SlaRepo::add_clocks(std::span<const SlaClock> clocks) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(clocks.size());
+  for (const SlaClock& c : clocks) {
+    REDRESS_TRY(
+        auto rows,
+        s_.query(
+            "INSERT INTO sla_clocks (complaint_id, kind, state, policy_id, target_ms, "
+            "calendar_id, started_at, warn_at, due_at, director_at, paused_at, paused_ms, "
+            "stopped_at, warned_at, breached_at, director_notified_at) VALUES ($1, $2, $3, $4, "
+            "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+            std::vector<SqlValue>{
+                c.complaint.value, std::string(to_string(c.kind)),
+                c.state ? SqlValue{std::string(to_string(*c.state))} : SqlValue{},
+                sql_value(c.policy_id), static_cast<std::int64_t>(c.target.count()),
+                sql_value(c.calendar_id), ms(c.started_at), ms(c.warn_at), ms(c.due_at),
+                ms(c.director_at), ms(c.paused_at), static_cast<std::int64_t>(c.paused.count()),
+                ms(c.stopped_at), ms(c.warned_at), ms(c.breached_at),
+                ms(c.director_notified_at)}));
+    ids.push_back(rows.at(0).i64(0));
+  }
+  // Each complaint's due_at once, after all of its new clocks.
+  std::vector<ComplaintId> complaints;
+  for (const SlaClock& c : clocks) {
+    if (std::find(complaints.begin(), complaints.end(), c.complaint) == complaints.end()) {
+      complaints.push_back(c.complaint);
+    }
+  }
+  for (ComplaintId complaint : complaints) REDRESS_CHECK(refresh_due(complaint));
+  return ids;
 }
 
 Status SlaRepo::refresh_due(ComplaintId complaint) {

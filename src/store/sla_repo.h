@@ -54,6 +54,10 @@ class SlaRepo {
   // Writing a clock also refreshes the complaint's due_at (the earliest due time
   // of its running clocks) in the same transaction.
   Result<std::int64_t> add_clock(const SlaClock& c);
+  // Adds every one of `clocks` and returns their ids in the same order,
+  // refreshing each complaint's due_at once rather than once per clock (a
+  // registration starts up to three).
+  Result<std::vector<std::int64_t>> add_clocks(std::span<const SlaClock> clocks);
   Status update_clock(const SlaClock& c);
   Result<std::optional<SlaClock>> clock(std::int64_t id) const;
   // Every clock of the complaint, oldest first.
