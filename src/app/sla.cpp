@@ -286,12 +286,12 @@ Status sync_sla_clocks(store::WriteTx& tx, const Complaint& c, std::optional<Sta
   auto start = [&](SlaClockKind kind, std::optional<State> state, Millis target,
                    Instant at) -> Status {
     REDRESS_TRY(auto clock, new_clock(c.id, kind, state, *policy, target, cal, at));
-    started.push_back(std::move(clock));
+    started.push_back(clock);
     return {};
   };
   if (!from && !has_first_response && policy->first_response) {
-    REDRESS_CHECK(start(SlaClockKind::first_response, std::nullopt, *policy->first_response,
-                        c.received_at));
+    REDRESS_CHECK(
+        start(SlaClockKind::first_response, std::nullopt, *policy->first_response, c.received_at));
   }
   if (!has_running_resolution && policy->resolution) {
     // At registration the clock starts when the complaint was received; after

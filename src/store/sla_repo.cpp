@@ -247,8 +247,7 @@ Result<std::vector<std::int64_t>> SlaRepo::add_clocks(std::span<const SlaClock> 
                 sql_value(c.policy_id), static_cast<std::int64_t>(c.target.count()),
                 sql_value(c.calendar_id), ms(c.started_at), ms(c.warn_at), ms(c.due_at),
                 ms(c.director_at), ms(c.paused_at), static_cast<std::int64_t>(c.paused.count()),
-                ms(c.stopped_at), ms(c.warned_at), ms(c.breached_at),
-                ms(c.director_notified_at)}));
+                ms(c.stopped_at), ms(c.warned_at), ms(c.breached_at), ms(c.director_notified_at)}));
     ids.push_back(rows.at(0).i64(0));
   }
   // Each complaint's due_at once, after all of its new clocks.

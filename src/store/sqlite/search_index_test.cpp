@@ -78,13 +78,13 @@ TEST(SqliteSearchIndex, PendingRowsEnterTheIndexAtCommitOnly) {
     return tx.complaints().insert(c);
   };
   auto note = [](WriteTx& tx, ComplaintId id, const std::string& body) -> Status {
-    REDRESS_TRY(auto m, tx.records().add_message(
-                            Message{.complaint = id, .kind = "note", .body = body}));
+    REDRESS_TRY(auto m,
+                tx.records().add_message(Message{.complaint = id, .kind = "note", .body = body}));
     (void)m;
     return {};
   };
-  auto committed = (*store)->write_sync<ComplaintId>(
-      [&](WriteTx& tx) { return add(tx, "P-1", "parcel lost"); });
+  auto committed =
+      (*store)->write_sync<ComplaintId>([&](WriteTx& tx) { return add(tx, "P-1", "parcel lost"); });
   ASSERT_TRUE(committed) << committed.error().message;
   auto fresh = (*store)->write_sync<ComplaintId>([&](WriteTx& tx) -> Result<ComplaintId> {
     REDRESS_TRY(ComplaintId id, add(tx, "P-2", "alpha"));
