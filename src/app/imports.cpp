@@ -1,5 +1,9 @@
 #include "app/imports.h"
 
+#include <set>
+#include <string_view>
+#include <utility>
+
 #include "app/admin.h"
 #include "app/audit.h"
 #include "app/crypto.h"
@@ -98,12 +102,12 @@ Result<DepartmentId> Importer::department_by_code(store::WriteTx& tx, const Acto
   return id;
 }
 
-Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, const ImportRecord& r,
-                                    Instant now) {
+Result<std::optional<ComplaintId>> Importer::write_native(store::WriteTx& tx, const Actor& actor,
+                                                          const ImportRecord& r, Instant now) {
   if (!r.native) return fail(Error::internal("write_native without a native record"));
   Complaint c = *r.native;
   REDRESS_TRY(auto taken, tx.complaints().find_by_tracking_code(c.tracking_code));
-  if (taken) return false;  // e.g. the export of this very installation
+  if (taken) return std::optional<ComplaintId>{};  // e.g. the export of this very installation
   Customer customer = r.native_customer.value_or(Customer{});
   REDRESS_TRY(customer.id, tx.customers().insert(customer));
   c.id = ComplaintId{};
@@ -127,12 +131,11 @@ Result<bool> Importer::write_native(store::WriteTx& tx, const Actor& actor, cons
                 department_by_code(tx, actor, now, r.department_code, r.department_code));
   }
   REDRESS_TRY(c.id, tx.complaints().insert(c));
-  REDRESS_CHECK(tx.imports().link(r.source, r.external_id, c.id));
   Json data{{"source", r.source}, {"external_id", r.external_id}, {"fields", r.source_fields}};
   REDRESS_TRY(auto ev, append_event(tx, actor, now,
                                     {c.id, "imported", std::nullopt, c.state, std::move(data)}));
   (void)ev;
-  return true;
+  return std::optional<ComplaintId>(c.id);
 }
 
 Result<ImportBatchResult> Importer::write_batch(store::WriteTx& tx, const Actor& actor,
@@ -156,18 +159,34 @@ Result<ImportBatchResult> Importer::write_rows(store::WriteTx& tx, const Actor& 
   REDRESS_CHECK(Admin::require_admin(actor));
   const Instant now = clock_.now();
   ImportBatchResult result;
-  for (const ImportRecord& r : records) {
+  // What was imported before is looked up for the whole batch at once, and the
+  // batch's own links are written together at its end; `batch_refs` also
+  // catches a record repeated within the batch.
+  std::vector<store::ExternalRef> refs;
+  refs.reserve(records.size());
+  for (const ImportRecord& r : records) refs.push_back({r.source, r.external_id});
+  REDRESS_TRY(const std::vector<bool> linked_before, tx.imports().linked(refs));
+  std::set<std::pair<std::string_view, std::string_view>> batch_refs;
+  std::vector<store::ExternalRef> new_refs;
+  std::vector<ComplaintId> new_complaints;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const ImportRecord& r = records[i];
     if (stopped && stopped()) {
       return fail(Error::unavailable("the import was stopped; it resumes at the next start"));
     }
-    REDRESS_TRY(auto existing, tx.imports().find(r.source, r.external_id));
-    if (existing) {
+    if (linked_before[i] || !batch_refs.emplace(r.source, r.external_id).second) {
       ++result.skipped;
       continue;
     }
     if (r.native) {
       REDRESS_TRY(auto created, write_native(tx, actor, r, now));
-      ++(created ? result.created : result.skipped);
+      if (!created) {
+        ++result.skipped;
+        continue;
+      }
+      new_refs.push_back(refs[i]);
+      new_complaints.push_back(*created);
+      ++result.created;
       continue;
     }
     Customer customer;
@@ -203,7 +222,8 @@ Result<ImportBatchResult> Importer::write_rows(store::WriteTx& tx, const Actor& 
     c.created_at = now;
     c.updated_at = now;
     REDRESS_TRY(c.id, tx.complaints().insert(c));
-    REDRESS_CHECK(tx.imports().link(r.source, r.external_id, c.id));
+    new_refs.push_back(refs[i]);
+    new_complaints.push_back(c.id);
     if (r.closed && !r.outcome.empty()) {
       Message m{0,
                 c.id,
@@ -227,6 +247,7 @@ Result<ImportBatchResult> Importer::write_rows(store::WriteTx& tx, const Actor& 
     (void)ev;
     ++result.created;
   }
+  REDRESS_CHECK(tx.imports().link_all(new_refs, new_complaints));
   return result;
 }
 

@@ -92,9 +92,10 @@ class Importer {
   // The department with `code`, created with `name` when missing.
   Result<DepartmentId> department_by_code(store::WriteTx& tx, const Actor& actor, Instant now,
                                           const std::string& code, const std::string& name);
-  // Writes a native record; false when its tracking code is already taken.
-  Result<bool> write_native(store::WriteTx& tx, const Actor& actor, const ImportRecord& r,
-                            Instant now);
+  // Writes a native record and returns its complaint, not yet linked to the
+  // record; nullopt when its tracking code is already taken.
+  Result<std::optional<ComplaintId>> write_native(store::WriteTx& tx, const Actor& actor,
+                                                  const ImportRecord& r, Instant now);
   const Clock& clock_;
   std::map<std::string, std::string> category_codes_;           // name path → code
   std::map<std::string, DepartmentId> department_ids_;          // organisation → id

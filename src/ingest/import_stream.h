@@ -23,7 +23,7 @@ namespace redress::ingest {
 struct ImportCounts {
   std::int64_t rows = 0;  // data rows read (the header not counted)
   std::int64_t created = 0;
-  std::int64_t skipped = 0;  // imported by an earlier run
+  std::int64_t skipped = 0;  // imported by an earlier run or earlier in the file
   std::int64_t rejected = 0;
 };
 

@@ -229,6 +229,59 @@ TEST(ImportStream, StopsInsideABatchAndRollsItBack) {
   std::filesystem::remove_all(dir);
 }
 
+// Records imported before, or earlier in the same file (in the same batch or
+// an earlier one), are skipped and linked once.
+TEST(ImportStream, SkipsWhatWasImportedBeforeOrEarlierInTheFile) {
+  app::init_crypto();
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("redress-import-skip-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const Instant now = *parse_iso8601("2026-03-02T09:00:00Z");
+  {
+    auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
+    ASSERT_TRUE(store) << store.error().message;
+    std::string csv;
+    for (std::size_t i = 0; i < kCurrentHeader.size(); ++i) {
+      csv += (i ? "," : "") + kCurrentHeader[i];
+    }
+    csv += "\n";
+    // Batches of four: [1 2 2 3] [3 4 1 5].
+    for (int id : {1, 2, 2, 3, 3, 4, 1, 5}) {
+      csv +=
+          "2019-09-19,Credit card,,Problem with a purchase,,,,EXAMPLE BANK,PA,,,,Web,"
+          "2019-09-20,Closed with explanation,Yes,N/A," +
+          std::to_string(9200000 + id) + "\n";
+    }
+    FixedClock clock(now);
+    ImportStreamOptions options;
+    options.format = "cfpb";
+    options.batch_size = 4;
+    for (int round = 0; round < 2; ++round) {
+      std::istringstream in(csv);
+      auto counts = import_stream(**store, clock, in, options);
+      ASSERT_TRUE(counts) << counts.error().message;
+      EXPECT_EQ(counts->rows, 8);
+      EXPECT_EQ(counts->created, round == 0 ? 5 : 0) << "round " << round;
+      EXPECT_EQ(counts->skipped, round == 0 ? 3 : 8) << "round " << round;
+    }
+    auto linked = (*store)->read<std::vector<bool>>([](const store::ReadTx& tx) {
+      std::vector<store::ExternalRef> refs;
+      for (int id = 0; id <= 6; ++id) refs.push_back({"cfpb", std::to_string(9200000 + id)});
+      return tx.imports().linked(refs);
+    });
+    ASSERT_TRUE(linked) << linked.error().message;
+    EXPECT_EQ(*linked, (std::vector<bool>{false, true, true, true, true, true, false}));
+    auto complaints =
+        (*store)->read<std::size_t>([](const store::ReadTx& tx) -> Result<std::size_t> {
+          REDRESS_TRY(auto all, tx.complaints().list(store::ComplaintFilter{.limit = 100}));
+          return all.size();
+        });
+    ASSERT_TRUE(complaints) << complaints.error().message;
+    EXPECT_EQ(*complaints, 5u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // A batch that rolls back must not leave its new department and category in
 // the importer's cache: the next batch would file complaints under ids that
 // were never committed.

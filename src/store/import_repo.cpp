@@ -1,5 +1,9 @@
 #include "store/import_repo.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 namespace redress::store {
 
 namespace {
@@ -52,6 +56,63 @@ Status ImportRepo::link(const std::string& source, const std::string& external_i
                                     "complaint_id) VALUES ($1, $2, $3)",
                                     params(source, external_id, complaint.value)));
   (void)changed;
+  return {};
+}
+
+namespace {
+// Rows per multi-row statement: far below either store's limit on bound
+// parameters (SQLite 32,766; PostgreSQL 65,535).
+constexpr std::size_t kRowsPerStatement = 500;
+}  // namespace
+
+Result<std::vector<bool>> ImportRepo::linked(std::span<const ExternalRef> refs) const {
+  std::vector<bool> out(refs.size(), false);
+  // Grouped by source so each look-up is `source = $1 AND external_id IN (…)`,
+  // which both stores answer with seeks into the (source, external_id) key.
+  std::map<std::string_view, std::vector<std::size_t>> by_source;
+  for (std::size_t i = 0; i < refs.size(); ++i) by_source[refs[i].source].push_back(i);
+  for (const auto& [source, indexes] : by_source) {
+    for (std::size_t from = 0; from < indexes.size(); from += kRowsPerStatement) {
+      const std::size_t to = std::min(indexes.size(), from + kRowsPerStatement);
+      std::vector<SqlValue> values{std::string(source)};
+      std::string sql =
+          "SELECT external_id FROM external_refs WHERE source = $1 AND external_id IN (";
+      for (std::size_t k = from; k < to; ++k) {
+        values.emplace_back(refs[indexes[k]].external_id);
+        sql += (k > from ? ", $" : "$") + std::to_string(values.size());
+      }
+      REDRESS_TRY(auto rows, s_.query(sql + ")", values));
+      std::set<std::string> found;
+      for (const SqlRow& r : rows) found.insert(r.text(0));
+      for (std::size_t k = from; k < to; ++k) {
+        if (found.contains(refs[indexes[k]].external_id)) out[indexes[k]] = true;
+      }
+    }
+  }
+  return out;
+}
+
+Status ImportRepo::link_all(std::span<const ExternalRef> refs,
+                            std::span<const ComplaintId> complaints) {
+  if (refs.size() != complaints.size()) {
+    return fail(Error::internal("link_all: as many complaints as references are needed"));
+  }
+  for (std::size_t from = 0; from < refs.size(); from += kRowsPerStatement) {
+    const std::size_t to = std::min(refs.size(), from + kRowsPerStatement);
+    std::vector<SqlValue> values;
+    values.reserve(3 * (to - from));
+    std::string sql = "INSERT INTO external_refs (source, external_id, complaint_id) VALUES ";
+    for (std::size_t k = from; k < to; ++k) {
+      values.emplace_back(refs[k].source);
+      values.emplace_back(refs[k].external_id);
+      values.emplace_back(complaints[k].value);
+      const std::size_t n = values.size();
+      sql += (k > from ? ", ($" : "($") + std::to_string(n - 2) + ", $" + std::to_string(n - 1) +
+             ", $" + std::to_string(n) + ")";
+    }
+    REDRESS_TRY(auto changed, s_.exec(sql, values));
+    (void)changed;
+  }
   return {};
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,12 @@
 #include "store/sql.h"
 
 namespace redress::store {
+
+// A record of another system, named by its source ("cfpb") and its id there.
+struct ExternalRef {
+  std::string source;
+  std::string external_id;
+};
 
 // One uploaded import (POST /api/v1/imports) and how far it got. The counters
 // move in the same transaction as the batch they count, so after a crash they
@@ -49,6 +56,12 @@ class ImportRepo {
                                           const std::string& external_id) const;
   // Records the link; conflict if that external record is already linked.
   Status link(const std::string& source, const std::string& external_id, ComplaintId complaint);
+  // For each of `refs`, whether a complaint is linked to it: an import's
+  // look-up for a whole batch, a few statements instead of one per row.
+  Result<std::vector<bool>> linked(std::span<const ExternalRef> refs) const;
+  // Records `refs[i]` -> `complaints[i]` for every i (same sizes), a few rows
+  // per statement; conflict if one of them is already linked.
+  Status link_all(std::span<const ExternalRef> refs, std::span<const ComplaintId> complaints);
 
   // Records a new run (id ignored) and returns its id.
   Result<std::int64_t> create_run(const ImportRun& run);

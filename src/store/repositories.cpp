@@ -209,9 +209,21 @@ namespace {
 Result<std::optional<ComplaintId>> insert_complaint_row(SqlSession& s, const Complaint& c,
                                                         std::string_view on_conflict) {
   const std::string columns = std::string(kComplaintColumns).substr(4);  // without "id, "
-  const std::string sql = "INSERT INTO complaints (" + columns + ") VALUES (" +
-                          placeholders(1, 49) + ")" + std::string(on_conflict) + " RETURNING id";
-  REDRESS_TRY(auto rows, s.query(sql, complaint_params(c)));
+  const std::string insert = "INSERT INTO complaints (" + columns + ") VALUES (" +
+                             placeholders(1, 49) + ")" + std::string(on_conflict) + " RETURNING id";
+  if (s.dialect() == SqlDialect::postgresql) {
+    // The complaint and its search-index row in one statement: one round trip
+    // fewer per registration and per imported row.
+    std::vector<SqlValue> values = complaint_params(c);
+    values.emplace_back(SearchIndexRepo::postgres_document(c.subject, c.description));
+    REDRESS_TRY(auto rows,
+                s.query("WITH c AS (" + insert + "), " +
+                            SearchIndexRepo::postgres_index_new("c", 50) + " SELECT id FROM c",
+                        values));
+    if (rows.empty()) return std::optional<ComplaintId>{};
+    return std::optional<ComplaintId>(ComplaintId{rows.front().i64(0)});
+  }
+  REDRESS_TRY(auto rows, s.query(insert, complaint_params(c)));
   if (rows.empty()) return std::optional<ComplaintId>{};
   const ComplaintId id{rows.front().i64(0)};
   REDRESS_CHECK(SearchIndexRepo(s).add_complaint(id, c.subject, c.description));
@@ -642,12 +654,26 @@ Result<std::vector<Task>> CaseRecordRepo::tasks(ComplaintId cid) const {
 }
 
 Result<std::int64_t> CaseRecordRepo::add_message(const Message& m) {
-  REDRESS_TRY(auto rows,
-              s_.query("INSERT INTO messages (complaint_id, direction, channel, kind, "
-                       "body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                       "RETURNING id",
-                       std::vector<SqlValue>{id(m.complaint), name(m.direction), name(m.channel),
-                                             m.kind, m.body, id(m.author), ms(m.at)}));
+  static const std::string kInsert =
+      "INSERT INTO messages (complaint_id, direction, channel, kind, body, author_id, at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+  std::vector<SqlValue> values{id(m.complaint), name(m.direction), name(m.channel), m.kind,
+                               m.body,          id(m.author),      ms(m.at)};
+  if (s_.dialect() == SqlDialect::postgresql) {
+    // The message and its search-index terms in one statement (one round trip).
+    std::string document = SearchIndexRepo::postgres_message_document(m.kind, m.body);
+    if (!document.empty()) {
+      values.emplace_back(std::move(document));
+      REDRESS_TRY(auto rows,
+                  s_.query("WITH m AS (" + kInsert + "), " +
+                               SearchIndexRepo::postgres_index_message(1, 8) + " SELECT id FROM m",
+                           values));
+      return rows.at(0).i64(0);
+    }
+    REDRESS_TRY(auto rows, s_.query(kInsert, values));
+    return rows.at(0).i64(0);
+  }
+  REDRESS_TRY(auto rows, s_.query(kInsert, values));
   REDRESS_CHECK(SearchIndexRepo(s_).add_message(m.complaint, m.kind, m.body));
   return rows.at(0).i64(0);
 }

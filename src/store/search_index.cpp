@@ -104,6 +104,28 @@ std::string SearchIndexRepo::match_expression(SqlDialect dialect, const text::Se
   return "(" + positive + ")" + negative;
 }
 
+std::string SearchIndexRepo::postgres_document(std::string_view subject,
+                                               std::string_view description) {
+  return tsvector_literal({{subject, 'A'}, {description, 0}});
+}
+
+std::string SearchIndexRepo::postgres_index_new(std::string_view complaints, int document) {
+  return "indexed AS (INSERT INTO complaint_search (complaint_id, doc) SELECT id, $" +
+         std::to_string(document) + "::tsvector FROM " + std::string(complaints) + ")";
+}
+
+std::string SearchIndexRepo::postgres_message_document(std::string_view kind,
+                                                       std::string_view body) {
+  if (!indexes_message_kind(kind)) return {};
+  return tsvector_literal({{body, 0}});
+}
+
+std::string SearchIndexRepo::postgres_index_message(int complaint, int document) {
+  // tsvector || tsvector shifts the right side's positions past the left's.
+  return "indexed AS (UPDATE complaint_search SET doc = doc || $" + std::to_string(document) +
+         "::tsvector WHERE complaint_id = $" + std::to_string(complaint) + ")";
+}
+
 Status SearchIndexRepo::add_complaint(ComplaintId id, std::string_view subject,
                                       std::string_view description) {
   if (s_.dialect() == SqlDialect::sqlite) {
@@ -115,7 +137,7 @@ Status SearchIndexRepo::add_complaint(ComplaintId id, std::string_view subject,
   }
   REDRESS_TRY(auto n,
               s_.exec("INSERT INTO complaint_search (complaint_id, doc) VALUES ($1, $2::tsvector)",
-                      params(id.value, tsvector_literal({{subject, 'A'}, {description, 0}}))));
+                      params(id.value, postgres_document(subject, description))));
   (void)n;
   return {};
 }
@@ -138,7 +160,7 @@ Status SearchIndexRepo::add_message(ComplaintId id, std::string_view kind, std::
     (void)n;
     return {};
   }
-  const std::string doc = tsvector_literal({{body, 0}});
+  const std::string doc = postgres_message_document(kind, body);
   if (doc.empty()) return {};
   // tsvector || tsvector shifts the right side's positions past the left's.
   REDRESS_TRY(

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -211,7 +212,7 @@ SqliteConnection::SqliteConnection(sqlite3* db, std::string path, OpenMode mode,
     : db_(db), path_(std::move(path)), mode_(mode), cache_size_(cache_size) {}
 
 SqliteConnection::~SqliteConnection() {
-  for (CachedStatement& entry : lru_) sqlite3_finalize(entry.stmt);
+  for (CachedStatement& entry : lru_) sqlite3_finalize(entry.prepared.stmt);
   // close_v2 defers the close if something (e.g. a backup) still uses the handle.
   sqlite3_close_v2(db_);
 }
@@ -227,10 +228,10 @@ Error SqliteConnection::error_from(int rc, std::string_view sql) const {
   return Error{code, std::move(message), {}};
 }
 
-Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql) {
+Result<SqliteConnection::Prepared> SqliteConnection::prepare(std::string_view sql) {
   if (auto it = cache_.find(sql); it != cache_.end()) {
     lru_.splice(lru_.begin(), lru_, it->second);
-    return it->second->stmt;
+    return it->second->prepared;
   }
 
   sqlite3_stmt* stmt = nullptr;
@@ -254,28 +255,43 @@ Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql) {
     }
   }
 
+  Prepared prepared{stmt, true};
+  char name[24];
+  const int count = sqlite3_bind_parameter_count(stmt);
+  for (int n = 1; n <= count && prepared.in_order; ++n) {
+    std::snprintf(name, sizeof name, "$%d", n);
+    const char* nth = sqlite3_bind_parameter_name(stmt, n);
+    prepared.in_order = nth != nullptr && std::strcmp(nth, name) == 0;
+  }
+
   if (cache_size_ == 0) {
     // Caching disabled: keep exactly one statement, replaced on every call.
-    for (CachedStatement& entry : lru_) sqlite3_finalize(entry.stmt);
+    for (CachedStatement& entry : lru_) sqlite3_finalize(entry.prepared.stmt);
     lru_.clear();
     cache_.clear();
   } else if (lru_.size() >= cache_size_) {
     CachedStatement& oldest = lru_.back();
     cache_.erase(oldest.sql);
-    sqlite3_finalize(oldest.stmt);
+    sqlite3_finalize(oldest.prepared.stmt);
     lru_.pop_back();
   }
-  lru_.push_front(CachedStatement{std::string(sql), stmt});
+  lru_.push_front(CachedStatement{std::string(sql), prepared});
   cache_.emplace(lru_.front().sql, lru_.begin());
-  return stmt;
+  return prepared;
 }
 
-Status SqliteConnection::bind(sqlite3_stmt* stmt, std::span<const SqlValue> params) {
+Status SqliteConnection::bind(const Prepared& prepared, std::span<const SqlValue> params) {
+  sqlite3_stmt* stmt = prepared.stmt;
+  const int count = sqlite3_bind_parameter_count(stmt);
   char name[24];
   for (std::size_t n = 1; n <= params.size(); ++n) {
-    std::snprintf(name, sizeof name, "$%zu", n);
-    const int index = sqlite3_bind_parameter_index(stmt, name);
+    int index = static_cast<int>(n);
+    if (!prepared.in_order || index > count) {
+      std::snprintf(name, sizeof name, "$%zu", n);
+      index = sqlite3_bind_parameter_index(stmt, name);
+    }
     if (index == 0) {
+      std::snprintf(name, sizeof name, "$%zu", n);
       return fail(Error::internal(
           "parameter " + std::string(name) +
           " has no placeholder in the statement [in: " + excerpt(sqlite3_sql(stmt)) + "]"));
@@ -297,7 +313,6 @@ Status SqliteConnection::bind(sqlite3_stmt* stmt, std::span<const SqlValue> para
   }
   // Each distinct `$N` name gets its own index, so once params.size() distinct
   // names are bound, any further index is a placeholder without a value.
-  const int count = sqlite3_bind_parameter_count(stmt);
   if (static_cast<std::size_t>(count) > params.size()) {
     std::string missing;
     for (int i = 1; i <= count; ++i) {
@@ -317,9 +332,10 @@ Status SqliteConnection::bind(sqlite3_stmt* stmt, std::span<const SqlValue> para
 
 Result<std::vector<SqlRow>> SqliteConnection::query(std::string_view sql,
                                                     std::span<const SqlValue> params) {
-  REDRESS_TRY(sqlite3_stmt * stmt, prepare(sql));
+  REDRESS_TRY(const Prepared prepared, prepare(sql));
+  sqlite3_stmt* stmt = prepared.stmt;
   StatementGuard guard(stmt);
-  REDRESS_CHECK(bind(stmt, params));
+  REDRESS_CHECK(bind(prepared, params));
 
   std::vector<SqlRow> rows;
   const int columns = sqlite3_column_count(stmt);
@@ -337,9 +353,10 @@ Result<std::vector<SqlRow>> SqliteConnection::query(std::string_view sql,
 
 Result<std::int64_t> SqliteConnection::exec(std::string_view sql,
                                             std::span<const SqlValue> params) {
-  REDRESS_TRY(sqlite3_stmt * stmt, prepare(sql));
+  REDRESS_TRY(const Prepared prepared, prepare(sql));
+  sqlite3_stmt* stmt = prepared.stmt;
   StatementGuard guard(stmt);
-  REDRESS_CHECK(bind(stmt, params));
+  REDRESS_CHECK(bind(prepared, params));
 
   // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE even
   // across other statements; the total only moves when this one changed rows.
