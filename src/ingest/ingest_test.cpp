@@ -177,6 +177,23 @@ TEST(Cfpb, SharedLegacySampleMapsCompletely) {
   EXPECT_EQ(rows, 6039);
 }
 
+// A current-format CFPB export with one closed credit-card complaint per
+// Complaint ID of `ids`.
+std::string cfpb_csv(const std::vector<int>& ids) {
+  std::string csv;
+  for (std::size_t i = 0; i < kCurrentHeader.size(); ++i) {
+    csv += (i ? "," : "") + kCurrentHeader[i];
+  }
+  csv += "\n";
+  for (int id : ids) {
+    csv +=
+        "2019-09-19,Credit card,,Problem with a purchase,,,,EXAMPLE BANK,PA,,,,Web,"
+        "2019-09-20,Closed with explanation,Yes,N/A," +
+        std::to_string(id) + "\n";
+  }
+  return csv;
+}
+
 // A server shutting down stops an import inside its batch: the batch rolls
 // back whole (the run resumes there later) and the shutdown does not wait
 // for thousands of rows to be written.
@@ -189,18 +206,9 @@ TEST(ImportStream, StopsInsideABatchAndRollsItBack) {
   {
     auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
     ASSERT_TRUE(store) << store.error().message;
-    std::string csv;
-    for (std::size_t i = 0; i < kCurrentHeader.size(); ++i) {
-      csv += (i ? "," : "") + kCurrentHeader[i];
-    }
-    csv += "\n";
-    for (int i = 0; i < 30; ++i) {
-      csv +=
-          "2019-09-19,Credit card,,Problem with a purchase,,,,EXAMPLE BANK,PA,,,,Web,"
-          "2019-09-20,Closed with explanation,Yes,N/A," +
-          std::to_string(9100000 + i) + "\n";
-    }
-    std::istringstream in(csv);
+    std::vector<int> ids;
+    for (int i = 0; i < 30; ++i) ids.push_back(9100000 + i);
+    std::istringstream in(cfpb_csv(ids));
     FixedClock clock(now);
     int asked = 0;
     ImportStreamOptions options;
@@ -240,18 +248,10 @@ TEST(ImportStream, SkipsWhatWasImportedBeforeOrEarlierInTheFile) {
   {
     auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
     ASSERT_TRUE(store) << store.error().message;
-    std::string csv;
-    for (std::size_t i = 0; i < kCurrentHeader.size(); ++i) {
-      csv += (i ? "," : "") + kCurrentHeader[i];
-    }
-    csv += "\n";
+    std::vector<int> ids;
     // Batches of four: [1 2 2 3] [3 4 1 5].
-    for (int id : {1, 2, 2, 3, 3, 4, 1, 5}) {
-      csv +=
-          "2019-09-19,Credit card,,Problem with a purchase,,,,EXAMPLE BANK,PA,,,,Web,"
-          "2019-09-20,Closed with explanation,Yes,N/A," +
-          std::to_string(9200000 + id) + "\n";
-    }
+    for (int id : {1, 2, 2, 3, 3, 4, 1, 5}) ids.push_back(9200000 + id);
+    const std::string csv = cfpb_csv(ids);
     FixedClock clock(now);
     ImportStreamOptions options;
     options.format = "cfpb";
