@@ -18,26 +18,33 @@ DuplicateFlag flag_row(const SqlRow& r) {
 
 Status DuplicateRepo::add_signature(const StoredSignature& s,
                                     std::span<const std::int64_t> band_keys) {
-  REDRESS_TRY(auto n, s_.exec("INSERT INTO duplicate_signatures (complaint_id, received_at, "
-                              "customer_key, object_key, signature) VALUES ($1, $2, $3, $4, $5)",
-                              params(s.complaint.value, to_epoch_ms(s.received_at), s.customer_key,
-                                     s.object_key, s.signature)));
-  (void)n;
-  if (band_keys.empty()) return {};
-  std::vector<SqlValue> values;
-  std::string sql = "INSERT INTO duplicate_bands (band_key, complaint_id) VALUES ";
+  static const std::string kSignature =
+      "INSERT INTO duplicate_signatures (complaint_id, received_at, customer_key, object_key, "
+      "signature) VALUES ($1, $2, $3, $4, $5)";
+  std::vector<SqlValue> values = params(s.complaint.value, to_epoch_ms(s.received_at),
+                                        s.customer_key, s.object_key, s.signature);
+  const bool postgres = s_.dialect() == SqlDialect::postgresql;
+  if (!postgres || band_keys.empty()) {
+    REDRESS_TRY(auto n, s_.exec(kSignature, values));
+    (void)n;
+    if (band_keys.empty()) return {};
+    values.resize(1);  // the bands' own statement: the complaint id, then the keys
+  }
+  // The bands reuse the complaint id ($1).
+  std::string bands = "INSERT INTO duplicate_bands (complaint_id, band_key) VALUES ";
   bool first = true;
   for (std::int64_t key : band_keys) {
     values.emplace_back(key);
-    values.emplace_back(s.complaint.value);
-    sql += (first ? "($" : ", ($") + std::to_string(values.size() - 1) + ", $" +
-           std::to_string(values.size()) + ")";
+    bands += (first ? "($1, $" : ", ($1, $") + std::to_string(values.size()) + ")";
     first = false;
   }
   // Two bands of one signature can collide on a key; one row is enough.
-  sql += " ON CONFLICT DO NOTHING";
-  REDRESS_TRY(auto m, s_.exec(sql, values));
-  (void)m;
+  bands += " ON CONFLICT DO NOTHING";
+  // On PostgreSQL the signature and its bands are one statement (a
+  // data-modifying WITH): one round trip per registration fewer.
+  REDRESS_TRY(auto n, s_.exec(postgres ? "WITH signature AS (" + kSignature + ") " + bands : bands,
+                              values));
+  (void)n;
   return {};
 }
 

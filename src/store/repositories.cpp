@@ -1410,15 +1410,25 @@ OutboxMessage outbox_from_row(const SqlRow& r) {
 }  // namespace
 
 Result<std::int64_t> OutboxRepo::enqueue(const OutboxMessage& m) {
-  REDRESS_TRY(
-      auto rows,
-      s_.query("INSERT INTO outbox (kind, complaint_id, recipient, language, "
-               "payload, created_at, channel, message_id) VALUES ($1, $2, $3, $4, $5, $6, "
-               "$7, $8) RETURNING id",
-               std::vector<SqlValue>{m.kind, id(m.complaint), m.recipient, m.language, m.payload,
-                                     ms(m.created_at), m.channel, m.message_id}));
-  const std::int64_t oid = rows.at(0).i64(0);
+  static const std::string kInsert =
+      "INSERT INTO outbox (kind, complaint_id, recipient, language, payload, created_at, "
+      "channel, message_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+  std::vector<SqlValue> values{m.kind,    id(m.complaint),  m.recipient, m.language,
+                               m.payload, ms(m.created_at), m.channel,   m.message_id};
   const char* job = m.channel == "webhook" ? "webhook.deliver" : "mail.deliver";
+  if (s_.dialect() == SqlDialect::postgresql) {
+    // The row and its delivery job in one statement (one round trip); the
+    // payload is spelled as nlohmann::json dumps it below.
+    values.emplace_back(job);
+    REDRESS_TRY(auto rows, s_.query("WITH o AS (" + kInsert +
+                                        "), delivery AS (INSERT INTO jobs (kind, payload, due_at, "
+                                        "created_at) SELECT $9, '{\"outbox_id\":' || o.id || '}', "
+                                        "$6, $6 FROM o) SELECT id FROM o",
+                                    values));
+    return rows.at(0).i64(0);
+  }
+  REDRESS_TRY(auto rows, s_.query(kInsert, values));
+  const std::int64_t oid = rows.at(0).i64(0);
   REDRESS_TRY(auto changed,
               s_.exec("INSERT INTO jobs (kind, payload, due_at, created_at) VALUES "
                       "($1, $2, $3, $3)",
