@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -222,17 +223,15 @@ TEST(ImportStream, StopsInsideABatchAndRollsItBack) {
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().code, ErrorCode::unavailable);
     EXPECT_EQ(asked, 36);
-    auto imported =
-        (*store)->read<std::int64_t>([](const store::ReadTx& tx) -> Result<std::int64_t> {
-          std::int64_t n = 0;
-          for (int i = 0; i < 30; ++i) {
-            REDRESS_TRY(auto link, tx.imports().find("cfpb", std::to_string(9100000 + i)));
-            n += link ? 1 : 0;
-          }
-          return n;
-        });
-    ASSERT_TRUE(imported) << imported.error().message;
-    EXPECT_EQ(*imported, 10);  // batch 1 only: nothing of the stopped batch 2
+    auto linked = (*store)->read<std::vector<bool>>([](const store::ReadTx& tx) {
+      std::vector<store::ExternalRef> refs;
+      for (int i = 0; i < 30; ++i) refs.push_back({"cfpb", std::to_string(9100000 + i)});
+      return tx.imports().linked(refs);
+    });
+    ASSERT_TRUE(linked) << linked.error().message;
+    // Batch 1 only: nothing of the stopped batch 2.
+    EXPECT_EQ(std::count(linked->begin(), linked->end(), true), 10);
+    EXPECT_EQ(std::count(linked->begin(), linked->begin() + 10, true), 10);
   }
   std::filesystem::remove_all(dir);
 }
@@ -313,9 +312,8 @@ TEST(Importer, ForgetsWhatARolledBackBatchCreated) {
     auto filed = [&](const std::string& id) {
       return (*store)->read<std::pair<bool, bool>>(
           [&](const store::ReadTx& tx) -> Result<std::pair<bool, bool>> {
-            REDRESS_TRY(auto link, tx.imports().find("cfpb", id));
-            if (!link) return fail(Error::not_found("no link for " + id));
-            REDRESS_TRY(auto c, tx.complaints().find(*link));
+            // A CFPB record's complaint carries its Complaint ID in the tracking code.
+            REDRESS_TRY(auto c, tx.complaints().find_by_tracking_code("CFPB-" + id));
             if (!c || !c->department || !c->category) return fail(Error::internal("unfiled"));
             REDRESS_TRY(auto d, tx.directory().department(*c->department));
             REDRESS_TRY(auto k, tx.directory().category(*c->category));

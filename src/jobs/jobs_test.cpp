@@ -305,13 +305,15 @@ TEST_F(JobsTest, ALeasedJobIsNotClaimedTwiceAndComesBackAfterACrash) {
   EXPECT_EQ((*again)[0].attempts, 2);
 }
 
-// An SLA clock's three checks go in as one statement; each comes due at its own time.
-TEST_F(JobsTest, EnqueueEachQueuesOneJobPerMoment) {
+// SLA clocks' checks go in as one statement; each comes due at its own time.
+TEST_F(JobsTest, EnqueueAllQueuesEachDraftAtItsTime) {
   const Instant now = clock_.now();
-  const std::vector<Instant> moments{now, now + hours{1}, now + hours{2}};
+  const std::vector<store::JobDraft> drafts{{R"({"clock_id":7})", now},
+                                            {R"({"clock_id":8})", now + hours{1}},
+                                            {R"({"clock_id":9})", now + hours{2}}};
   ASSERT_TRUE(store_->write_sync<bool>([&](store::WriteTx& tx) -> Result<bool> {
-    REDRESS_CHECK(tx.jobs().enqueue_each("y", R"({"clock_id":7})", moments, now));
-    REDRESS_CHECK(tx.jobs().enqueue_each("y", "{}", {}, now));  // nothing to queue
+    REDRESS_CHECK(tx.jobs().enqueue_all("y", drafts, now));
+    REDRESS_CHECK(tx.jobs().enqueue_all("y", {}, now));  // nothing to queue
     return true;
   }));
   const std::vector<std::string> kinds{"y"};
@@ -323,8 +325,8 @@ TEST_F(JobsTest, EnqueueEachQueuesOneJobPerMoment) {
     auto due = claim();
     ASSERT_TRUE(due) << due.error().message;
     ASSERT_EQ(due->size(), 1U) << "moment " << i;
-    EXPECT_EQ((*due)[0].payload, R"({"clock_id":7})");
-    EXPECT_EQ((*due)[0].due_at, moments[static_cast<std::size_t>(i)]);
+    EXPECT_EQ((*due)[0].payload, drafts[static_cast<std::size_t>(i)].payload);
+    EXPECT_EQ((*due)[0].due_at, drafts[static_cast<std::size_t>(i)].due_at);
     EXPECT_EQ((*due)[0].created_at, now);
     clock_.advance(hours{1});
   }

@@ -51,11 +51,6 @@ struct ImportReject {
 class ImportRepo {
  public:
   explicit ImportRepo(SqlSession& s) : s_(s) {}
-  // The complaint imported from (`source`, `external_id`), if any.
-  Result<std::optional<ComplaintId>> find(const std::string& source,
-                                          const std::string& external_id) const;
-  // Records the link; conflict if that external record is already linked.
-  Status link(const std::string& source, const std::string& external_id, ComplaintId complaint);
   // For each of `refs`, whether a complaint is linked to it: an import's
   // look-up for a whole batch, a few statements instead of one per row.
   Result<std::vector<bool>> linked(std::span<const ExternalRef> refs) const;

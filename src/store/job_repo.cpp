@@ -40,14 +40,6 @@ Result<std::int64_t> JobRepo::enqueue(const std::string& kind, const std::string
   return rows.at(0).i64(0);
 }
 
-Status JobRepo::enqueue_each(const std::string& kind, const std::string& payload,
-                             std::span<const Instant> due_at, Instant now) {
-  std::vector<JobDraft> jobs;
-  jobs.reserve(due_at.size());
-  for (Instant at : due_at) jobs.push_back({payload, at});
-  return enqueue_all(kind, jobs, now);
-}
-
 Status JobRepo::enqueue_all(const std::string& kind, std::span<const JobDraft> jobs, Instant now) {
   if (jobs.empty()) return {};
   std::vector<SqlValue> values{kind, to_epoch_ms(now)};

@@ -38,10 +38,6 @@ class JobRepo {
   // Queues a job due at `due_at`; returns its id.
   Result<std::int64_t> enqueue(const std::string& kind, const std::string& payload, Instant due_at,
                                Instant now);
-  // Queues one job of `kind` with `payload` at each of `due_at`, in one
-  // statement (an SLA clock's warning, deadline and director alert).
-  Status enqueue_each(const std::string& kind, const std::string& payload,
-                      std::span<const Instant> due_at, Instant now);
   // Queues every one of `jobs` as a job of `kind`, in one statement (the
   // checks of all the clocks a registration starts).
   Status enqueue_all(const std::string& kind, std::span<const JobDraft> jobs, Instant now);

@@ -126,47 +126,41 @@ std::string SearchIndexRepo::postgres_index_message(int complaint, int document)
          "::tsvector WHERE complaint_id = $" + std::to_string(complaint) + ")";
 }
 
+namespace {
+// add_complaint and add_message are the SQLite half: on PostgreSQL the
+// complaint's and the message's own INSERT writes the index (one round trip).
+Status sqlite_only(const SqlSession& s, const char* what) {
+  if (s.dialect() == SqlDialect::sqlite) return {};
+  return fail(Error::internal(std::string(what) + ": on PostgreSQL the row's own INSERT indexes it "
+                                                  "(postgres_index_new, postgres_index_message)"));
+}
+}  // namespace
+
 Status SearchIndexRepo::add_complaint(ComplaintId id, std::string_view subject,
                                       std::string_view description) {
-  if (s_.dialect() == SqlDialect::sqlite) {
-    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search_pending (complaint_id, "
-                                "subject_terms, body_terms, replaces) VALUES ($1, $2, $3, 0)",
-                                params(id.value, fts5_terms(subject), fts5_terms(description))));
-    (void)n;
-    return {};
-  }
-  REDRESS_TRY(auto n,
-              s_.exec("INSERT INTO complaint_search (complaint_id, doc) VALUES ($1, $2::tsvector)",
-                      params(id.value, postgres_document(subject, description))));
+  REDRESS_CHECK(sqlite_only(s_, "SearchIndexRepo::add_complaint"));
+  REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search_pending (complaint_id, "
+                              "subject_terms, body_terms, replaces) VALUES ($1, $2, $3, 0)",
+                              params(id.value, fts5_terms(subject), fts5_terms(description))));
   (void)n;
   return {};
 }
 
 Status SearchIndexRepo::add_message(ComplaintId id, std::string_view kind, std::string_view body) {
+  REDRESS_CHECK(sqlite_only(s_, "SearchIndexRepo::add_message"));
   if (!indexes_message_kind(kind)) return {};
-  if (s_.dialect() == SqlDialect::sqlite) {
-    const std::string terms = fts5_terms(body);
-    if (terms.empty()) return {};
-    REDRESS_TRY(auto pending,
-                s_.exec("UPDATE complaint_search_pending SET body_terms = body_terms || ' ' || $1 "
-                        "WHERE complaint_id = $2",
-                        params(terms, id.value)));
-    if (pending > 0) return {};
-    // The committed row, extended, replaces itself at COMMIT.
-    REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search_pending (complaint_id, "
-                                "subject_terms, body_terms, replaces) SELECT rowid, subject_terms, "
-                                "body_terms || ' ' || $1, 1 FROM complaint_search WHERE rowid = $2",
-                                params(terms, id.value)));
-    (void)n;
-    return {};
-  }
-  const std::string doc = postgres_message_document(kind, body);
-  if (doc.empty()) return {};
-  // tsvector || tsvector shifts the right side's positions past the left's.
-  REDRESS_TRY(
-      auto n,
-      s_.exec("UPDATE complaint_search SET doc = doc || $1::tsvector WHERE complaint_id = $2",
-              params(doc, id.value)));
+  const std::string terms = fts5_terms(body);
+  if (terms.empty()) return {};
+  REDRESS_TRY(auto pending,
+              s_.exec("UPDATE complaint_search_pending SET body_terms = body_terms || ' ' || $1 "
+                      "WHERE complaint_id = $2",
+                      params(terms, id.value)));
+  if (pending > 0) return {};
+  // The committed row, extended, replaces itself at COMMIT.
+  REDRESS_TRY(auto n, s_.exec("INSERT INTO complaint_search_pending (complaint_id, "
+                              "subject_terms, body_terms, replaces) SELECT rowid, subject_terms, "
+                              "body_terms || ' ' || $1, 1 FROM complaint_search WHERE rowid = $2",
+                              params(terms, id.value)));
   (void)n;
   return {};
 }

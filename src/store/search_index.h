@@ -45,10 +45,14 @@ DELETE FROM complaint_search_pending;
 class SearchIndexRepo {
  public:
   explicit SearchIndexRepo(SqlSession& s) : s_(s) {}
-  // Indexes a new complaint's subject and description.
+  // SQLite: indexes a new complaint's subject and description. On PostgreSQL
+  // the complaint's own INSERT does (postgres_index_new), and this fails
+  // (internal).
   Status add_complaint(ComplaintId id, std::string_view subject, std::string_view description);
-  // Appends a message body to the complaint's index row when messages of
-  // `kind` are indexed (see indexes_message_kind).
+  // SQLite: appends a message body to the complaint's index row when messages
+  // of `kind` are indexed (see indexes_message_kind). On PostgreSQL the
+  // message's own INSERT does (postgres_index_message), and this fails
+  // (internal).
   Status add_message(ComplaintId id, std::string_view kind, std::string_view body);
   // Rewrites the complaint's index row from what is stored now (after an
   // erasure, the erased text is gone from the index too).
