@@ -447,6 +447,9 @@ int main(int argc, char** argv) {
   triage_evaluate->add_option("--char-min", eval.char_min, "shortest character n-gram");
   triage_evaluate->add_option("--char-max", eval.char_max,
                               "longest character n-gram (below --char-min: none)");
+  triage_evaluate->add_option("--char-max-rows", eval.char_max_rows,
+                              "character n-grams only for at most this many training rows "
+                              "(default 50000; 0: always)");
   triage_evaluate->add_option("--span-char-min", eval.span_char_min,
                               "shortest character n-gram across word boundaries");
   triage_evaluate->add_option("--span-char-max", eval.span_char_max,
@@ -464,6 +467,11 @@ int main(int argc, char** argv) {
   triage_evaluate->add_option("--resample", eval.resample,
                               "train on this many rows drawn with replacement (benchmarks)");
   triage_evaluate->add_option("--threads", eval.threads, "training threads");
+  triage_evaluate->add_option("--epochs", eval.fasttext_epochs, "fastText epochs (default 25)");
+  triage_evaluate->add_option("--lr", eval.fasttext_learning_rate,
+                              "fastText learning rate (default 0.5)");
+  triage_evaluate->add_option("--dim", eval.fasttext_dimension,
+                              "fastText vector dimension (default 50)");
   auto* triage_train = triage->add_subcommand(
       "train", "Train a new model from the confirmed complaints now and store it");
   app::TriageOptions train_options;

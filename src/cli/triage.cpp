@@ -71,6 +71,7 @@ Result<triage::TrainOptions> linear_options(const EvaluateOptions& o, text::Acce
   t.epsilon = o.epsilon;
   t.min_df = o.min_df;
   t.threads = o.threads;
+  t.char_ngram_max_rows = o.char_max_rows;
   if (o.solver == "lr") {
     t.solver = triage::Solver::logistic_regression;
   } else if (o.solver == "lr-dual") {
@@ -88,9 +89,10 @@ Result<triage::TrainOptions> linear_options(const EvaluateOptions& o, text::Acce
 std::string linear_line(const EvaluateOptions& o, std::size_t features) {
   return fmt::format(
       "learner liblinear {} C={} eps={} accents={} bigrams={} trigrams={} min_df={} "
-      "max_text_bytes={} chars={}-{} span_chars={}-{} class_weight_power={} nb={}: {} features",
+      "max_text_bytes={} chars={}-{} (up to {} rows) span_chars={}-{} class_weight_power={} "
+      "nb={}: {} features",
       o.solver, o.c, o.epsilon, o.accents, o.word_bigrams, o.word_trigrams, o.min_df,
-      o.max_text_bytes, o.char_min, o.char_max, o.span_char_min, o.span_char_max,
+      o.max_text_bytes, o.char_min, o.char_max, o.char_max_rows, o.span_char_min, o.span_char_max,
       o.class_weight_power, o.nb_scaling, features);
 }
 
@@ -245,6 +247,9 @@ Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
     f.char_max = o.char_max >= o.char_min ? o.char_max : 0;
     f.word_ngrams = o.word_bigrams ? 2 : 1;
     f.threads = o.threads;
+    f.epochs = o.fasttext_epochs;
+    f.learning_rate = o.fasttext_learning_rate;
+    f.dimension = o.fasttext_dimension;
     REDRESS_TRY(fast, triage::FastTextClassifier::train(train, f));
     learner_line = fmt::format(
         "learner fasttext epochs={} lr={} dim={} wordNgrams={} chars={}-{} "

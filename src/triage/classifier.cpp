@@ -126,6 +126,10 @@ Result<std::vector<Classifier>> Classifier::train_fields(
   const std::size_t n_rows = texts.size();
   const std::size_t n_fields = labels.size();
   std::vector<Classifier> out(n_fields);
+  FeatureOptions features = options.features;
+  if (options.char_ngram_max_rows > 0 && n_rows > options.char_ngram_max_rows) {
+    features.char_max = 0;  // below char_min: off
+  }
   // Per field: its labels in sorted order (so the model does not depend on
   // row order), each row's label index (-1: not an example of the field)
   // and its rows.
@@ -141,7 +145,7 @@ Result<std::vector<Classifier>> Classifier::train_fields(
     }
     if (label_index.empty()) return fail(Error::invalid("examples", "at least one is required"));
     Classifier& c = out[f];
-    c.features_ = options.features;
+    c.features_ = features;
     for (auto& [label, index] : label_index) {
       index = static_cast<int>(c.labels_.size());
       c.labels_.emplace_back(label);
@@ -169,7 +173,7 @@ Result<std::vector<Classifier>> Classifier::train_fields(
     t.hashes.reserve((end - b * kBlock) * 32);
     t.counts.reserve((end - b * kBlock) * 32);
     t.offsets.reserve(end - b * kBlock + 1);
-    for (std::size_t i = b * kBlock; i < end; ++i) extract_into(texts[i], options.features, t);
+    for (std::size_t i = b * kBlock; i < end; ++i) extract_into(texts[i], features, t);
   });
   // Document frequencies: one table per thread over a share of the blocks,
   // then added up (a sum: the same whichever thread counted which block).

@@ -249,6 +249,36 @@ TEST(Classifier, SpanOptionsSurviveSerialisationAndFormatOneStillReads) {
   EXPECT_FALSE(Classifier::deserialize(v1));
 }
 
+TEST(Classifier, CharacterNgramsOnlyForSmallTrainingSets) {
+  // training_set() has 16 texts: at a limit of 16 it keeps its character
+  // n-grams; above the limit it learns (and later reads) word n-grams only,
+  // and the choice survives serialisation.
+  TrainOptions at_limit = small_options();
+  at_limit.char_ngram_max_rows = 16;
+  TrainOptions above = small_options();
+  above.char_ngram_max_rows = 15;
+  auto with_chars = Classifier::train(training_set(), at_limit);
+  auto words_only = Classifier::train(training_set(), above);
+  ASSERT_TRUE(with_chars);
+  ASSERT_TRUE(words_only);
+  EXPECT_EQ(with_chars->features().char_min, 2);
+  EXPECT_EQ(with_chars->features().char_max, 4);
+  EXPECT_LT(words_only->features().char_max, words_only->features().char_min);
+  EXPECT_LT(words_only->feature_count(), with_chars->feature_count() / 2);
+  auto back = Classifier::deserialize(words_only->serialize());
+  ASSERT_TRUE(back);
+  EXPECT_LT(back->features().char_max, back->features().char_min);
+  // Words alone still tell these topics apart.
+  EXPECT_EQ(back->predict("charged twice on my credit card", 1).front().label, "card");
+  EXPECT_EQ(back->predict("phòng học nóng quá", 1).front().label, "facility");
+  // 0: character n-grams whatever the size.
+  TrainOptions always = small_options();
+  always.char_ngram_max_rows = 0;
+  auto kept = Classifier::train(training_set(), always);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->features().char_max, 4);
+}
+
 TEST(Classifier, BalancedClassWeightsRaiseTheRareLabel) {
   // Ten "lecturer" sentences for one "facility" one: with balanced weights
   // the rare label gets more confidence on a text that mixes both.
