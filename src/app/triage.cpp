@@ -14,7 +14,10 @@ namespace {
 
 using Json = nlohmann::json;
 
+// A bundle of LIBLINEAR classifiers, one per field (or none).
 constexpr std::string_view kBundleMagic = "RDTRIAGEBUNDLE1\n";
+// A fastText model of the fields together (TriageModel::fasttext).
+constexpr std::string_view kFastTextBundleMagic = "RDTRIAGEBUNDLE2\n";
 
 void put_u64(std::string& out, std::uint64_t v) {
   char b[8];
@@ -95,6 +98,14 @@ Status ensure_nightly_training(store::WriteTx& tx, Instant now) {
 }
 
 std::string TriageModel::serialize() const {
+  if (fasttext) {
+    std::string out(kFastTextBundleMagic);
+    for (const int field : fasttext_field) put_u64(out, static_cast<std::uint64_t>(field));
+    const std::string bytes = fasttext->serialize();
+    put_u64(out, bytes.size());
+    out += bytes;
+    return out;
+  }
   std::string out(kBundleMagic);
   for (const auto* field : {&category, &department, &urgency}) {
     if (!*field) {
@@ -109,6 +120,27 @@ std::string TriageModel::serialize() const {
 }
 
 Result<TriageModel> TriageModel::deserialize(std::string_view bytes) {
+  if (bytes.starts_with(kFastTextBundleMagic)) {
+    bytes.remove_prefix(kFastTextBundleMagic.size());
+    TriageModel m;
+    for (int& field : m.fasttext_field) {
+      std::uint64_t v = 0;
+      if (!get_u64(bytes, v)) return fail(Error::invalid("model", "truncated bundle"));
+      field = static_cast<int>(static_cast<std::int64_t>(v));
+    }
+    std::uint64_t size = 0;
+    if (!get_u64(bytes, size) || size != bytes.size()) {
+      return fail(Error::invalid("model", "truncated bundle"));
+    }
+    REDRESS_TRY(auto fields, triage::FastTextFields::deserialize(bytes));
+    for (const int field : m.fasttext_field) {
+      if (field < -1 || field >= static_cast<int>(fields.field_count())) {
+        return fail(Error::invalid("model", "a field the fastText model does not have"));
+      }
+    }
+    m.fasttext = std::move(fields);
+    return m;
+  }
   if (!bytes.starts_with(kBundleMagic)) {
     return fail(Error::invalid("model", "not a triage model bundle"));
   }
@@ -136,6 +168,19 @@ Suggestions suggest(const TriageModel& model, std::string_view subject,
   text += description;
   Suggestions s;
   s.model_version = model.version;
+  if (model.fasttext) {
+    auto fields = model.fasttext->predict(text, top);
+    std::vector<Suggestion>* slots[] = {&s.category, &s.department, &s.urgency};
+    for (std::size_t f = 0; f < 3; ++f) {
+      const int at = model.fasttext_field[f];
+      if (at < 0) continue;
+      for (triage::Scored& scored : fields[static_cast<std::size_t>(at)]) {
+        slots[f]->push_back(
+            Suggestion{.value = std::move(scored.label), .confidence = scored.confidence});
+      }
+    }
+    return s;
+  }
   s.category = top_of(model.category, text, top);
   s.department = top_of(model.department, text, top);
   s.urgency = top_of(model.urgency, text, top);
@@ -237,10 +282,21 @@ Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
     for (std::size_t f = 0; f < owned.size(); ++f) {
       labels[f].assign(owned[f].begin(), owned[f].end());
     }
-    REDRESS_TRY(auto classifiers, triage::Classifier::train_fields(texts, labels, options.train));
-    for (std::size_t f = 0; f < trained.size(); ++f) {
-      summary.fields[trained[f]->name]["features"] = classifiers[f].feature_count();
-      *trained[f]->slot = std::move(classifiers[f]);
+    if (texts.size() > options.fasttext_min_rows) {
+      REDRESS_TRY(auto fields, triage::FastTextFields::train(texts, labels, options.fasttext));
+      for (std::size_t f = 0; f < trained.size(); ++f) {
+        const auto slot = static_cast<std::size_t>(trained[f] - all_fields);
+        model.fasttext_field[slot] = static_cast<int>(f);
+        summary.fields[trained[f]->name]["learner"] = "fasttext";
+      }
+      model.fasttext = std::move(fields);
+    } else {
+      REDRESS_TRY(auto classifiers, triage::Classifier::train_fields(texts, labels, options.train));
+      for (std::size_t f = 0; f < trained.size(); ++f) {
+        summary.fields[trained[f]->name]["features"] = classifiers[f].feature_count();
+        summary.fields[trained[f]->name]["learner"] = "liblinear";
+        *trained[f]->slot = std::move(classifiers[f]);
+      }
     }
   }
   const bool any = !trained.empty();

@@ -8,6 +8,7 @@
 // runner's thread or in `redress triage train`, outside any transaction).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "core/records.h"
 #include "store/store.h"
 #include "triage/classifier.h"
+#include "triage/fasttext_learner.h"
 
 namespace redress::app {
 
@@ -39,10 +41,18 @@ struct TriageOptions {
   // A top suggestion at or above this confidence pre-fills its field; below
   // it the agent sees the list but nothing is filled in.
   double prefill_threshold = 0.5;
-  std::size_t top = 3;                       // suggestions kept per field
-  std::size_t min_examples = 10;             // per field, else that field gets no model
-  std::int64_t max_training_rows = 200'000;  // newest confirmed complaints
+  std::size_t top = 3;                         // suggestions kept per field
+  std::size_t min_examples = 10;               // per field, else that field gets no model
+  std::int64_t max_training_rows = 1'000'000;  // newest confirmed complaints
   triage::TrainOptions train = default_train_options();
+  // Above this many texts the fields are learned by one fastText model
+  // (triage::FastTextFields) instead of LIBLINEAR: measured at a million
+  // complaints it is as accurate at a third of the time and a quarter of the
+  // memory, while on small sets LIBLINEAR is the more accurate
+  // (bench/README.md, "Training time"). LIBLINEAR alone takes about 60 s
+  // at this size on two cores.
+  std::size_t fasttext_min_rows = 300'000;
+  triage::FastTextOptions fasttext = large_set_options();
 
   // The learner's settings for the product: as measured (docs/triage.md),
   // with a smaller vocabulary than the evaluation's so a model row stays a
@@ -51,6 +61,20 @@ struct TriageOptions {
     triage::TrainOptions t;
     t.max_features = 1U << 17;
     return t;
+  }
+  // fastText for large sets: 3 epochs of 10-dimensional vectors over words
+  // and word bigrams hashed into 2^18 buckets, no subwords (on large sets
+  // words suffice, as for LIBLINEAR's character n-grams). Measured at 300,000
+  // and 1M complaints, 5 epochs or 2^20 buckets are no more accurate and
+  // take longer or store a larger model (bench/README.md).
+  static triage::FastTextOptions large_set_options() {
+    triage::FastTextOptions f;
+    f.epochs = 3;
+    f.dimension = 10;
+    f.char_min = 0;
+    f.char_max = 0;
+    f.buckets = 1 << 18;
+    return f;
   }
 };
 
@@ -61,6 +85,11 @@ struct TriageModel {
   std::optional<triage::Classifier> category;
   std::optional<triage::Classifier> department;  // labels are department ids
   std::optional<triage::Classifier> urgency;
+  // Instead of the three above when the fields were learned together by
+  // fastText (TriageOptions::fasttext_min_rows): one model, and which of its
+  // fields is category, department and urgency (-1: that field has none).
+  std::optional<triage::FastTextFields> fasttext;
+  std::array<int, 3> fasttext_field{-1, -1, -1};
 
   // Binary form (stored base64 in triage_models.model), and back;
   // invalid_argument on bytes it did not write.

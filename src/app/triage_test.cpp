@@ -295,6 +295,50 @@ TEST_F(TriageTest, ModelBundleRoundTripsAndRejectsGarbage) {
   EXPECT_FALSE(TriageModel::deserialize(bytes.substr(0, bytes.size() / 2)));
 }
 
+TEST_F(TriageTest, LargeSetsLearnWithFastTextAndServeTheSameWay) {
+  confirm_history();
+  TriageOptions options;
+  options.fasttext_min_rows = 10;  // this history's 16 complaints count as large
+  options.fasttext.threads = 1;    // deterministic
+  options.fasttext.epochs = 100;   // a tiny set needs many passes
+  TriageService service(options);
+  auto trained = train_and_store(*store_, clock_, service.options(), &service);
+  ASSERT_TRUE(trained) << trained.error().message;
+  EXPECT_EQ(trained->fields["category"]["learner"], "fasttext");
+  EXPECT_EQ(trained->fields["urgency"]["learner"], "fasttext");
+  ASSERT_NE(service.current(), nullptr);
+  EXPECT_TRUE(service.current()->fasttext);
+  EXPECT_FALSE(service.current()->category);
+
+  const auto check = [&](const TriageService& s) {
+    const auto billing = s.suggest("Refund please", "I was charged twice for one invoice");
+    ASSERT_TRUE(billing);
+    ASSERT_FALSE(billing->category.empty());
+    EXPECT_EQ(billing->category[0].value, "billing");
+    EXPECT_EQ(billing->department[0].value, std::to_string(departments_[1].value));
+    EXPECT_EQ(billing->urgency[0].value, "urgent");
+    EXPECT_LE(billing->category.size(), s.options().top);
+    EXPECT_EQ(s.suggest("", "快递包裹丢失")->category[0].value, "delivery");
+  };
+  check(service);
+
+  // A restarted server reads the stored bundle and suggests the same.
+  TriageService restarted(options);
+  auto v = restarted.refresh(*store_);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(*v, trained->version);
+  check(restarted);
+
+  const std::string bytes = service.current()->serialize();
+  auto back = TriageModel::deserialize(bytes);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->fasttext_field, service.current()->fasttext_field);
+  EXPECT_FALSE(TriageModel::deserialize(bytes.substr(0, bytes.size() - 3)));
+  std::string damaged = bytes;
+  damaged[damaged.size() - 10] = static_cast<char>(damaged[damaged.size() - 10] ^ 1);
+  EXPECT_FALSE(TriageModel::deserialize(damaged));
+}
+
 TEST(TriageSchedule, NightlyRunIsTheNextTwoAmUtc) {
   EXPECT_EQ(format_iso8601(next_nightly_training(*parse_iso8601("2026-03-02T09:00:00Z"))),
             "2026-03-03T02:00:00.000Z");

@@ -436,7 +436,9 @@ int main(int argc, char** argv) {
                               "column to predict (cfpb: Product, vsfc: topics, tipdm: 一级分类, "
                               "redress: category)");
   triage_evaluate->add_option("--split", eval.split, "fraction held out when there is no --test");
-  triage_evaluate->add_option("--learner", eval.learner, "liblinear (default) or fasttext");
+  triage_evaluate->add_option(
+      "--learner", eval.learner,
+      "liblinear (default), fasttext or fasttext-ova (the product's learner for large sets)");
   triage_evaluate->add_option("--accents", eval.accents, "keep (default) or fold");
   triage_evaluate->add_option("--solver", eval.solver,
                               "liblinear solver: lr, lr-dual, svm or svm-primal");
@@ -462,8 +464,9 @@ int main(int argc, char** argv) {
   triage_evaluate->add_flag("--trigrams", eval.word_trigrams, "word trigrams too");
   triage_evaluate->add_option("--max-text-bytes", eval.max_text_bytes,
                               "read only the start of each text (0: all)");
-  triage_evaluate->add_option("--min-df", eval.min_df,
-                              "drop features seen in fewer training documents");
+  triage_evaluate->add_option(
+      "--min-df", eval.min_df,
+      "drop features seen in fewer training documents (fastText: fewer times)");
   triage_evaluate->add_option("--resample", eval.resample,
                               "train on this many rows drawn with replacement (benchmarks)");
   triage_evaluate->add_option("--threads", eval.threads, "training threads");
@@ -472,11 +475,16 @@ int main(int argc, char** argv) {
                               "fastText learning rate (default 0.5)");
   triage_evaluate->add_option("--dim", eval.fasttext_dimension,
                               "fastText vector dimension (default 50)");
+  triage_evaluate->add_option("--buckets", eval.fasttext_buckets,
+                              "fastText hash buckets for word n-grams (default 1048576)");
   auto* triage_train = triage->add_subcommand(
       "train", "Train a new model from the confirmed complaints now and store it");
   app::TriageOptions train_options;
   triage_train->add_option("--max-rows", train_options.max_training_rows,
-                           "newest confirmed complaints to learn from (default 200000)");
+                           "newest confirmed complaints to learn from (default 1000000)");
+  triage_train->add_option("--fasttext-above", train_options.fasttext_min_rows,
+                           "learn with fastText above this many complaints, else LIBLINEAR "
+                           "(default 300000)");
 
   CLI11_PARSE(cli, argc, argv);
   // `serve` takes SIGINT/SIGTERM on a thread of its own and drains (finishing requests in

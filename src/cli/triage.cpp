@@ -233,6 +233,7 @@ Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
   std::function<std::vector<triage::Scored>(std::string_view)> predict;
   std::optional<triage::Classifier> linear;
   std::optional<triage::FastTextClassifier> fast;
+  std::optional<triage::FastTextFields> fields;
   std::string learner_line;
   const auto t0 = std::chrono::steady_clock::now();
   if (o.learner == "liblinear") {
@@ -240,7 +241,7 @@ Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
     REDRESS_TRY(linear, triage::Classifier::train(train, t));
     learner_line = linear_line(o, linear->feature_count());
     predict = [&](std::string_view s) { return linear->predict(s, 1); };
-  } else if (o.learner == "fasttext") {
+  } else if (o.learner == "fasttext" || o.learner == "fasttext-ova") {
     triage::FastTextOptions f;
     f.accents = accents;
     f.char_min = o.char_max >= o.char_min ? o.char_min : 0;
@@ -250,14 +251,30 @@ Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
     f.epochs = o.fasttext_epochs;
     f.learning_rate = o.fasttext_learning_rate;
     f.dimension = o.fasttext_dimension;
-    REDRESS_TRY(fast, triage::FastTextClassifier::train(train, f));
+    f.buckets = o.fasttext_buckets;
+    f.min_count = static_cast<int>(o.min_df);  // fastText counts occurrences, not documents
+    if (o.learner == "fasttext") {
+      REDRESS_TRY(fast, triage::FastTextClassifier::train(train, f));
+      predict = [&](std::string_view s) { return fast->predict(s, 1); };
+    } else {
+      // The product's learner for large sets (triage::FastTextFields), here
+      // with the one field.
+      std::vector<std::string_view> texts;
+      std::vector<std::vector<std::string_view>> labels(1);
+      for (const triage::Example& e : train) {
+        texts.emplace_back(e.text);
+        labels[0].emplace_back(e.label);
+      }
+      REDRESS_TRY(fields, triage::FastTextFields::train(texts, labels, f));
+      predict = [&](std::string_view s) { return fields->predict(s, 1).front(); };
+    }
     learner_line = fmt::format(
-        "learner fasttext epochs={} lr={} dim={} wordNgrams={} chars={}-{} "
+        "learner {} epochs={} lr={} dim={} buckets={} minCount={} wordNgrams={} chars={}-{} "
         "accents={}",
-        f.epochs, f.learning_rate, f.dimension, f.word_ngrams, f.char_min, f.char_max, o.accents);
-    predict = [&](std::string_view s) { return fast->predict(s, 1); };
+        o.learner, f.epochs, f.learning_rate, f.dimension, f.buckets, f.min_count, f.word_ngrams,
+        f.char_min, f.char_max, o.accents);
   } else {
-    return fail(Error::invalid("--learner", "must be liblinear or fasttext"));
+    return fail(Error::invalid("--learner", "must be liblinear, fasttext or fasttext-ova"));
   }
   const double train_seconds = seconds_since(t0);
 

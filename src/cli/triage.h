@@ -43,6 +43,7 @@ struct EvaluateOptions {
   int fasttext_epochs = 25;
   double fasttext_learning_rate = 0.5;
   int fasttext_dimension = 50;
+  int fasttext_buckets = 1 << 20;
   // >1: no test set; K-fold cross-validation over the training rows only
   // (fold of row i: splitmix64(i) mod K), for choosing settings without
   // looking at the test split.

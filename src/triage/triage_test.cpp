@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "triage/classifier.h"
+#include "triage/fasttext_learner.h"
 #include "triage/features.h"
 #include "triage/metrics.h"
 
@@ -361,6 +362,99 @@ TEST(Classifier, FieldWithSomeRowsUnlabelledLearnsFromTheRestOnly) {
   labels[1].pop_back();
   EXPECT_FALSE(Classifier::train_fields(texts, labels, small_options()));  // lengths differ
   EXPECT_FALSE(Classifier::train_fields(texts, {}, small_options()));      // no field
+}
+
+// Two fields over the same texts: a topic for every text, an urgency for
+// every other one (the rest have none), from training_set()'s sentences
+// repeated with a running number so fastText sees enough lines.
+struct TwoFields {
+  std::vector<std::string> texts;
+  std::vector<std::vector<std::string_view>> labels{2};
+};
+
+TwoFields two_fields() {
+  TwoFields t;
+  const std::vector<Example> base = training_set();
+  for (int round = 0; round < 12; ++round) {
+    for (std::size_t i = 0; i < base.size(); ++i) {
+      const bool urgent = i % 2 == 0;
+      t.texts.push_back(base[i].text + (urgent ? " urgent now" : " when possible") + " #" +
+                        std::to_string(round));
+    }
+  }
+  for (std::size_t i = 0; i < t.texts.size(); ++i) {
+    t.labels[0].push_back(base[i % base.size()].label);
+    const bool urgent = (i % base.size()) % 2 == 0;
+    t.labels[1].push_back(i % 3 == 0 ? "" : (urgent ? "urgent" : "general"));
+  }
+  return t;
+}
+
+FastTextOptions small_fasttext() {
+  FastTextOptions o;
+  o.threads = 1;  // deterministic
+  o.epochs = 40;
+  o.dimension = 10;
+  o.char_min = 0;
+  o.char_max = 0;
+  return o;
+}
+
+TEST(FastTextFields, LearnsEveryFieldInOneModelAndRoundTrips) {
+  const TwoFields data = two_fields();
+  const std::vector<std::string_view> texts(data.texts.begin(), data.texts.end());
+  auto model = FastTextFields::train(texts, data.labels, small_fasttext());
+  ASSERT_TRUE(model) << model.error().message;
+  ASSERT_EQ(model->field_count(), 2U);
+  EXPECT_THAT(model->labels(0), ::testing::ElementsAre("card", "facility", "lecturer", "mortgage",
+                                                       "城乡建设", "教育文体"));
+  EXPECT_THAT(model->labels(1), ::testing::ElementsAre("general", "urgent"));
+
+  const auto check = [](const FastTextFields& m) {
+    const auto card = m.predict("my credit card was charged twice, urgent now");
+    ASSERT_EQ(card.size(), 2U);
+    EXPECT_EQ(card[0].front().label, "card");
+    EXPECT_EQ(card[1].front().label, "urgent");
+    EXPECT_EQ(m.predict("学校学位不足 when possible")[0].front().label, "教育文体");
+    EXPECT_EQ(m.predict("phòng học nóng , máy chiếu hư when possible")[1].front().label, "general");
+    for (const auto& field : card) {
+      double sum = 0;
+      for (const Scored& s : field) sum += s.confidence;
+      EXPECT_NEAR(sum, 1.0, 1e-9);
+      EXPECT_TRUE(std::ranges::is_sorted(field, std::ranges::greater{}, &Scored::confidence));
+    }
+    EXPECT_EQ(m.predict("mortgage escrow", 1)[0].size(), 1U);
+  };
+  check(*model);
+
+  const std::string bytes = model->serialize();
+  auto back = FastTextFields::deserialize(bytes);
+  ASSERT_TRUE(back) << back.error().message;
+  check(*back);
+  const auto a = model->predict("the mortgage company refused my loan");
+  const auto b = back->predict("the mortgage company refused my loan");
+  for (std::size_t f = 0; f < a.size(); ++f) {
+    for (std::size_t i = 0; i < a[f].size(); ++i) {
+      EXPECT_EQ(a[f][i].label, b[f][i].label);
+      EXPECT_DOUBLE_EQ(a[f][i].confidence, b[f][i].confidence);
+    }
+  }
+
+  // Damaged bytes are refused before fastText reads them.
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x40);
+  EXPECT_FALSE(FastTextFields::deserialize(flipped));
+  EXPECT_FALSE(FastTextFields::deserialize(bytes.substr(0, bytes.size() - 1)));
+  EXPECT_FALSE(FastTextFields::deserialize("RDTRIAGE" + bytes.substr(8)));
+}
+
+TEST(FastTextFields, RejectsBadInput) {
+  const std::vector<std::string_view> texts{"one text", "another text"};
+  const std::vector<std::vector<std::string_view>> short_labels{{"a"}};
+  EXPECT_FALSE(FastTextFields::train(texts, short_labels, small_fasttext()));
+  const std::vector<std::vector<std::string_view>> single{{"a", "a"}};
+  EXPECT_FALSE(FastTextFields::train(texts, single, small_fasttext()));
+  EXPECT_FALSE(FastTextFields::train(texts, {}, small_fasttext()));
 }
 
 TEST(Metrics, MatchHandComputedValues) {
