@@ -97,11 +97,11 @@ Status ensure_nightly_training(store::WriteTx& tx, Instant now) {
   return {};
 }
 
-std::string TriageModel::serialize() const {
+Result<std::string> TriageModel::serialize() const {
   if (fasttext) {
     std::string out(kFastTextBundleMagic);
     for (const int field : fasttext_field) put_u64(out, static_cast<std::uint64_t>(field));
-    const std::string bytes = fasttext->serialize();
+    REDRESS_TRY(const std::string bytes, fasttext->serialize());
     put_u64(out, bytes.size());
     out += bytes;
     return out;
@@ -303,7 +303,8 @@ Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!any) return summary;
 
-  const std::string encoded = to_base64(model.serialize());
+  REDRESS_TRY(const std::string bytes, model.serialize());
+  const std::string encoded = to_base64(bytes);
   const Json stored_summary{{"fields", summary.fields}, {"seconds", summary.seconds}};
   const Instant now = clock.now();
   REDRESS_TRY(summary.version, store.write_sync<std::int64_t>([&](store::WriteTx& tx) {

@@ -92,8 +92,9 @@ struct TriageModel {
   std::array<int, 3> fasttext_field{-1, -1, -1};
 
   // Binary form (stored base64 in triage_models.model), and back;
-  // invalid_argument on bytes it did not write.
-  std::string serialize() const;
+  // invalid_argument on bytes it did not write. serialize() fails only for
+  // a fastText model whose scratch file cannot be written (internal).
+  Result<std::string> serialize() const;
   static Result<TriageModel> deserialize(std::string_view bytes);
 };
 

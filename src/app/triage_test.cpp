@@ -287,7 +287,7 @@ TEST_F(TriageTest, ModelBundleRoundTripsAndRejectsGarbage) {
   confirm_history();
   TriageService service;
   ASSERT_TRUE(train_and_store(*store_, clock_, service.options(), &service));
-  const std::string bytes = service.current()->serialize();
+  const std::string bytes = service.current()->serialize().value();
   auto back = TriageModel::deserialize(bytes);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(suggest(*back, "", "invoice overcharge", 3).category[0].value, "billing");
@@ -329,7 +329,7 @@ TEST_F(TriageTest, LargeSetsLearnWithFastTextAndServeTheSameWay) {
   EXPECT_EQ(*v, trained->version);
   check(restarted);
 
-  const std::string bytes = service.current()->serialize();
+  const std::string bytes = service.current()->serialize().value();
   auto back = TriageModel::deserialize(bytes);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->fasttext_field, service.current()->fasttext_field);

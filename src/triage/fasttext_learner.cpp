@@ -68,12 +68,15 @@ std::string_view head(std::string_view text, std::uint32_t max_bytes) {
 }
 
 // A file name of its own in the temporary directory (fastText reads and
-// writes only files).
-std::filesystem::path scratch_file(std::string_view what) {
+// writes only files); internal when there is no usable temporary directory
+// (TMPDIR naming a missing one).
+Result<std::filesystem::path> scratch_file(std::string_view what) {
   static std::atomic<unsigned> counter{0};
-  return std::filesystem::temp_directory_path() /
-         ("redress-fasttext-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-          std::string(what));
+  std::error_code error;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path(error);
+  if (error) return fail(Error::internal("no temporary directory: " + error.message()));
+  return dir / ("redress-fasttext-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+                "-" + std::string(what));
 }
 
 // Removes a scratch file when it goes out of scope.
@@ -137,27 +140,25 @@ struct FastTextClassifier::Impl {
 Result<FastTextClassifier> FastTextClassifier::train(std::span<const Example> examples,
                                                      const FastTextOptions& options) {
   if (examples.empty()) return fail(Error::invalid("examples", "at least one is required"));
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("redress-fasttext-" + std::to_string(::getpid()) + ".txt");
+  REDRESS_TRY(const std::filesystem::path input_path, scratch_file("train.txt"));
+  const Removed input{input_path};
   {
-    std::ofstream out(path);
+    std::ofstream out(input.path);
     for (const Example& e : examples) {
       out << encode_label(e.label) << ' ' << terms_line(e.text, options.accents) << '\n';
     }
-    if (!out) return fail(Error::internal("cannot write " + path.string()));
+    if (!out) return fail(Error::internal("cannot write " + input.path.string()));
   }
   FastTextClassifier c;
   c.impl_ = std::make_shared<Impl>();
   c.impl_->accents = options.accents;
   fasttext::Args args = fasttext_args(options, fasttext::loss_name::softmax);
-  args.input = path.string();
+  args.input = input.path.string();
   try {
     c.impl_->model.train(args);
   } catch (const std::exception& e) {
-    std::filesystem::remove(path);
     return fail(Error::invalid("examples", e.what()));
   }
-  std::filesystem::remove(path);
   return c;
 }
 
@@ -264,7 +265,8 @@ Result<FastTextFields> FastTextFields::train(std::span<const std::string_view> t
       });
     }
   }
-  const Removed input{scratch_file("train.txt")};
+  REDRESS_TRY(const std::filesystem::path input_path, scratch_file("train.txt"));
+  const Removed input{input_path};
   {
     std::ofstream out(input.path, std::ios::binary);
     for (const std::string& c : chunks) out.write(c.data(), static_cast<std::streamsize>(c.size()));
@@ -328,11 +330,15 @@ std::vector<std::vector<Scored>> FastTextFields::predict(std::string_view text,
   return out;
 }
 
-std::string FastTextFields::serialize() const {
-  const Removed file{scratch_file("save.bin")};
-  impl_->model->saveModel(file.path.string());
-  auto bytes = read_file(file.path);
-  if (!bytes) return {};  // a full temporary directory; deserialize() rejects it
+Result<std::string> FastTextFields::serialize() const {
+  REDRESS_TRY(const std::filesystem::path file_path, scratch_file("save.bin"));
+  const Removed file{file_path};
+  try {
+    impl_->model->saveModel(file.path.string());
+  } catch (const std::exception& e) {
+    return fail(Error::internal(std::string("fastText cannot save its model: ") + e.what()));
+  }
+  REDRESS_TRY(const std::string model_file, read_file(file.path));
   std::string out(kFieldsMagic);
   const auto put = [&out](auto value) {
     char raw[sizeof(value)];
@@ -341,9 +347,9 @@ std::string FastTextFields::serialize() const {
   };
   put(static_cast<std::uint8_t>(impl_->accents == text::Accents::fold ? 1 : 0));
   put(impl_->max_text_bytes);
-  put(static_cast<std::uint64_t>(bytes->size()));
-  put(checksum(*bytes));
-  out += *bytes;
+  put(static_cast<std::uint64_t>(model_file.size()));
+  put(checksum(model_file));
+  out += model_file;
   return out;
 }
 
@@ -365,7 +371,8 @@ Result<FastTextFields> FastTextFields::deserialize(std::string_view bytes) {
   const std::string_view body = bytes.substr(kHeader);
   if (body.size() != size) return bad("truncated or oversized fastText model");
   if (checksum(body) != sum) return bad("damaged fastText model (checksum)");
-  const Removed file{scratch_file("load.bin")};
+  REDRESS_TRY(const std::filesystem::path file_path, scratch_file("load.bin"));
+  const Removed file{file_path};
   {
     std::ofstream out(file.path, std::ios::binary);
     out.write(body.data(), static_cast<std::streamsize>(body.size()));

@@ -77,10 +77,11 @@ class FastTextFields {
   std::vector<std::vector<Scored>> predict(std::string_view text, std::size_t top = 0) const;
 
   // A self-contained byte string (our header, a checksum, fastText's own
-  // model file), and back. deserialize() answers invalid_argument on bytes
-  // it did not write (wrong magic, size or checksum) before fastText reads
-  // them.
-  std::string serialize() const;
+  // model file), and back. serialize() answers internal when the scratch
+  // file cannot be written or read (a full temporary directory).
+  // deserialize() answers invalid_argument on bytes it did not write (wrong
+  // magic, size or checksum) before fastText reads them.
+  Result<std::string> serialize() const;
   static Result<FastTextFields> deserialize(std::string_view bytes);
 
  private:

@@ -1,5 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cstdlib>
 
 #include "triage/classifier.h"
 #include "triage/fasttext_learner.h"
@@ -427,7 +430,7 @@ TEST(FastTextFields, LearnsEveryFieldInOneModelAndRoundTrips) {
   };
   check(*model);
 
-  const std::string bytes = model->serialize();
+  const std::string bytes = model->serialize().value();
   auto back = FastTextFields::deserialize(bytes);
   ASSERT_TRUE(back) << back.error().message;
   check(*back);
@@ -446,6 +449,28 @@ TEST(FastTextFields, LearnsEveryFieldInOneModelAndRoundTrips) {
   EXPECT_FALSE(FastTextFields::deserialize(flipped));
   EXPECT_FALSE(FastTextFields::deserialize(bytes.substr(0, bytes.size() - 1)));
   EXPECT_FALSE(FastTextFields::deserialize("RDTRIAGE" + bytes.substr(8)));
+}
+
+TEST(FastTextFields, WithoutATemporaryDirectoryTrainingAndSavingFailCleanly) {
+  const TwoFields data = two_fields();
+  const std::vector<std::string_view> texts(data.texts.begin(), data.texts.end());
+  auto model = FastTextFields::train(texts, data.labels, small_fasttext());
+  ASSERT_TRUE(model) << model.error().message;
+  const char* saved = std::getenv("TMPDIR");
+  const std::string previous = saved != nullptr ? saved : "";
+  ::setenv("TMPDIR", "/nonexistent/redress-test", 1);
+  auto trained = FastTextFields::train(texts, data.labels, small_fasttext());
+  auto bytes = model->serialize();
+  if (saved != nullptr) {
+    ::setenv("TMPDIR", previous.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  ASSERT_FALSE(trained);
+  EXPECT_EQ(trained.error().code, ErrorCode::internal);
+  ASSERT_FALSE(bytes);
+  EXPECT_EQ(bytes.error().code, ErrorCode::internal);
+  EXPECT_TRUE(model->serialize());  // and works again with one
 }
 
 TEST(FastTextFields, RejectsBadInput) {
