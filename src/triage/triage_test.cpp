@@ -1,8 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <cstdlib>
+#include <cstdlib>  // setenv, unsetenv (POSIX)
 
 #include "triage/classifier.h"
 #include "triage/fasttext_learner.h"
