@@ -46,12 +46,12 @@ struct TriageOptions {
   std::int64_t max_training_rows = 1'000'000;  // newest confirmed complaints
   triage::TrainOptions train = default_train_options();
   // Above this many texts the fields are learned by one fastText model
-  // (triage::FastTextFields) instead of LIBLINEAR: measured at a million
-  // complaints it is as accurate at a third of the time and a quarter of the
-  // memory, while on small sets LIBLINEAR is the more accurate
-  // (bench/README.md, "Training time"). LIBLINEAR alone takes about 60 s
-  // at this size on two cores.
-  std::size_t fasttext_min_rows = 300'000;
+  // (triage::FastTextFields) instead of LIBLINEAR: measured from 100,000
+  // complaints up it is as accurate at a third of the time, while on small
+  // sets LIBLINEAR is the more accurate (bench/README.md, "Training time").
+  // LIBLINEAR takes 35 s for the three fields at this size on two cores,
+  // 62 s at 300,000; so no training takes much over a minute.
+  std::size_t fasttext_min_rows = 200'000;
   triage::FastTextOptions fasttext = large_set_options();
 
   // The learner's settings for the product: as measured (docs/triage.md),

@@ -484,7 +484,7 @@ int main(int argc, char** argv) {
                            "newest confirmed complaints to learn from (default 1000000)");
   triage_train->add_option("--fasttext-above", train_options.fasttext_min_rows,
                            "learn with fastText above this many complaints, else LIBLINEAR "
-                           "(default 300000)");
+                           "(default 200000)");
 
   CLI11_PARSE(cli, argc, argv);
   // `serve` takes SIGINT/SIGTERM on a thread of its own and drains (finishing requests in
