@@ -438,7 +438,9 @@ int main(int argc, char** argv) {
   triage_evaluate->add_option("--split", eval.split, "fraction held out when there is no --test");
   triage_evaluate->add_option(
       "--learner", eval.learner,
-      "liblinear (default), fasttext or fasttext-ova (the product's learner for large sets)");
+      "liblinear (default), fasttext, fasttext-ova (the product's learner for large "
+      "sets, one field) or fasttext-fields (it, all three fields of a "
+      "redress export)");
   triage_evaluate->add_option("--accents", eval.accents, "keep (default) or fold");
   triage_evaluate->add_option("--solver", eval.solver,
                               "liblinear solver: lr, lr-dual, svm or svm-primal");

@@ -144,6 +144,95 @@ Status run_cross_validation(const EvaluateOptions& o, std::vector<triage::Exampl
   return {};
 }
 
+// A Redress export (`--format redress`) with all three fields: the texts,
+// and per field (category, department, urgency) each row's label or "".
+struct FieldRows {
+  std::vector<std::string> texts;
+  std::vector<std::vector<std::string>> labels{3};
+};
+
+constexpr const char* kFieldColumns[] = {"category", "department", "urgency"};
+
+Result<FieldRows> load_fields(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(Error::invalid("file", "cannot read " + file));
+  ingest::CsvReader reader(in);
+  REDRESS_TRY(auto header, reader.next_row());
+  if (!header) return fail(Error::invalid("file", file + " is empty"));
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < header->size(); ++i) column[(*header)[i]] = i;
+  for (const char* name : {"subject", "description", "category", "department", "urgency"}) {
+    if (!column.contains(name)) {
+      return fail(Error::invalid("file", file + " has no column '" + name + "'"));
+    }
+  }
+  const auto cell = [](const std::vector<std::string>& row, std::size_t at) {
+    return at < row.size() ? row[at] : std::string();
+  };
+  FieldRows out;
+  while (true) {
+    REDRESS_TRY(auto row, reader.next_row());
+    if (!row) break;
+    std::string text = cell(*row, column["subject"]);
+    const std::string description = cell(*row, column["description"]);
+    if (!text.empty() && !description.empty()) text += '\n';
+    text += description;
+    if (text.empty()) continue;
+    out.texts.push_back(std::move(text));
+    for (std::size_t f = 0; f < 3; ++f) {
+      out.labels[f].push_back(cell(*row, column[kFieldColumns[f]]));
+    }
+  }
+  return out;
+}
+
+// `--learner fasttext-fields`: the product's large-set learner as it runs,
+// one fastText model of category, department and urgency together, with a
+// report per field.
+Status run_fields_evaluation(const EvaluateOptions& o, const triage::FastTextOptions& f,
+                             std::ostream& out) {
+  if (o.format != "redress" || o.test_file.empty()) {
+    return fail(Error::invalid("--learner", "fasttext-fields needs --format redress and --test"));
+  }
+  REDRESS_TRY(const FieldRows train, load_fields(o.train_file));
+  REDRESS_TRY(const FieldRows test, load_fields(o.test_file));
+  if (train.texts.empty() || test.texts.empty()) {
+    return fail(Error::invalid("file", "no rows with a text"));
+  }
+  const std::vector<std::string_view> texts(train.texts.begin(), train.texts.end());
+  std::vector<std::vector<std::string_view>> labels(3);
+  for (std::size_t field = 0; field < 3; ++field) {
+    labels[field].assign(train.labels[field].begin(), train.labels[field].end());
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  REDRESS_TRY(const triage::FastTextFields model, triage::FastTextFields::train(texts, labels, f));
+  const double train_seconds = seconds_since(t0);
+  std::vector<std::vector<std::string>> gold(3);
+  std::vector<std::vector<std::string>> predicted(3);
+  for (std::size_t i = 0; i < test.texts.size(); ++i) {
+    const auto fields = model.predict(test.texts[i], 1);
+    for (std::size_t field = 0; field < 3; ++field) {
+      if (test.labels[field][i].empty()) continue;
+      gold[field].push_back(test.labels[field][i]);
+      predicted[field].push_back(fields[field].empty() ? std::string()
+                                                       : fields[field].front().label);
+    }
+  }
+  out << fmt::format("train {} ({} rows), test {} ({} rows)\n", o.train_file, train.texts.size(),
+                     o.test_file, test.texts.size());
+  out << fmt::format(
+      "learner fasttext-fields epochs={} lr={} dim={} buckets={} minCount={} wordNgrams={} "
+      "chars={}-{} accents={}\n",
+      f.epochs, f.learning_rate, f.dimension, f.buckets, f.min_count, f.word_ngrams, f.char_min,
+      f.char_max, o.accents);
+  out << fmt::format("training {:.2f} s on {} thread(s)\n", train_seconds, o.threads);
+  for (std::size_t field = 0; field < 3; ++field) {
+    out << "\n== " << kFieldColumns[field] << "\n";
+    out << triage::format_report(triage::score(gold[field], predicted[field]));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<triage::Example>> load_examples(const std::string& file,
@@ -187,7 +276,31 @@ Result<std::vector<triage::Example>> load_examples(const std::string& file,
   return out;
 }
 
+// fastText's settings from the evaluation's flags.
+triage::FastTextOptions fasttext_options(const EvaluateOptions& o, text::Accents accents) {
+  triage::FastTextOptions f;
+  f.accents = accents;
+  f.char_min = o.char_max >= o.char_min ? o.char_min : 0;
+  f.char_max = o.char_max >= o.char_min ? o.char_max : 0;
+  f.word_ngrams = o.word_bigrams ? 2 : 1;
+  f.threads = o.threads;
+  f.epochs = o.fasttext_epochs;
+  f.learning_rate = o.fasttext_learning_rate;
+  f.dimension = o.fasttext_dimension;
+  f.buckets = o.fasttext_buckets;
+  f.min_count = static_cast<int>(o.min_df);  // fastText counts occurrences, not documents
+  return f;
+}
+
 Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
+  if (o.learner == "fasttext-fields") {
+    if (o.accents != "fold" && o.accents != "keep") {
+      return fail(Error::invalid("--accents", "must be keep or fold"));
+    }
+    return run_fields_evaluation(
+        o, fasttext_options(o, o.accents == "fold" ? text::Accents::fold : text::Accents::keep),
+        out);
+  }
   REDRESS_TRY(auto train, load_examples(o.train_file, o.format, o.label));
   if (o.cv_folds == 1 || o.cv_folds < 0) return fail(Error::invalid("--cv", "must be at least 2"));
   if (o.cv_folds > 1) {
@@ -242,17 +355,7 @@ Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
     learner_line = linear_line(o, linear->feature_count());
     predict = [&](std::string_view s) { return linear->predict(s, 1); };
   } else if (o.learner == "fasttext" || o.learner == "fasttext-ova") {
-    triage::FastTextOptions f;
-    f.accents = accents;
-    f.char_min = o.char_max >= o.char_min ? o.char_min : 0;
-    f.char_max = o.char_max >= o.char_min ? o.char_max : 0;
-    f.word_ngrams = o.word_bigrams ? 2 : 1;
-    f.threads = o.threads;
-    f.epochs = o.fasttext_epochs;
-    f.learning_rate = o.fasttext_learning_rate;
-    f.dimension = o.fasttext_dimension;
-    f.buckets = o.fasttext_buckets;
-    f.min_count = static_cast<int>(o.min_df);  // fastText counts occurrences, not documents
+    const triage::FastTextOptions f = fasttext_options(o, accents);
     if (o.learner == "fasttext") {
       REDRESS_TRY(fast, triage::FastTextClassifier::train(train, f));
       predict = [&](std::string_view s) { return fast->predict(s, 1); };
@@ -274,7 +377,8 @@ Status run_evaluate(const EvaluateOptions& o, std::ostream& out) {
         o.learner, f.epochs, f.learning_rate, f.dimension, f.buckets, f.min_count, f.word_ngrams,
         f.char_min, f.char_max, o.accents);
   } else {
-    return fail(Error::invalid("--learner", "must be liblinear, fasttext or fasttext-ova"));
+    return fail(Error::invalid("--learner",
+                               "must be liblinear, fasttext, fasttext-ova or fasttext-fields"));
   }
   const double train_seconds = seconds_since(t0);
 
