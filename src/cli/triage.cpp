@@ -153,14 +153,21 @@ struct FieldRows {
 
 constexpr const char* kFieldColumns[] = {"category", "department", "urgency"};
 
-Result<FieldRows> load_fields(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail(Error::invalid("file", "cannot read " + file));
-  ingest::CsvReader reader(in);
+// The position of every column named in the header row of `file`.
+Result<std::map<std::string, std::size_t>> header_columns(ingest::CsvReader& reader,
+                                                          const std::string& file) {
   REDRESS_TRY(auto header, reader.next_row());
   if (!header) return fail(Error::invalid("file", file + " is empty"));
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < header->size(); ++i) column[(*header)[i]] = i;
+  return column;
+}
+
+Result<FieldRows> load_fields(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(Error::invalid("file", "cannot read " + file));
+  ingest::CsvReader reader(in);
+  REDRESS_TRY(auto column, header_columns(reader, file));
   for (const char* name : {"subject", "description", "category", "department", "urgency"}) {
     if (!column.contains(name)) {
       return fail(Error::invalid("file", file + " has no column '" + name + "'"));
@@ -243,10 +250,7 @@ Result<std::vector<triage::Example>> load_examples(const std::string& file,
   std::ifstream in(file, std::ios::binary);
   if (!in) return fail(Error::invalid("file", "cannot read " + file));
   ingest::CsvReader reader(in);
-  REDRESS_TRY(auto header, reader.next_row());
-  if (!header) return fail(Error::invalid("file", file + " is empty"));
-  std::map<std::string, std::size_t> column;
-  for (std::size_t i = 0; i < header->size(); ++i) column[(*header)[i]] = i;
+  REDRESS_TRY(auto column, header_columns(reader, file));
   std::vector<std::size_t> text_at;
   for (const std::string& name : f.text_columns) {
     if (!column.contains(name)) {
