@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <map>
 
 #include "app/complaints.h"
@@ -69,6 +70,15 @@ std::vector<Suggestion> top_of(const std::optional<triage::Classifier>& c, std::
     out.push_back(Suggestion{.value = std::move(s.label), .confidence = s.confidence});
   }
   return out;
+}
+
+// How much of a description training needs: the learners read at most
+// max_text_bytes of a text (0: all), and a character is at least one byte.
+std::int64_t description_chars_read(const TriageOptions& options) {
+  const std::uint32_t linear = options.train.features.max_text_bytes;
+  const std::uint32_t fast = options.fasttext.max_text_bytes;
+  if (linear == 0 || fast == 0) return std::numeric_limits<std::int32_t>::max();
+  return std::max(linear, fast);
 }
 
 // Urgency order: a larger rank is more urgent.
@@ -224,7 +234,8 @@ Result<TrainingSummary> train_and_store(store::Store& store, const Clock& clock,
   const auto t0 = std::chrono::steady_clock::now();
   REDRESS_TRY(auto rows,
               store.read<std::vector<store::TriageTrainingRow>>([&](const store::ReadTx& tx) {
-                return tx.triage().training_rows(options.max_training_rows);
+                return tx.triage().training_rows(options.max_training_rows,
+                                                 description_chars_read(options));
               }));
   TrainingSummary summary;
   summary.examples = static_cast<std::int64_t>(rows.size());

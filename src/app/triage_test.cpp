@@ -339,6 +339,28 @@ TEST_F(TriageTest, LargeSetsLearnWithFastTextAndServeTheSameWay) {
   EXPECT_FALSE(TriageModel::deserialize(damaged));
 }
 
+TEST_F(TriageTest, TrainingReadsOnlyTheStartOfLongDescriptions) {
+  // 5,000 two-byte characters: training reads the first 3,000 (the learners'
+  // max_text_bytes, counted in characters, so never less than they read),
+  // cut on a character boundary.
+  std::string long_text;
+  for (int i = 0; i < 5000; ++i) long_text += "é";
+  ASSERT_TRUE(accept(submit(long_text), "billing", Urgency::general, departments_[1]));
+  const auto rows = store_->read<std::vector<store::TriageTrainingRow>>(
+      [](const store::ReadTx& tx) { return tx.triage().training_rows(10, 3000); });
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1U);
+  const std::string& text = rows->front().text;
+  const std::string description = text.substr(text.rfind('\n') + 1);
+  EXPECT_EQ(description.size(), 6000U);
+  EXPECT_EQ(description, long_text.substr(0, 6000));
+  // The product asks for what its learners read.
+  TriageService service;
+  auto trained = train_and_store(*store_, clock_, service.options(), &service);
+  ASSERT_TRUE(trained) << trained.error().message;
+  EXPECT_EQ(trained->examples, 1);
+}
+
 TEST(TriageSchedule, NightlyRunIsTheNextTwoAmUtc) {
   EXPECT_EQ(format_iso8601(next_nightly_training(*parse_iso8601("2026-03-02T09:00:00Z"))),
             "2026-03-03T02:00:00.000Z");

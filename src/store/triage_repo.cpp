@@ -1,5 +1,7 @@
 #include "store/triage_repo.h"
 
+#include <algorithm>
+
 namespace redress::store {
 
 Result<std::int64_t> TriageRepo::add_model(Instant trained_at, std::int64_t examples,
@@ -31,12 +33,16 @@ Result<std::string> TriageRepo::model(std::int64_t version) const {
   return rows[0].text(0);
 }
 
-Result<std::vector<TriageTrainingRow>> TriageRepo::training_rows(std::int64_t limit) const {
+Result<std::vector<TriageTrainingRow>> TriageRepo::training_rows(
+    std::int64_t limit, std::int64_t max_description_chars) const {
+  // CAST: PostgreSQL's substr takes an integer, and the parameter binds as a
+  // bigint.
   REDRESS_TRY(auto rows,
-              s_.query("SELECT subject, description, category, department_id, urgency FROM "
-                       "complaints WHERE category IS NOT NULL OR department_id IS NOT NULL OR "
-                       "urgency IS NOT NULL ORDER BY id DESC LIMIT $1",
-                       params(limit)));
+              s_.query("SELECT subject, substr(description, 1, CAST($2 AS INTEGER)), category, "
+                       "department_id, urgency FROM complaints WHERE category IS NOT NULL OR "
+                       "department_id IS NOT NULL OR urgency IS NOT NULL ORDER BY id DESC "
+                       "LIMIT $1",
+                       params(limit, std::max<std::int64_t>(1, max_description_chars))));
   std::vector<TriageTrainingRow> out;
   out.reserve(rows.size());
   for (const SqlRow& r : rows) {

@@ -50,8 +50,11 @@ class TriageRepo {
   // The weights (base64) of `version`; not_found if it does not exist.
   Result<std::string> model(std::int64_t version) const;
   // Complaints with at least one confirmed field (category, department or
-  // urgency set), newest first, at most `limit`.
-  Result<std::vector<TriageTrainingRow>> training_rows(std::int64_t limit) const;
+  // urgency set), newest first, at most `limit`; each description cut to its
+  // first `max_description_chars` characters (at least 1), so a million rows
+  // of long narratives do not all sit in memory whole.
+  Result<std::vector<TriageTrainingRow>> training_rows(std::int64_t limit,
+                                                       std::int64_t max_description_chars) const;
 
   // Records the suggestions made for a complaint at intake.
   Status add_suggestion(const StoredTriageSuggestion& s);
