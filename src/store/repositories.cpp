@@ -659,22 +659,20 @@ Result<std::int64_t> CaseRecordRepo::add_message(const Message& m) {
       "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
   std::vector<SqlValue> values{id(m.complaint), name(m.direction), name(m.channel), m.kind,
                                m.body,          id(m.author),      ms(m.at)};
-  if (s_.dialect() == SqlDialect::postgresql) {
+  const bool postgres = s_.dialect() == SqlDialect::postgresql;
+  std::string document =
+      postgres ? SearchIndexRepo::postgres_message_document(m.kind, m.body) : std::string();
+  if (!document.empty()) {
     // The message and its search-index terms in one statement (one round trip).
-    std::string document = SearchIndexRepo::postgres_message_document(m.kind, m.body);
-    if (!document.empty()) {
-      values.emplace_back(std::move(document));
-      REDRESS_TRY(auto rows,
-                  s_.query("WITH m AS (" + kInsert + "), " +
-                               SearchIndexRepo::postgres_index_message(1, 8) + " SELECT id FROM m",
-                           values));
-      return rows.at(0).i64(0);
-    }
-    REDRESS_TRY(auto rows, s_.query(kInsert, values));
+    values.emplace_back(std::move(document));
+    REDRESS_TRY(auto rows,
+                s_.query("WITH m AS (" + kInsert + "), " +
+                             SearchIndexRepo::postgres_index_message(1, 8) + " SELECT id FROM m",
+                         values));
     return rows.at(0).i64(0);
   }
   REDRESS_TRY(auto rows, s_.query(kInsert, values));
-  REDRESS_CHECK(SearchIndexRepo(s_).add_message(m.complaint, m.kind, m.body));
+  if (!postgres) REDRESS_CHECK(SearchIndexRepo(s_).add_message(m.complaint, m.kind, m.body));
   return rows.at(0).i64(0);
 }
 

@@ -71,16 +71,17 @@ class SearchIndexRepo {
   // (lessons written before migration 0015), lowest ids first; returns how many.
   Result<std::int64_t> index_missing_lessons(int limit);
 
-  // PostgreSQL: the tsvector literal of a new complaint's index row (what
-  // add_complaint would write).
+  // PostgreSQL: the tsvector literal of a new complaint's index row (its
+  // subject weighted A, then its description).
   static std::string postgres_document(std::string_view subject, std::string_view description);
   // PostgreSQL: a WITH item that indexes the complaint whose id the WITH item
   // `complaints` returns, with the document bound to parameter $`document`,
   // so a complaint's INSERT and its index row take one statement.
   static std::string postgres_index_new(std::string_view complaints, int document);
 
-  // PostgreSQL: the tsvector literal add_message appends for a message of
-  // `kind` with `body`; empty when nothing is appended.
+  // PostgreSQL: the tsvector literal appended to the complaint's index row
+  // for a message of `kind` with `body`; empty when nothing is appended
+  // (kinds not indexed, or no terms).
   static std::string postgres_message_document(std::string_view kind, std::string_view body);
   // PostgreSQL: a WITH item appending the document bound to $`document` to
   // the index row of the complaint bound to $`complaint` (add_message's

@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "text/tokenize.h"
@@ -189,7 +190,8 @@ struct FastTextFields::Impl {
   Status index_labels() {
     const auto dictionary = model->getDictionary();
     label_count = dictionary->nlabels();
-    std::vector<std::pair<std::size_t, std::string>> all;
+    // (field, label, fastText's token), sorted by field and label.
+    std::vector<std::tuple<std::size_t, std::string, std::string>> all;
     for (std::int32_t i = 0; i < label_count; ++i) {
       const std::string token = dictionary->getLabel(i);
       std::string_view rest(token);
@@ -205,19 +207,15 @@ struct FastTextFields::Impl {
         }
         field = field * 10 + static_cast<std::size_t>(c - '0');
       }
-      all.emplace_back(field, decode_label(rest.substr(colon + 1)));
+      all.emplace_back(field, decode_label(rest.substr(colon + 1)), token);
     }
     std::ranges::sort(all);
     labels.clear();
-    for (const auto& [field, label] : all) {
-      if (labels.size() <= field) labels.resize(field + 1);
-      labels[field].push_back(label);
-    }
     slot.clear();
-    for (std::size_t f = 0; f < labels.size(); ++f) {
-      for (std::size_t l = 0; l < labels[f].size(); ++l) {
-        slot.emplace(field_label(f, labels[f][l]), std::pair{f, l});
-      }
+    for (auto& [field, label, token] : all) {
+      if (labels.size() <= field) labels.resize(field + 1);
+      slot.emplace(std::move(token), std::pair{field, labels[field].size()});
+      labels[field].push_back(std::move(label));
     }
     return {};
   }

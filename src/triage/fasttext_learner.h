@@ -63,8 +63,10 @@ class FastTextFields {
   // example of f (as Classifier::train_fields). Texts without any label are
   // skipped. invalid_argument when there is no field, a label list is not as
   // long as the texts, a field has fewer than two labels, or fastText
-  // rejects the set. Deterministic with options.threads == 1 only (fastText
-  // updates its shared weights from every thread without locks).
+  // rejects the set; internal when the scratch file cannot be written (no
+  // usable temporary directory). Deterministic with options.threads == 1
+  // only (fastText updates its shared weights from every thread without
+  // locks).
   static Result<FastTextFields> train(std::span<const std::string_view> texts,
                                       std::span<const std::vector<std::string_view>> labels,
                                       const FastTextOptions& options);

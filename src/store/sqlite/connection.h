@@ -127,7 +127,9 @@ class SqliteConnection final : public SqlConnection {
 
   // Yields a prepared statement for `sql`, from the cache or freshly prepared.
   Result<Prepared> prepare(std::string_view sql);
-  // Binds `params` to `$1`…`$N` by name; checks that every parameter is bound.
+  // Binds `params` to `$1`…`$N`: by position when the statement numbers them
+  // in order (Prepared::in_order), else by name; checks that every parameter
+  // is bound.
   Status bind(const Prepared& prepared, std::span<const SqlValue> params);
   Error error_from(int rc, std::string_view sql) const;
 
