@@ -369,14 +369,25 @@ TEST(Classifier, FieldWithSomeRowsUnlabelledLearnsFromTheRestOnly) {
 // Two fields over the same texts: a topic for every text, an urgency for
 // every other one (the rest have none), from training_set()'s sentences
 // repeated with a running number so fastText sees enough lines.
+// The labels are views, as FastTextFields::train takes them, so the struct owns the
+// strings they view (`base`). It can be moved (the vector's heap buffer moves with it, so
+// the views stay valid) but not copied (a copy's views would point into the original).
 struct TwoFields {
+  TwoFields() = default;
+  TwoFields(TwoFields&&) = default;
+  TwoFields(const TwoFields&) = delete;
+  TwoFields& operator=(const TwoFields&) = delete;
+  TwoFields& operator=(TwoFields&&) = delete;
+  ~TwoFields() = default;
+
+  std::vector<Example> base = training_set();
   std::vector<std::string> texts;
   std::vector<std::vector<std::string_view>> labels{2};
 };
 
 TwoFields two_fields() {
   TwoFields t;
-  const std::vector<Example> base = training_set();
+  const std::vector<Example>& base = t.base;
   for (int round = 0; round < 12; ++round) {
     for (std::size_t i = 0; i < base.size(); ++i) {
       const bool urgent = i % 2 == 0;
