@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -337,6 +338,50 @@ TEST_F(TriageTest, LargeSetsLearnWithFastTextAndServeTheSameWay) {
   std::string damaged = bytes;
   damaged[damaged.size() - 10] = static_cast<char>(damaged[damaged.size() - 10] ^ 1);
   EXPECT_FALSE(TriageModel::deserialize(damaged));
+}
+
+TEST_F(TriageTest, FastTextFieldWithoutAModelSuggestsNothingAndSurvivesTheBundle) {
+  // Every complaint confirmed to the same department: that field has one
+  // value, so nothing to learn; the other two fields share the fastText model.
+  for (const Topic& topic : topics()) {
+    for (const char* text : topic.texts) {
+      ASSERT_TRUE(accept(submit(text), topic.category, topic.urgency, departments_[0]));
+    }
+  }
+  TriageOptions options;
+  options.fasttext_min_rows = 10;
+  options.fasttext.threads = 1;
+  options.fasttext.epochs = 100;
+  TriageService service(options);
+  auto trained = train_and_store(*store_, clock_, service.options(), &service);
+  ASSERT_TRUE(trained) << trained.error().message;
+  EXPECT_EQ(trained->fields["department"]["model"], false);
+  EXPECT_FALSE(trained->fields["department"].contains("learner"));
+  EXPECT_EQ(trained->fields["category"]["learner"], "fasttext");
+  ASSERT_NE(service.current(), nullptr);
+  EXPECT_EQ(service.current()->fasttext_field, (std::array<int, 3>{0, -1, 1}));
+
+  const auto check = [](const TriageService& s) {
+    const auto billing = s.suggest("", "I was charged twice for one invoice, refund it");
+    ASSERT_TRUE(billing);
+    ASSERT_FALSE(billing->category.empty());
+    EXPECT_EQ(billing->category[0].value, "billing");
+    EXPECT_EQ(billing->urgency[0].value, "urgent");
+    EXPECT_TRUE(billing->department.empty());
+  };
+  check(service);
+  TriageService restarted(options);
+  ASSERT_TRUE(restarted.refresh(*store_));
+  check(restarted);
+
+  // A bundle naming a field the fastText model does not have is refused.
+  const std::string bytes = service.current()->serialize().value();
+  const std::size_t department_slot = std::string_view("RDTRIAGEBUNDLE2\n").size() + 8;
+  for (const std::uint64_t bad : {std::uint64_t{2}, static_cast<std::uint64_t>(-2)}) {
+    std::string damaged = bytes;  // slots are host-order u64s, as serialize() writes them
+    std::memcpy(damaged.data() + department_slot, &bad, sizeof bad);
+    EXPECT_FALSE(TriageModel::deserialize(damaged)) << bad;
+  }
 }
 
 TEST_F(TriageTest, TrainingReadsOnlyTheStartOfLongDescriptions) {

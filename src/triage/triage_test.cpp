@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>  // setenv, unsetenv (POSIX)
+#include <thread>
 
 #include "triage/classifier.h"
 #include "triage/fasttext_learner.h"
@@ -481,6 +482,40 @@ TEST(FastTextFields, WithoutATemporaryDirectoryTrainingAndSavingFailCleanly) {
   ASSERT_FALSE(bytes);
   EXPECT_EQ(bytes.error().code, ErrorCode::internal);
   EXPECT_TRUE(model->serialize());  // and works again with one
+}
+
+TEST(FastTextFields, ThreadsPredictingAtOnceGetWhatOneThreadGets) {
+  // The server suggests from one shared model on every worker thread.
+  const TwoFields data = two_fields();
+  const std::vector<std::string_view> texts(data.texts.begin(), data.texts.end());
+  auto model = FastTextFields::train(texts, data.labels, small_fasttext());
+  ASSERT_TRUE(model) << model.error().message;
+  const auto flatten = [](const std::vector<std::vector<Scored>>& fields) {
+    std::vector<std::pair<std::string, double>> out;
+    for (const auto& field : fields) {
+      for (const Scored& s : field) out.emplace_back(s.label, s.confidence);
+    }
+    return out;
+  };
+  std::vector<std::vector<std::pair<std::string, double>>> alone;
+  for (const std::string_view text : texts) alone.push_back(flatten(model->predict(text)));
+
+  constexpr int kThreads = 4;
+  std::vector<std::size_t> mismatches(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+          // Each thread walks the texts from a different start.
+          const std::size_t at = (i + static_cast<std::size_t>(t) * 7) % texts.size();
+          if (flatten(model->predict(texts[at])) != alone[at]) ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(mismatches[t], 0U) << "thread " << t;
 }
 
 TEST(FastTextFields, RejectsBadInput) {
