@@ -44,7 +44,13 @@ using namespace redress;
 // or runtime failure.
 int report(const Error& e) {
   std::cerr << "redress: " << e.message << "\n";
-  for (const auto& f : e.fields) std::cerr << "  " << f.field << ": " << f.message << "\n";
+  // Error::invalid(field, message) already summarises its one field as
+  // "field: message"; list the fields only when the summary does not say them.
+  const bool summary_names_the_field =
+      e.fields.size() == 1 && e.message == e.fields[0].field + ": " + e.fields[0].message;
+  if (!summary_names_the_field) {
+    for (const auto& f : e.fields) std::cerr << "  " << f.field << ": " << f.message << "\n";
+  }
   switch (e.code) {
     case ErrorCode::invalid_argument:
     case ErrorCode::conflict:
