@@ -222,6 +222,7 @@ async function apiAs(user) {
   const { csrf_token: csrf } = await login.json()
   const cookie = login.headers.get('set-cookie').split(';')[0]
   return {
+    get: (path) => fetch(base + path, { headers: { Cookie: cookie } }),
     post: (path, body) => fetch(base + path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
@@ -870,6 +871,56 @@ await test('the lessons page finds recorded lessons, keeps improvement actions c
 
   await page.click('[data-testid=lessons-tab-hotspots]')
   await page.waitForSelector('[data-testid=hotspots-table], [data-testid=hotspots-empty]')
+  await page.context().close()
+})
+
+// Late in the run on purpose: once a model serves, every later complaint gets suggestions
+// (and the accept form its pre-fill), which the tests above do not expect.
+await test('after training, a new complaint shows its triage suggestions on its page and in the queue', async () => {
+  const admin = await apiAs('admin')
+  const serving = async () => (await (await admin.get('/api/v1/triage/model')).json()).serving_version ?? 0
+  const before = await serving()
+  const train = await admin.post('/api/v1/triage/train', {})
+  check(train.status === 202, 'train: ' + train.status)
+  let version = before
+  for (let i = 0; i < 150 && version <= before; i++) {
+    await new Promise((r) => setTimeout(r, 200))
+    version = await serving()
+  }
+  check(version > before, 'no newer triage model is serving')
+
+  // A delivery delay in Vietnamese, as the demo's confirmed complaints have in six languages.
+  const portal = await newPage({ lang: 'vi' })
+  const { code } = await submitOnPortal(portal, {
+    name: 'Đỗ Thị Mai',
+    subject: 'Giao hàng chậm',
+    description: 'Đơn hàng của tôi đã quá hạn giao hơn một tuần mà vẫn chưa nhận được, không ai thông báo gì.',
+  })
+  await portal.context().close()
+
+  const page = await signIn('agent')
+  const row = page.locator('[data-testid=queue] tbody tr', { hasText: code })
+  await row.waitFor()
+  const badge = row.locator('.badge.suggestion')
+  check((await badge.count()) === 1, 'no suggested category on the queue row')
+  check(/^Delivery delay \d+ %$/.test((await badge.textContent()).trim()), 'queue suggestion: ' + (await badge.textContent()))
+
+  await openComplaint(page, code)
+  const category = page.locator('[data-testid=triage] [data-testid=suggest-category] .badge')
+  await category.first().waitFor()
+  const top = (await category.first().textContent()).trim()
+  check(/^Delivery delay \(\d+ %\)$/.test(top), 'top category suggestion: ' + top)
+  check((await page.locator('[data-testid=suggest-department] .badge').first().textContent()).includes('Storage and transport'),
+    'department suggestion: ' + (await page.locator('[data-testid=suggest-department]').textContent()))
+  check((await page.textContent('[data-testid=model-version]')).includes(String(version)), 'the model version is not shown')
+  await page.locator('[data-testid=triage]').scrollIntoViewIfNeeded()
+  await shot(page, 'complaint-suggestions-en')
+  // Above the threshold the accept form starts from the suggestion; below, it starts empty.
+  const strong = (await category.first().getAttribute('class')).split(' ').includes('strong')
+  await act(page, 'take')
+  await page.click('.actions button[data-action=accept]')
+  const chosen = await page.inputValue('form.action-form[data-action=accept] [name=category]')
+  check(chosen === (strong ? 'delivery_delay' : ''), `accept form category ${JSON.stringify(chosen)}, suggestion strong: ${strong}`)
   await page.context().close()
 })
 
