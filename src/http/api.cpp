@@ -91,10 +91,13 @@ ErrorResponder Api::error_responder() const {
     // limit) still names the field and the rule, like the upload routes' own 413.
     if (status == 413 && request != nullptr && request->path.ends_with("/attachments")) {
       const std::string limit = std::to_string(max / (1024 * 1024)) + " MiB";
-      return problem(Error{ErrorCode::payload_too_large,
-                           std::string(detail),
-                           {{"file", "one request carries at most " + limit +
-                                         " of files: send fewer or smaller files"}}});
+      return problem(
+          Error{ErrorCode::payload_too_large,
+                std::string(detail),
+                {{"file",
+                  "one request carries at most " + limit + " of files: send fewer or smaller files",
+                  "upload_too_large",
+                  {{"max", limit}}}}});
     }
     return problem(status, detail);
   };

@@ -87,11 +87,14 @@ void Api::register_imports(Router& router) {
           for (const Part& p : *parts) {
             if (p.name == "file") file = &p;
           }
-          if (!file) co_return problem(Error::invalid("file", "is missing (a part named 'file')"));
+          if (!file) {
+            co_return problem(
+                Error::invalid({"file", "is missing (a part named 'file')", "required", {}}));
+          }
           data = file->data;
           if (file->filename && !file->filename->empty()) filename = *file->filename;
         }
-        if (data.empty()) co_return problem(Error::invalid("file", "is empty"));
+        if (data.empty()) co_return problem(Error::invalid({"file", "is empty", "empty_file", {}}));
         // The header now, so a wrong file is refused at once, not in the background.
         {
           std::istringstream head{
@@ -99,7 +102,7 @@ void Api::register_imports(Router& router) {
           ingest::CsvReader reader(head);
           auto header = reader.next_row();
           if (!header) co_return problem(Error::invalid("file", header.error().message));
-          if (!*header) co_return problem(Error::invalid("file", "is empty"));
+          if (!*header) co_return problem(Error::invalid({"file", "is empty", "empty_file", {}}));
           if (auto ok = ingest::check_import_header(format, **header); !ok) {
             co_return problem(ok.error());
           }

@@ -17,20 +17,36 @@
 
 namespace redress::http {
 
+namespace {
+
+// The upload refusals, each with its rule and params (docs/api.md, "Field
+// errors") so the web app can say them in its reader's language.
+FieldError upload_error(std::string message, std::string rule,
+                        std::vector<std::pair<std::string, std::string>> params) {
+  return FieldError{"file", std::move(message), std::move(rule), std::move(params)};
+}
+
+}  // namespace
+
 Result<std::vector<app::StoredUpload>> Api::store_uploads(const Request& r, std::size_t held) {
   REDRESS_TRY(auto parts, parse_multipart(r.header("Content-Type").value_or(""), r.body));
   const auto files = static_cast<std::size_t>(
       std::count_if(parts.begin(), parts.end(), [](const Part& p) { return p.name == "file"; }));
-  if (files == 0) return fail(Error::invalid("file", "send at least one part named 'file'"));
+  if (files == 0) {
+    return fail(
+        Error::invalid(upload_error("send at least one part named 'file'", "min_items", {})));
+  }
   if (files > options_.max_files_per_upload) {
-    return fail(Error::invalid("file", "at most " + std::to_string(options_.max_files_per_upload) +
-                                           " files per request (" + std::to_string(files) +
-                                           " sent)"));
+    const std::string max = std::to_string(options_.max_files_per_upload);
+    return fail(Error::invalid(
+        upload_error("at most " + max + " files per request (" + std::to_string(files) + " sent)",
+                     "max_files", {{"max", max}})));
   }
   if (held + files > options_.max_attachments_per_complaint) {
-    return fail(Error::invalid("file", "a complaint holds at most " +
-                                           std::to_string(options_.max_attachments_per_complaint) +
-                                           " attachments (it has " + std::to_string(held) + ")"));
+    const std::string max = std::to_string(options_.max_attachments_per_complaint);
+    return fail(Error::invalid(upload_error(
+        "a complaint holds at most " + max + " attachments (it has " + std::to_string(held) + ")",
+        "max_attachments", {{"max", max}})));
   }
   // Every part is checked before any is written: a refused upload leaves no file.
   std::vector<std::string> types;
@@ -41,7 +57,8 @@ Result<std::vector<app::StoredUpload>> Api::store_uploads(const Request& r, std:
       const std::string limit = std::to_string(options_.max_upload_bytes / (1024 * 1024)) + " MiB";
       return fail(Error{ErrorCode::payload_too_large,
                         "a file is larger than " + limit + " (" + name + ")",
-                        {{"file", "is larger than " + limit + " (" + name + ")"}}});
+                        {upload_error("is larger than " + limit + " (" + name + ")",
+                                      "file_too_large", {{"max", limit}, {"file", name}})}});
     }
     std::string type;
     {
@@ -53,8 +70,9 @@ Result<std::vector<app::StoredUpload>> Api::store_uploads(const Request& r, std:
     if (!app::is_allowed_upload_type(type)) {
       return fail(Error{ErrorCode::unsupported_media_type,
                         "files of type " + type + " are not accepted (images, PDF and text are)",
-                        {{"file", "unsupported type " + type + " (" + name +
-                                      "): send an image, a PDF or a text file"}}});
+                        {upload_error("unsupported type " + type + " (" + name +
+                                          "): send an image, a PDF or a text file",
+                                      "file_type", {{"media_type", type}, {"file", name}})}});
     }
     types.push_back(std::move(type));
   }

@@ -634,7 +634,8 @@ def find_keys(obj, names: set[str], path: str = "$") -> list[str]:
 # The field-error rules of docs/api-contract.md ("Field errors").
 FIELD_RULES = {"required", "too_long", "type", "date_time", "invalid_value", "range", "email",
                "one_of", "min_length", "retired", "duration", "working_period", "periods_overlap",
-               "min_items"}
+               "min_items", "max_files", "max_attachments", "file_too_large", "upload_too_large",
+               "file_type", "empty_file"}
 
 
 def public_body(n: int = 0, **over) -> dict:

@@ -104,16 +104,24 @@ class PortalAttachments(ApiTestCase):
         r = self.public.attach(code, token, [("big.txt", "text/plain", big)])
         body = self.assertProblem(r, 413, fields=["file"], msg="a file over 10 MiB")
         self.assertIn("10 MiB", body["errors"][0]["message"])
+        # each refusal names its rule and the params a client words it with
+        self.assertEqual((body["errors"][0]["rule"], body["errors"][0]["params"]),
+                         ("file_too_large", {"max": "10 MiB", "file": "big.txt"}), body)
 
         # several files that fit one by one but not in one request: refused on the head
         r = self.public.attach(code, token, [("a.txt", "text/plain", b"a" * (6 * MIB)),
                                              ("b.txt", "text/plain", b"b" * (6 * MIB))])
         body = self.assertProblem(r, 413, fields=["file"], msg="12 MiB in one request")
         self.assertIn("10 MiB", body["errors"][0]["message"])
+        self.assertEqual((body["errors"][0]["rule"], body["errors"][0]["params"]),
+                         ("upload_too_large", {"max": "10 MiB"}), body)
 
         r = self.public.attach(code, token, [("photo.png", "image/png", EXE)])
         body = self.assertProblem(r, 415, fields=["file"], msg="an executable named .png")
         self.assertIn("unsupported type", body["errors"][0]["message"])
+        self.assertEqual(body["errors"][0]["rule"], "file_type", body)
+        self.assertEqual(body["errors"][0]["params"]["file"], "photo.png", body)
+        self.assertNotIn("image", body["errors"][0]["params"]["media_type"], body)
         self.assertFalse(os.path.exists(self.stored_path(EXE)), "a refused file was stored")
 
         # one bad part refuses the whole request, and its good part is not stored either
@@ -127,11 +135,14 @@ class PortalAttachments(ApiTestCase):
         r = self.public.attach(code, token, eleven)
         body = self.assertProblem(r, 422, fields=["file"], msg="eleven files at once")
         self.assertIn("at most 10", body["errors"][0]["message"])
+        self.assertEqual((body["errors"][0]["rule"], body["errors"][0]["params"]),
+                         ("max_files", {"max": "10"}), body)
 
         r = self.public.upload(f"/api/v1/public/complaints/{code}/attachments",
                                [("x.txt", "text/plain", b"x\n")], field="photo",
                                headers={"X-Access-Token": token})
-        self.assertProblem(r, 422, fields=["file"], msg="no part named file")
+        body = self.assertProblem(r, 422, fields=["file"], msg="no part named file")
+        self.assertEqual(body["errors"][0]["rule"], "min_items", body)
 
         # a wrong code, a wrong token, another complaint's token: not found, nothing stored
         other = self.submit()
@@ -161,6 +172,8 @@ class PortalAttachments(ApiTestCase):
         r = self.public.attach(code, token, [("one-more.png", "image/png", PNG)])
         body = self.assertProblem(r, 422, fields=["file"], msg="the 51st file")
         self.assertIn("at most 50", body["errors"][0]["message"])
+        self.assertEqual((body["errors"][0]["rule"], body["errors"][0]["params"]),
+                         ("max_attachments", {"max": "50"}), body)
         self.assertUnchanged(cid, snap)
 
     def test_closed_or_withdrawn_complaints_take_no_files(self):

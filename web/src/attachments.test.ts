@@ -44,4 +44,20 @@ describe('upload checks in the browser', () => {
     )
     expect(uploadErrorMessage(null, 502)).toBe('HTTP 502')
   })
+
+  it('words the rule the server named in the reader\'s language', () => {
+    const tooLarge = {
+      detail: 'a file is larger than 10 MiB (big.txt)',
+      errors: [{ field: 'file', message: 'is larger than 10 MiB (big.txt)', rule: 'file_too_large', params: { max: '10 MiB', file: 'big.txt' } }],
+    }
+    expect(uploadErrorMessage(tooLarge, 413, 'en')).toBe('a file is larger than 10 MiB (big.txt)')
+    expect(uploadErrorMessage(tooLarge, 413, 'fr')).toBe('big.txt dépasse 10 MiB')
+    expect(uploadErrorMessage(tooLarge, 413, 'vi')).toBe('big.txt lớn hơn 10 MiB')
+    const wrongType = {
+      errors: [{ field: 'file', message: 'unsupported type application/x-dosexec (tool.png): send an image, a PDF or a text file', rule: 'file_type', params: { media_type: 'application/x-dosexec', file: 'tool.png' } }],
+    }
+    expect(uploadErrorMessage(wrongType, 415, 'zh-Hans')).toBe('不接受 tool.png（application/x-dosexec），请发送图片、PDF 或文本文件')
+    // a rule this build does not know: the server's English sentence
+    expect(uploadErrorMessage({ detail: 'something new', errors: [{ field: 'file', message: 'x', rule: 'brand_new' }] }, 422, 'es')).toBe('something new')
+  })
 })

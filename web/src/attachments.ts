@@ -6,6 +6,8 @@
 // marked link, everything else as a plain link. SVG is never inlined (it can carry
 // script; a plain link downloads it).
 import { ApiError, localizeFields } from './api'
+import { type ProblemFieldError, localizeFieldError } from './fieldErrors'
+import { type Locale, i18n } from './i18n'
 
 const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'])
 
@@ -60,13 +62,24 @@ export interface PublicAttachment {
 }
 
 /**
- * The server's message for a refused upload: its detail (a whole sentence naming the
- * file and the rule), else what it said about the field `file`, else the status.
+ * The message for a refused upload. English readers get the server's own sentence (its
+ * detail names the file and the rule), else what it said about the field `file`, else
+ * the status. Readers of the other languages get the catalog's wording of the rule the
+ * server named on `file` (fieldErrors.ts), and the English sentence only when it named
+ * none this build knows.
  */
-export function uploadErrorMessage(problem: { detail?: string; errors?: { field: string; message: string }[] } | null, status: number): string {
+export function uploadErrorMessage(
+  problem: { detail?: string; errors?: ProblemFieldError[] } | null,
+  status: number,
+  locale: Locale = i18n.global.locale.value,
+): string {
+  const named = problem?.errors?.filter((e) => e.field === 'file') ?? []
+  if (locale !== 'en') {
+    const worded = named.filter((e) => e.rule && i18n.global.te(`errors.rules.${e.rule}`, locale))
+    if (worded.length) return worded.map((e) => localizeFieldError(e, locale)).join(' ')
+  }
   if (problem?.detail) return problem.detail
-  const named = problem?.errors?.filter((e) => e.field === 'file').map((e) => e.message) ?? []
-  return named.length ? named.join(' ') : `HTTP ${status}`
+  return named.length ? named.map((e) => e.message).join(' ') : `HTTP ${status}`
 }
 
 /**

@@ -643,6 +643,12 @@ export default {
       working_period: 'periods are HH:MM-HH:MM with the start before the end',
       periods_overlap: 'periods must be in order and must not overlap',
       min_items: 'must contain at least one entry',
+      max_files: 'at most {max} files can be sent at once',
+      max_attachments: 'a complaint holds at most {max} attachments',
+      file_too_large: '{file} is larger than {max}',
+      upload_too_large: 'one upload carries at most {max} of files; send fewer or smaller files',
+      file_type: '{file} is not accepted ({media_type}); send an image, a PDF or a text file',
+      empty_file: 'is empty',
     },
     types: {
       string: 'a text',

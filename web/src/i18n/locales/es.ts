@@ -643,6 +643,12 @@ const es: typeof en = {
       working_period: 'los tramos se escriben HH:MM-HH:MM y el inicio va antes del fin',
       periods_overlap: 'los tramos deben ir en orden y no solaparse',
       min_items: 'debe contener al menos un elemento',
+      max_files: 'se pueden enviar como máximo {max} archivos a la vez',
+      max_attachments: 'una queja admite como máximo {max} adjuntos',
+      file_too_large: '{file} supera {max}',
+      upload_too_large: 'un envío admite como máximo {max} de archivos; envíe menos archivos o más pequeños',
+      file_type: '{file} no se admite ({media_type}); envíe una imagen, un PDF o un archivo de texto',
+      empty_file: 'está vacío',
     },
     types: {
       string: 'un texto',

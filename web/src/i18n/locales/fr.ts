@@ -643,6 +643,12 @@ const fr: typeof en = {
       working_period: 'les plages s’écrivent HH:MM-HH:MM, le début avant la fin',
       periods_overlap: 'les plages doivent se suivre sans se chevaucher',
       min_items: 'doit contenir au moins un élément',
+      max_files: 'au plus {max} fichiers peuvent être envoyés à la fois',
+      max_attachments: 'une réclamation contient au plus {max} pièces jointes',
+      file_too_large: '{file} dépasse {max}',
+      upload_too_large: 'un envoi contient au plus {max} de fichiers ; envoyez des fichiers moins nombreux ou plus petits',
+      file_type: '{file} n’est pas accepté ({media_type}) ; envoyez une image, un PDF ou un fichier texte',
+      empty_file: 'est vide',
     },
     types: {
       string: 'un texte',

@@ -643,6 +643,12 @@ const vi: typeof en = {
       working_period: 'khung giờ có dạng HH:MM-HH:MM, giờ bắt đầu trước giờ kết thúc',
       periods_overlap: 'các khung giờ phải theo thứ tự và không chồng lên nhau',
       min_items: 'phải có ít nhất một mục',
+      max_files: 'mỗi lần chỉ gửi được tối đa {max} tệp',
+      max_attachments: 'mỗi khiếu nại có tối đa {max} tệp đính kèm',
+      file_too_large: '{file} lớn hơn {max}',
+      upload_too_large: 'mỗi lần tải lên tối đa {max} dữ liệu tệp; hãy gửi ít tệp hơn hoặc tệp nhỏ hơn',
+      file_type: 'không nhận {file} ({media_type}); hãy gửi ảnh, PDF hoặc tệp văn bản',
+      empty_file: 'trống',
     },
     types: {
       string: 'văn bản',

@@ -643,6 +643,12 @@ const zhHans: typeof en = {
       working_period: '时段格式为 HH:MM-HH:MM，且开始早于结束',
       periods_overlap: '时段必须按顺序排列且不能重叠',
       min_items: '至少需要一项',
+      max_files: '一次最多可发送 {max} 个文件',
+      max_attachments: '每件投诉最多 {max} 个附件',
+      file_too_large: '{file} 超过 {max}',
+      upload_too_large: '一次上传的文件最多 {max}，请减少文件数量或大小',
+      file_type: '不接受 {file}（{media_type}），请发送图片、PDF 或文本文件',
+      empty_file: '是空的',
     },
     types: {
       string: '文本',

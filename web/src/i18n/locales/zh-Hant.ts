@@ -643,6 +643,12 @@ const zhHant: typeof en = {
       working_period: '時段格式為 HH:MM-HH:MM，且開始早於結束',
       periods_overlap: '時段必須依序排列且不能重疊',
       min_items: '至少需要一項',
+      max_files: '一次最多可傳送 {max} 個檔案',
+      max_attachments: '每件投訴最多 {max} 個附件',
+      file_too_large: '{file} 超過 {max}',
+      upload_too_large: '一次上傳的檔案最多 {max}，請減少檔案數量或大小',
+      file_type: '不接受 {file}（{media_type}），請傳送圖片、PDF 或文字檔',
+      empty_file: '是空的',
     },
     types: {
       string: '文字',
