@@ -183,7 +183,12 @@ async function act(page, action, fill = {}) {
 // A 1×1 PNG: a photo a customer attaches on the portal.
 const PHOTO = { name: 'crushed-box.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64') }
 
-async function submitOnPortal(page, { name = 'Ana Pérez', description, subject = 'Late parcel', files = [] }) {
+/**
+ * Submits the portal form and answers the tracking code and link. With `files`, checks
+ * they were attached; with `uploadRefused` too, checks instead that the upload was
+ * refused and answers the message shown as `uploadError`.
+ */
+async function submitOnPortal(page, { name = 'Ana Pérez', description, subject = 'Late parcel', files = [], uploadRefused = false }) {
   await page.goto('/portal')
   await page.fill('input[name=name]', name)
   await page.fill('input[name=email]', 'ana@example.com')
@@ -198,16 +203,22 @@ async function submitOnPortal(page, { name = 'Ana Pérez', description, subject 
   }
   await page.click('button[type=submit]')
   await page.waitForSelector('[data-testid=tracking-code]')
+  let uploadError = ''
   if (files.length) {
     // the upload follows the submission; its outcome is shown beside the tracking code
     await page.waitForSelector('[data-testid=attached-files], [data-testid=upload-error]')
     const attached = (await page.locator('[data-testid=attached-files]').count()) ? await page.textContent('[data-testid=attached-files]') : ''
     const failed = (await page.locator('[data-testid=upload-error]').count()) ? await page.textContent('[data-testid=upload-error]') : ''
-    check(files.every((f) => attached.includes(f.name)), 'the files were not attached: ' + (failed || attached))
+    if (uploadRefused) {
+      check(failed && !attached, 'the upload was not refused: ' + attached)
+    } else {
+      check(files.every((f) => attached.includes(f.name)), 'the files were not attached: ' + (failed || attached))
+    }
+    uploadError = failed
   }
   const code = (await page.textContent('[data-testid=tracking-code]')).trim()
   const link = await page.getAttribute('[data-testid=tracking-link]', 'href')
-  return { code, link }
+  return { code, link, uploadError }
 }
 
 // Signs `user` in over the API (no browser): a JSON writer for set-up that the UI under
@@ -695,6 +706,23 @@ await test('a refused field is explained in the reader\'s language (the server n
   check(text === 'est obligatoire', 'the required name is said in French: ' + text)
   const listed = await page.evaluate(async () => (await (await fetch('/api/v1/departments')).json()).items.some((d) => d.code === 'e2e_sans_nom'))
   check(!listed, 'nothing was created')
+  await page.context().close()
+})
+
+await test('a file the portal refuses is explained in the reader\'s language (the server names the rule)', async () => {
+  const page = await newPage({ lang: 'fr' })
+  // A Windows executable named like a photo: the server reads the content, not the name.
+  const exe = Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff'.repeat(16), 'latin1')
+  const { code, uploadError } = await submitOnPortal(page, {
+    name: 'Claire Dubois',
+    subject: 'Colis abîmé',
+    description: 'Le colis est arrivé écrasé, voici la photo.',
+    files: [{ name: 'photo-colis.png', mimeType: 'image/png', buffer: exe }],
+    uploadRefused: true,
+  })
+  check(code.startsWith('RD-'), 'the complaint was registered all the same: ' + code)
+  check(/photo-colis\.png n’est pas accepté \(.+\) ; envoyez une image, un PDF ou un fichier texte/.test(uploadError),
+    'the refused file is explained in French: ' + uploadError)
   await page.context().close()
 })
 
