@@ -195,167 +195,163 @@ std::string cfpb_csv(const std::vector<int>& ids) {
   return csv;
 }
 
+// A fresh SQLite store in its own temporary directory, removed afterwards.
+// Subclassed once per suite below so the tests keep their suite names.
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    app::init_crypto();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("redress-ingest-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto opened = store::sqlite::SqliteStore::open((dir_ / "i.db").string(), {}, now_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+  void TearDown() override {
+    store_.reset();  // closed before its files go
+    std::filesystem::remove_all(dir_);
+  }
+
+  const Instant now_ = *parse_iso8601("2026-03-02T09:00:00Z");
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+class ImportStream : public SqliteStoreTest {};
+class Importer : public SqliteStoreTest {};
+
 // A server shutting down stops an import inside its batch: the batch rolls
 // back whole (the run resumes there later) and the shutdown does not wait
 // for thousands of rows to be written.
-TEST(ImportStream, StopsInsideABatchAndRollsItBack) {
-  app::init_crypto();
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("redress-import-stop-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const Instant now = *parse_iso8601("2026-03-02T09:00:00Z");
-  {
-    auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
-    ASSERT_TRUE(store) << store.error().message;
-    std::vector<int> ids;
-    for (int i = 0; i < 30; ++i) ids.push_back(9100000 + i);
-    std::istringstream in(cfpb_csv(ids));
-    FixedClock clock(now);
-    int asked = 0;
-    ImportStreamOptions options;
-    options.format = "cfpb";
-    options.batch_size = 10;
-    // Asked before each row read and each row written: rows 1-10 read (10),
-    // batch 1 written (20), rows 11-20 read (30), then batch 2 stops at its
-    // sixth row.
-    options.cancelled = [&asked] { return ++asked > 35; };
-    auto result = import_stream(**store, clock, in, options);
-    ASSERT_FALSE(result);
-    EXPECT_EQ(result.error().code, ErrorCode::unavailable);
-    EXPECT_EQ(asked, 36);
-    auto linked = (*store)->read<std::vector<bool>>([](const store::ReadTx& tx) {
-      std::vector<store::ExternalRef> refs;
-      for (int i = 0; i < 30; ++i) refs.push_back({"cfpb", std::to_string(9100000 + i)});
-      return tx.imports().linked(refs);
-    });
-    ASSERT_TRUE(linked) << linked.error().message;
-    // Batch 1 only: nothing of the stopped batch 2.
-    EXPECT_EQ(std::count(linked->begin(), linked->end(), true), 10);
-    EXPECT_EQ(std::count(linked->begin(), linked->begin() + 10, true), 10);
-  }
-  std::filesystem::remove_all(dir);
+TEST_F(ImportStream, StopsInsideABatchAndRollsItBack) {
+  std::vector<int> ids;
+  for (int i = 0; i < 30; ++i) ids.push_back(9100000 + i);
+  std::istringstream in(cfpb_csv(ids));
+  FixedClock clock(now_);
+  int asked = 0;
+  ImportStreamOptions options;
+  options.format = "cfpb";
+  options.batch_size = 10;
+  // Asked before each row read and each row written: rows 1-10 read (10),
+  // batch 1 written (20), rows 11-20 read (30), then batch 2 stops at its
+  // sixth row.
+  options.cancelled = [&asked] { return ++asked > 35; };
+  auto result = import_stream(*store_, clock, in, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(asked, 36);
+  auto linked = store_->read<std::vector<bool>>([](const store::ReadTx& tx) {
+    std::vector<store::ExternalRef> refs;
+    for (int i = 0; i < 30; ++i) refs.push_back({"cfpb", std::to_string(9100000 + i)});
+    return tx.imports().linked(refs);
+  });
+  ASSERT_TRUE(linked) << linked.error().message;
+  // Batch 1 only: nothing of the stopped batch 2.
+  EXPECT_EQ(std::count(linked->begin(), linked->end(), true), 10);
+  EXPECT_EQ(std::count(linked->begin(), linked->begin() + 10, true), 10);
 }
 
 // Records imported before, or earlier in the same file (in the same batch or
 // an earlier one), are skipped and linked once.
-TEST(ImportStream, SkipsWhatWasImportedBeforeOrEarlierInTheFile) {
-  app::init_crypto();
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("redress-import-skip-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const Instant now = *parse_iso8601("2026-03-02T09:00:00Z");
-  {
-    auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
-    ASSERT_TRUE(store) << store.error().message;
-    std::vector<int> ids;
-    // Batches of four: [1 2 2 3] [3 4 1 5].
-    for (int id : {1, 2, 2, 3, 3, 4, 1, 5}) ids.push_back(9200000 + id);
-    const std::string csv = cfpb_csv(ids);
-    FixedClock clock(now);
-    ImportStreamOptions options;
-    options.format = "cfpb";
-    options.batch_size = 4;
-    for (int round = 0; round < 2; ++round) {
-      std::istringstream in(csv);
-      auto counts = import_stream(**store, clock, in, options);
-      ASSERT_TRUE(counts) << counts.error().message;
-      EXPECT_EQ(counts->rows, 8);
-      EXPECT_EQ(counts->created, round == 0 ? 5 : 0) << "round " << round;
-      EXPECT_EQ(counts->skipped, round == 0 ? 3 : 8) << "round " << round;
-    }
-    auto linked = (*store)->read<std::vector<bool>>([](const store::ReadTx& tx) {
-      std::vector<store::ExternalRef> refs;
-      for (int id = 0; id <= 6; ++id) refs.push_back({"cfpb", std::to_string(9200000 + id)});
-      return tx.imports().linked(refs);
-    });
-    ASSERT_TRUE(linked) << linked.error().message;
-    EXPECT_EQ(*linked, (std::vector<bool>{false, true, true, true, true, true, false}));
-    auto complaints =
-        (*store)->read<std::size_t>([](const store::ReadTx& tx) -> Result<std::size_t> {
-          REDRESS_TRY(auto all, tx.complaints().list(store::ComplaintFilter{.limit = 100}));
-          return all.size();
-        });
-    ASSERT_TRUE(complaints) << complaints.error().message;
-    EXPECT_EQ(*complaints, 5u);
+TEST_F(ImportStream, SkipsWhatWasImportedBeforeOrEarlierInTheFile) {
+  std::vector<int> ids;
+  // Batches of four: [1 2 2 3] [3 4 1 5].
+  for (int id : {1, 2, 2, 3, 3, 4, 1, 5}) ids.push_back(9200000 + id);
+  const std::string csv = cfpb_csv(ids);
+  FixedClock clock(now_);
+  ImportStreamOptions options;
+  options.format = "cfpb";
+  options.batch_size = 4;
+  for (int round = 0; round < 2; ++round) {
+    std::istringstream in(csv);
+    auto counts = import_stream(*store_, clock, in, options);
+    ASSERT_TRUE(counts) << counts.error().message;
+    EXPECT_EQ(counts->rows, 8);
+    EXPECT_EQ(counts->created, round == 0 ? 5 : 0) << "round " << round;
+    EXPECT_EQ(counts->skipped, round == 0 ? 3 : 8) << "round " << round;
   }
-  std::filesystem::remove_all(dir);
+  auto linked = store_->read<std::vector<bool>>([](const store::ReadTx& tx) {
+    std::vector<store::ExternalRef> refs;
+    for (int id = 0; id <= 6; ++id) refs.push_back({"cfpb", std::to_string(9200000 + id)});
+    return tx.imports().linked(refs);
+  });
+  ASSERT_TRUE(linked) << linked.error().message;
+  EXPECT_EQ(*linked, (std::vector<bool>{false, true, true, true, true, true, false}));
+  auto complaints = store_->read<std::size_t>([](const store::ReadTx& tx) -> Result<std::size_t> {
+    REDRESS_TRY(auto all, tx.complaints().list(store::ComplaintFilter{.limit = 100}));
+    return all.size();
+  });
+  ASSERT_TRUE(complaints) << complaints.error().message;
+  EXPECT_EQ(*complaints, 5u);
 }
 
 // A batch that rolls back must not leave its new department and category in
 // the importer's cache: the next batch would file complaints under ids that
 // were never committed.
-TEST(Importer, ForgetsWhatARolledBackBatchCreated) {
-  app::init_crypto();
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("redress-import-forget-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const Instant now = *parse_iso8601("2026-03-02T09:00:00Z");
-  {
-    auto store = store::sqlite::SqliteStore::open((dir / "i.db").string(), {}, now);
-    ASSERT_TRUE(store) << store.error().message;
-    FixedClock clock(now);
-    app::Importer importer(clock);
-    const Actor system{.kind = Actor::Kind::system};
-    auto record = [&](const std::string& id, const std::string& organisation) {
-      app::ImportRecord r;
-      r.source = "cfpb";
-      r.external_id = id;
-      r.received_at = now;
-      r.category_name = "Brand new product " + organisation;
-      r.organisation = organisation;
-      r.subject = "Subject " + id;
-      r.description = "Description " + id;
-      r.customer_name = "Customer " + id;
-      return r;
-    };
-    // Where complaint `id` was filed, and whether its department and category exist.
-    auto filed = [&](const std::string& id) {
-      return (*store)->read<std::pair<bool, bool>>(
-          [&](const store::ReadTx& tx) -> Result<std::pair<bool, bool>> {
-            // A CFPB record's complaint carries its Complaint ID in the tracking code.
-            REDRESS_TRY(auto c, tx.complaints().find_by_tracking_code("CFPB-" + id));
-            if (!c || !c->department || !c->category) return fail(Error::internal("unfiled"));
-            REDRESS_TRY(auto d, tx.directory().department(*c->department));
-            REDRESS_TRY(auto k, tx.directory().category(*c->category));
-            return std::pair{d.has_value(), k.has_value()};
-          });
-    };
+TEST_F(Importer, ForgetsWhatARolledBackBatchCreated) {
+  FixedClock clock(now_);
+  app::Importer importer(clock);
+  const Actor system{.kind = Actor::Kind::system};
+  auto record = [&](const std::string& id, const std::string& organisation) {
+    app::ImportRecord r;
+    r.source = "cfpb";
+    r.external_id = id;
+    r.received_at = now_;
+    r.category_name = "Brand new product " + organisation;
+    r.organisation = organisation;
+    r.subject = "Subject " + id;
+    r.description = "Description " + id;
+    r.customer_name = "Customer " + id;
+    return r;
+  };
+  // Where complaint `id` was filed, and whether its department and category exist.
+  auto filed = [&](const std::string& id) {
+    return store_->read<std::pair<bool, bool>>(
+        [&](const store::ReadTx& tx) -> Result<std::pair<bool, bool>> {
+          // A CFPB record's complaint carries its Complaint ID in the tracking code.
+          REDRESS_TRY(auto c, tx.complaints().find_by_tracking_code("CFPB-" + id));
+          if (!c || !c->department || !c->category) return fail(Error::internal("unfiled"));
+          REDRESS_TRY(auto d, tx.directory().department(*c->department));
+          REDRESS_TRY(auto k, tx.directory().category(*c->category));
+          return std::pair{d.has_value(), k.has_value()};
+        });
+  };
 
-    // 1. The commit fails after write_batch succeeded: the caller forgets.
-    auto failed = (*store)->write_sync<int>([&](store::WriteTx& tx) -> Result<int> {
-      REDRESS_TRY(auto w, importer.write_batch(tx, system, {record("1", "RolledBack Bank")}));
-      EXPECT_EQ(w.created, 1);
-      return fail(Error::unavailable("the commit failed"));
-    });
-    ASSERT_FALSE(failed);
-    importer.forget_uncommitted();
-    auto second = (*store)->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
-      return importer.write_batch(tx, system, {record("2", "RolledBack Bank")});
-    });
-    ASSERT_TRUE(second) << second.error().message;
-    auto where = filed("2");
-    ASSERT_TRUE(where) << where.error().message;
-    EXPECT_EQ(*where, std::pair(true, true));
+  // 1. The commit fails after write_batch succeeded: the caller forgets.
+  auto failed = store_->write_sync<int>([&](store::WriteTx& tx) -> Result<int> {
+    REDRESS_TRY(auto w, importer.write_batch(tx, system, {record("1", "RolledBack Bank")}));
+    EXPECT_EQ(w.created, 1);
+    return fail(Error::unavailable("the commit failed"));
+  });
+  ASSERT_FALSE(failed);
+  importer.forget_uncommitted();
+  auto second = store_->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
+    return importer.write_batch(tx, system, {record("2", "RolledBack Bank")});
+  });
+  ASSERT_TRUE(second) << second.error().message;
+  auto where = filed("2");
+  ASSERT_TRUE(where) << where.error().message;
+  EXPECT_EQ(*where, std::pair(true, true));
 
-    // 2. write_batch itself fails (stopped at its second row, after the first
-    // row created a department): it forgets on its own.
-    int asked = 0;
-    auto stopped = (*store)->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
-      return importer.write_batch(tx, system,
-                                  {record("3", "Stopped Bank"), record("4", "Stopped Bank")},
-                                  [&asked] { return ++asked > 1; });
-    });
-    ASSERT_FALSE(stopped);
-    EXPECT_EQ(stopped.error().code, ErrorCode::unavailable);
-    auto third = (*store)->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
-      return importer.write_batch(tx, system, {record("5", "Stopped Bank")});
-    });
-    ASSERT_TRUE(third) << third.error().message;
-    where = filed("5");
-    ASSERT_TRUE(where) << where.error().message;
-    EXPECT_EQ(*where, std::pair(true, true));
-  }
-  std::filesystem::remove_all(dir);
+  // 2. write_batch itself fails (stopped at its second row, after the first
+  // row created a department): it forgets on its own.
+  int asked = 0;
+  auto stopped = store_->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
+    return importer.write_batch(tx, system,
+                                {record("3", "Stopped Bank"), record("4", "Stopped Bank")},
+                                [&asked] { return ++asked > 1; });
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::unavailable);
+  auto third = store_->write_sync<app::ImportBatchResult>([&](store::WriteTx& tx) {
+    return importer.write_batch(tx, system, {record("5", "Stopped Bank")});
+  });
+  ASSERT_TRUE(third) << third.error().message;
+  where = filed("5");
+  ASSERT_TRUE(where) << where.error().message;
+  EXPECT_EQ(*where, std::pair(true, true));
 }
 
 }  // namespace
