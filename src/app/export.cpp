@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "text/tokenize.h"
+
 namespace redress::app {
 
 namespace {
@@ -53,14 +55,6 @@ bool is_trigger(char c) {
 
 bool needs_quotes(std::string_view s) {
   return s.find_first_of(",\"\r\n") != std::string_view::npos;
-}
-
-// At most `max` bytes of `s`, not cutting a UTF-8 sequence.
-std::string_view utf8_prefix(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return s;
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
 }
 
 }  // namespace
@@ -269,7 +263,7 @@ Status XlsxExportWriter::add(const ExportRow& row) {
     if (cell.number) {
       e = worksheet_write_number(h_->sheet, r, col, *cell.number, nullptr);
     } else if (!cell.text.empty()) {
-      const std::string value(utf8_prefix(cell.text, kMaxCellBytes));
+      const std::string value(text::utf8_prefix(cell.text, kMaxCellBytes));
       e = worksheet_write_string(h_->sheet, r, col, value.c_str(), nullptr);
     }
     if (e != LXW_NO_ERROR) {

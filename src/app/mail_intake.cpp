@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "app/audit.h"
+#include "text/tokenize.h"
 
 namespace redress::app {
 
@@ -19,10 +20,7 @@ std::string lower(std::string s) {
 
 // At most `limit` bytes, cut at a UTF-8 character boundary.
 std::string cut(const std::string& s, std::size_t limit) {
-  if (s.size() <= limit) return s;
-  std::size_t n = limit;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
+  return std::string(text::utf8_prefix(s, limit));
 }
 
 bool blank(const std::string& s) {

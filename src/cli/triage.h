@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "triage/classifier.h"
+#include "triage/fasttext_learner.h"
 
 namespace redress::cli {
 
@@ -27,8 +28,8 @@ struct EvaluateOptions {
   double epsilon = 0.1;  // liblinear's stopping tolerance (TrainOptions' default)
   int char_min = 2;
   int char_max = 4;
-  std::size_t char_max_rows = 50'000;  // TrainOptions::char_ngram_max_rows
-  int span_char_min = 0;               // character n-grams across word boundaries (off: max < min)
+  std::size_t char_max_rows = triage::TrainOptions{}.char_ngram_max_rows;
+  int span_char_min = 0;  // character n-grams across word boundaries (off: max < min)
   int span_char_max = -1;
   double class_weight_power = 0;  // 1: balanced one-vs-rest class weights
   bool nb_scaling = false;        // naive-Bayes log-count ratio scaling (NBSVM)
@@ -39,11 +40,12 @@ struct EvaluateOptions {
   std::size_t resample =
       0;  // >0: train on this many rows drawn (deterministically) with replacement
   int threads = 2;
-  // fastText's epochs, learning rate and dimension (--learner fasttext)
-  int fasttext_epochs = 25;
-  double fasttext_learning_rate = 0.5;
-  int fasttext_dimension = 50;
-  int fasttext_buckets = 1 << 20;
+  // fastText's epochs, learning rate, dimension and buckets (--learner
+  // fasttext*); the learner's own defaults unless set
+  int fasttext_epochs = triage::FastTextOptions{}.epochs;
+  double fasttext_learning_rate = triage::FastTextOptions{}.learning_rate;
+  int fasttext_dimension = triage::FastTextOptions{}.dimension;
+  int fasttext_buckets = triage::FastTextOptions{}.buckets;
   // >1: no test set; K-fold cross-validation over the training rows only
   // (fold of row i: splitmix64(i) mod K), for choosing settings without
   // looking at the test split.

@@ -187,6 +187,14 @@ void walk_terms(const icu::UnicodeString& text, Emit emit) {
 
 }  // namespace
 
+std::string_view utf8_prefix(std::string_view utf8, std::size_t max_bytes) {
+  if (max_bytes == 0 || utf8.size() <= max_bytes) return utf8;
+  std::size_t cut = max_bytes;
+  // Back over continuation bytes (10xxxxxx) to the start of the cut character.
+  while (cut > 0 && (static_cast<unsigned char>(utf8[cut]) & 0xC0) == 0x80) --cut;
+  return utf8.substr(0, cut);
+}
+
 std::string normalize(std::string_view utf8, TokenizeOptions options) {
   std::string out;
   normal_form(utf8, options).toUTF8String(out);

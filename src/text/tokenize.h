@@ -72,6 +72,12 @@ std::vector<TermSpan> tokenize_spans(std::string_view utf8, TokenizeOptions opti
 // "tien". Returns the term unchanged when it has none.
 std::string fold_accents(std::string_view term);
 
+// The first `max_bytes` bytes of `utf8`, cut back to a character boundary
+// (0: all of it). For the callers that read only the start of a long text
+// (the triage learners) or store a bounded copy (mail subjects, export
+// cells).
+std::string_view utf8_prefix(std::string_view utf8, std::size_t max_bytes);
+
 // The normalised text before word breaking (steps 1 and 2 above), in UTF-8.
 // For callers that need character n-grams over the same normal form as the
 // terms.

@@ -15,6 +15,18 @@ using ::testing::Not;
 
 constexpr TokenizeOptions kFold{.accents = Accents::fold};
 
+TEST(Utf8Prefix, CutsBackToACharacterBoundary) {
+  const std::string text = "a\u00e9\u4e2d";  // 1 + 2 + 3 bytes
+  EXPECT_EQ(utf8_prefix(text, 0), text);
+  EXPECT_EQ(utf8_prefix(text, 6), text);
+  EXPECT_EQ(utf8_prefix(text, 100), text);
+  EXPECT_EQ(utf8_prefix(text, 1), "a");
+  EXPECT_EQ(utf8_prefix(text, 2), "a");  // inside é
+  EXPECT_EQ(utf8_prefix(text, 3), "a\u00e9");
+  EXPECT_EQ(utf8_prefix(text, 5), "a\u00e9");  // inside 中
+  EXPECT_EQ(utf8_prefix("\u4e2d", 2), "");
+}
+
 TEST(Tokenize, EnglishWordsAreCaseFoldedAndPunctuationSkipped) {
   EXPECT_THAT(tokenize("My CREDIT card was charged twice, $120.50!"),
               ElementsAre("my", "credit", "card", "was", "charged", "twice", "120.50"));

@@ -59,15 +59,6 @@ std::string terms_line(std::string_view text, text::Accents accents) {
   return line;
 }
 
-// The first `max_bytes` bytes of `text`, cut at a character boundary (0:
-// all of it), as features.h reads texts for LIBLINEAR.
-std::string_view head(std::string_view text, std::uint32_t max_bytes) {
-  if (max_bytes == 0 || text.size() <= max_bytes) return text;
-  std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut);
-}
-
 // A file name of its own in the temporary directory (fastText reads and
 // writes only files); internal when there is no usable temporary directory
 // (TMPDIR naming a missing one).
@@ -252,7 +243,7 @@ Result<FastTextFields> FastTextFields::train(std::span<const std::string_view> t
           }
           if (out.size() == line_start) continue;  // no label in any field
           terms.clear();
-          text::tokenize_into(head(texts[i], options.max_text_bytes), terms,
+          text::tokenize_into(text::utf8_prefix(texts[i], options.max_text_bytes), terms,
                               {.accents = options.accents});
           for (const std::string& t : terms) {
             out += t;
@@ -307,7 +298,8 @@ std::vector<std::vector<Scored>> FastTextFields::predict(std::string_view text,
   for (std::size_t f = 0; f < out.size(); ++f) {
     for (const std::string& label : impl_->labels[f]) out[f].push_back(Scored{label, 0.0});
   }
-  std::istringstream in(terms_line(head(text, impl_->max_text_bytes), impl_->accents) + "\n");
+  std::istringstream in(terms_line(text::utf8_prefix(text, impl_->max_text_bytes), impl_->accents) +
+                        "\n");
   std::vector<std::pair<fasttext::real, std::string>> predictions;
   impl_->model->predictLine(in, predictions, impl_->label_count, 0.0F);
   for (const auto& [p, token] : predictions) {

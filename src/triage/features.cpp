@@ -104,11 +104,7 @@ void feature_hashes(std::string_view text, const FeatureOptions& options,
   thread_local std::vector<std::string> terms;
   terms.clear();
   hashes.clear();
-  if (options.max_text_bytes > 0 && text.size() > options.max_text_bytes) {
-    std::size_t cut = options.max_text_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut);
-  }
+  text = text::utf8_prefix(text, options.max_text_bytes);
   text::tokenize_into(text, terms, text::TokenizeOptions{.accents = options.accents});
 
   for (std::size_t i = 0; i < terms.size(); ++i) {
